@@ -1,0 +1,113 @@
+"""Session rules that apply to every signed-in request."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from audit.services import record
+
+LAST_ACTIVITY = "last_activity"
+SIGNED_IN_AT = "signed_in_at"
+# Activity is written at most this often, so that a page full of requests costs one write.
+_ACTIVITY_RESOLUTION = 10
+
+
+def _status_path() -> str:
+    return reverse("accounts:session_status")
+
+
+class SessionTimeoutMiddleware:
+    """Idle time-out and absolute session lifetime (R-GEN-03).
+
+    An expired session is ended and the user sent to log in, with the page they were on as
+    `next`, so that logging in again brings them back.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated:
+            now = time.time()
+            session = request.session
+            last = session.get(LAST_ACTIVITY, now)
+            started = session.get(SIGNED_IN_AT, now)
+            idle_expired = now - last > settings.STAFETT_IDLE_TIMEOUT
+            if idle_expired or now - started > settings.STAFETT_SESSION_MAX_AGE:
+                return self._expire(request, idle_expired)
+            session.setdefault(SIGNED_IN_AT, now)
+            if request.path != _status_path() and now - last >= _ACTIVITY_RESOLUTION:
+                session[LAST_ACTIVITY] = now
+            session.setdefault(LAST_ACTIVITY, now)
+        return self.get_response(request)
+
+    def _expire(self, request, idle: bool):
+        user = request.user
+        back_to = request.get_full_path() if request.method == "GET" else request.path
+        if request.headers.get("HX-Request") or request.path == _status_path():
+            back_to = request.headers.get("HX-Current-URL", "") or reverse("home")
+        record(actor=user, action="auth.session_expired", request=request, data={"idle": idle})
+        logout(request)
+        messages.info(
+            request,
+            _("Du ble logget ut fordi du ikke har vært aktiv på en stund. Logg inn igjen.")
+            if idle
+            else _("Økten din er utløpt. Logg inn igjen."),
+        )
+        url = f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': back_to})}"
+        if request.headers.get("HX-Request"):
+            response = redirect(url)
+            response["HX-Redirect"] = url
+            return response
+        return redirect(url)
+
+
+def needs_second_factor(user) -> bool:
+    """Staff roles (leader, holder, actor) and operators need TOTP when 2FA is required."""
+    if not settings.STAFETT_REQUIRE_2FA or not user.is_authenticated:
+        return False
+    return user.is_staff or user.memberships.exists()
+
+
+class SecondFactorMiddleware:
+    """Until a staff user has verified a second factor, only enrolment and logout are open."""
+
+    OPEN_URL_NAMES = {
+        "accounts:totp_setup",
+        "accounts:logout",
+        "accounts:session_status",
+        "accounts:keepalive",
+        "set_language",
+    }
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not user.is_verified()
+            and not request.path.startswith(settings.STATIC_URL)
+            and self._name(request) not in self.OPEN_URL_NAMES
+            and needs_second_factor(user)
+        ):
+            return redirect("accounts:totp_setup")
+        return self.get_response(request)
+
+    @staticmethod
+    def _name(request) -> str:
+        from django.urls import Resolver404, resolve
+
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return ""
+        return match.view_name

@@ -1,0 +1,78 @@
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.enums import Language
+from accounts.validators import mask_national_id, validate_national_id, validate_phone
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        # E-mail addresses are matched case-insensitively at login.
+        return self.get(email__iexact=username)
+
+    def create_user(self, email, password=None, **fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("e-post"), unique=True)
+    first_name = models.CharField(_("fornavn"), max_length=100)
+    last_name = models.CharField(_("etternavn"), max_length=100)
+    phone = models.CharField(_("telefon"), max_length=20, blank=True, validators=[validate_phone])
+    language = models.CharField(
+        _("språk"), max_length=5, choices=Language.choices, default=Language.NB
+    )
+    # For matching a person logging in through ID-porten later (R-SEC-02); never in URLs.
+    national_id = models.CharField(
+        _("fødselsnummer"),
+        max_length=11,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_national_id],
+    )
+    is_active = models.BooleanField(_("aktiv"), default=True)
+    is_staff = models.BooleanField(_("driftsansvarlig"), default=False)
+    date_joined = models.DateTimeField(_("opprettet"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("bruker")
+        verbose_name_plural = _("brukere")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name
+
+    @property
+    def masked_national_id(self) -> str:
+        return mask_national_id(self.national_id or "")

@@ -1,0 +1,190 @@
+import base64
+import time
+from io import BytesIO
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login, logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_otp import login as otp_login
+
+from accounts import services
+from accounts.forms import LanguageForm, LoginForm, SettingsForm, TokenForm
+from accounts.middleware import LAST_ACTIVITY, SIGNED_IN_AT
+
+PENDING_USER = "pending_2fa_user"
+PENDING_BACKEND = "pending_2fa_backend"
+PENDING_NEXT = "pending_2fa_next"
+
+
+def _safe_next(request: HttpRequest, candidate: str | None) -> str:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("home")
+
+
+def _set_language_cookie(response: HttpResponse, language: str) -> HttpResponse:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 60 * 60,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        httponly=False,
+    )
+    return response
+
+
+def _complete_login(request: HttpRequest, user, backend: str, next_url: str, device=None):
+    login(request, user, backend=backend)
+    if device is not None:
+        otp_login(request, device)
+    now = time.time()
+    request.session[SIGNED_IN_AT] = now
+    request.session[LAST_ACTIVITY] = now
+    return _set_language_cookie(redirect(next_url), user.language)
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(_safe_next(request, request.GET.get("next")))
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    form = LoginForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.get_user()
+        target = _safe_next(request, next_url)
+        if services.confirmed_totp_device(user) is not None:
+            request.session[PENDING_USER] = user.pk
+            request.session[PENDING_BACKEND] = user.backend
+            request.session[PENDING_NEXT] = target
+            return redirect("accounts:login_verify")
+        return _complete_login(request, user, user.backend, target)
+    return render(request, "accounts/login.html", {"form": form, "next": next_url})
+
+
+def locked_out(request: HttpRequest, response=None, credentials=None) -> HttpResponse:
+    """Shown instead of the login page while the account is locked (django-axes)."""
+    form = LoginForm(request, data=request.POST or None)
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60) or 1
+    form.errors.clear()
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "locked_out": True, "cooloff_minutes": minutes},
+        status=429,
+    )
+
+
+def login_verify(request: HttpRequest) -> HttpResponse:
+    user_id = request.session.get(PENDING_USER)
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    if user is None:
+        messages.info(request, _("Logg inn med e-post og passord først."))
+        return redirect("accounts:login")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device, reason = services.verify_second_factor(
+            user, token=form.cleaned_data["token"], request=request
+        )
+        if device is not None:
+            backend = request.session.pop(PENDING_BACKEND)
+            next_url = request.session.pop(PENDING_NEXT, reverse("home"))
+            request.session.pop(PENDING_USER, None)
+            return _complete_login(request, user, backend, next_url, device)
+        if reason == "throttled":
+            form.add_error("token", _("For mange forsøk. Vent litt og prøv igjen."))
+        else:
+            form.add_error("token", _("Feil kode, eller koden er allerede brukt. Prøv igjen."))
+    return render(request, "accounts/login_verify.html", {"form": form})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.success(request, _("Du er logget ut."))
+    return redirect("accounts:login")
+
+
+def _qr_data_uri(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12)
+    buffer = BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+@login_required
+def totp_setup(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator app: QR code, the key in text, and a code to confirm it."""
+    device = services.pending_totp_device(request.user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.confirm_totp_device(
+            request.user, device=device, token=form.cleaned_data["token"], request=request
+        ):
+            otp_login(request, device)
+            messages.success(request, _("Tofaktorinnlogging er slått på."))
+            return redirect("home")
+        form.add_error("token", _("Feil kode. Sjekk klokka på telefonen og prøv igjen."))
+    secret = base64.b32encode(device.bin_key).decode()
+    context = {
+        "form": form,
+        "qr": _qr_data_uri(device.config_url),
+        "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        "has_device": services.confirmed_totp_device(request.user) is not None,
+    }
+    return render(request, "accounts/totp_setup.html", context)
+
+
+@login_required
+def settings_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = SettingsForm(request.POST or None, instance=get_user_model().objects.get(pk=user.pk))
+    if request.method == "POST" and form.is_valid():
+        services.update_settings(user, by=user, request=request, **form.cleaned_data)
+        messages.success(request, _("Innstillingene er lagret."))
+        return _set_language_cookie(redirect("accounts:settings"), user.language)
+    context = {
+        "form": form,
+        "has_device": services.confirmed_totp_device(user) is not None,
+    }
+    return render(request, "accounts/settings.html", context)
+
+
+@require_POST
+def set_language_view(request: HttpRequest) -> HttpResponse:
+    form = LanguageForm(request.POST)
+    target = _safe_next(request, request.POST.get("next"))
+    if not form.is_valid():
+        return redirect(target)
+    language = form.cleaned_data["language"]
+    if request.user.is_authenticated:
+        services.set_language(request.user, language=language, request=request)
+    return _set_language_cookie(redirect(target), language)
+
+
+@require_POST
+@login_required
+def keepalive(request: HttpRequest) -> HttpResponse:
+    """«Forbli innlogget»: the middleware has already counted this request as activity."""
+    request.session[LAST_ACTIVITY] = time.time()
+    return HttpResponse(status=204)
+
+
+@require_GET
+def session_status(request: HttpRequest) -> JsonResponse:
+    """Seconds left before the idle time-out; asking does not count as activity."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"remaining": 0})
+    last = request.session.get(LAST_ACTIVITY, time.time())
+    remaining = max(0, int(settings.STAFETT_IDLE_TIMEOUT - (time.time() - last)))
+    return JsonResponse({"remaining": remaining})

@@ -1,0 +1,73 @@
+"""Municipality administration (R-ROLE-02): each administrator sees only their municipality."""
+
+from django.contrib import admin
+
+from organisations.models import (
+    ConcernCategory,
+    MeasureCategory,
+    Membership,
+    Municipality,
+    Unit,
+)
+
+
+def _administered(request):
+    return request.user.administered_municipalities.all()
+
+
+class MunicipalityScopedAdmin(admin.ModelAdmin):
+    municipality_path = "municipality"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(**{f"{self.municipality_path}__in": _administered(request)})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if not request.user.is_superuser:
+            if db_field.name == "municipality":
+                kwargs["queryset"] = _administered(request)
+            elif db_field.related_model is Unit:
+                kwargs["queryset"] = Unit.objects.filter(municipality__in=_administered(request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "org_number"]
+    filter_horizontal = ["administrators"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs.filter(administrators=request.user)
+
+
+@admin.register(Unit)
+class UnitAdmin(MunicipalityScopedAdmin):
+    list_display = ["name", "parent", "org_number", "municipality"]
+    list_filter = ["municipality"]
+    search_fields = ["name", "org_number"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(MunicipalityScopedAdmin):
+    municipality_path = "unit__municipality"
+    list_display = ["user", "role", "unit"]
+    list_filter = ["role", "unit"]
+    search_fields = ["user__first_name", "user__last_name", "user__email", "unit__name"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(ConcernCategory)
+class ConcernCategoryAdmin(MunicipalityScopedAdmin):
+    list_display = ["name", "position", "is_active", "municipality"]
+    list_editable = ["position", "is_active"]
+    list_filter = ["municipality", "is_active"]
+
+
+@admin.register(MeasureCategory)
+class MeasureCategoryAdmin(MunicipalityScopedAdmin):
+    list_display = ["name", "position", "is_active", "municipality"]
+    list_editable = ["position", "is_active"]
+    list_filter = ["municipality", "is_active"]

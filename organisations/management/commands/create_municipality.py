@@ -1,0 +1,39 @@
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from organisations.services import create_municipality
+
+
+class Command(BaseCommand):
+    help = "Create a municipality and its first administrator (R-ROLE-02)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--name", required=True)
+        parser.add_argument("--org-number", required=True, help="9 digits")
+        parser.add_argument("--admin-email", required=True)
+        parser.add_argument("--admin-first-name", default="Kommune")
+        parser.add_argument("--admin-last-name", default="Administrator")
+        parser.add_argument(
+            "--base-url", default="http://127.0.0.1:8000", help="where the site is served"
+        )
+
+    def handle(self, *args, **options):
+        try:
+            municipality, admin = create_municipality(
+                name=options["name"],
+                org_number=options["org_number"],
+                admin_email=options["admin_email"],
+                admin_first_name=options["admin_first_name"],
+                admin_last_name=options["admin_last_name"],
+            )
+        except ValidationError as error:
+            raise CommandError("; ".join(error.messages)) from None
+        uid = urlsafe_base64_encode(force_bytes(admin.pk))
+        token = default_token_generator.make_token(admin)
+        link = reverse("accounts:password_reset_confirm", args=[uid, token])
+        self.stdout.write(f"Created {municipality} with administrator {admin.email}.")
+        self.stdout.write(f"Set the password (valid for one day): {options['base_url']}{link}")

@@ -1,0 +1,67 @@
+"""The demo municipality: three units, a leader, two holders and three actors.
+
+Idempotent: running it again changes nothing that is already there.
+"""
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from organisations.enums import Role
+from organisations.models import Municipality, Unit
+from organisations.services import add_membership, create_municipality
+
+DEMO_PASSWORD = "stafett-demo-2026"
+DEMO_MUNICIPALITY = "Demo kommune"
+UNITS = [
+    ("Solbakken skole", "974000001"),
+    ("Eventyrskogen barnehage", "974000002"),
+    ("Demo helsestasjon", "974000003"),
+]
+# (e-mail, first name, last name, role, unit index)
+PEOPLE = [
+    ("leder@demo.stafettlogg.no", "Lena", "Leder", Role.LEADER, 0),
+    ("holder@demo.stafettlogg.no", "Hanne", "Holder", Role.HOLDER, 0),
+    ("holder2@demo.stafettlogg.no", "Henrik", "Holm", Role.HOLDER, 1),
+    ("aktor@demo.stafettlogg.no", "Anders", "Aktør", Role.ACTOR, 0),
+    ("aktor2@demo.stafettlogg.no", "Astrid", "Andersen", Role.ACTOR, 1),
+    ("helsesykepleier@demo.stafettlogg.no", "Siri", "Sykepleier", Role.ACTOR, 2),
+]
+ADMIN_EMAIL = "admin@demo.stafettlogg.no"
+
+
+class Command(BaseCommand):
+    help = "Load the demo municipality (idempotent) and print the demo logins."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        user_model = get_user_model()
+        municipality = Municipality.objects.filter(name=DEMO_MUNICIPALITY).first()
+        if municipality is None:
+            municipality, admin = create_municipality(
+                name=DEMO_MUNICIPALITY,
+                org_number="974000000",
+                admin_email=ADMIN_EMAIL,
+                admin_first_name="Kari",
+                admin_last_name="Kommune",
+            )
+            admin.set_password(DEMO_PASSWORD)
+            admin.save(update_fields=["password"])
+        units = []
+        for name, org_number in UNITS:
+            unit, _created = Unit.objects.get_or_create(
+                municipality=municipality, name=name, defaults={"org_number": org_number}
+            )
+            units.append(unit)
+        for email, first, last, role, unit_index in PEOPLE:
+            user = user_model.objects.filter(email=email).first()
+            if user is None:
+                user = user_model.objects.create_user(
+                    email, DEMO_PASSWORD, first_name=first, last_name=last
+                )
+            add_membership(user=user, unit=units[unit_index], role=role)
+        self.stdout.write(self.style.SUCCESS(f"Demo municipality ready: {municipality}"))
+        self.stdout.write(f"Every demo login has the password: {DEMO_PASSWORD}")
+        self.stdout.write(f"  municipality administrator  {ADMIN_EMAIL}  (/admin/)")
+        for email, _first, _last, role, unit_index in PEOPLE:
+            self.stdout.write(f"  {str(role.label):<24}  {email}  ({UNITS[unit_index][0]})")

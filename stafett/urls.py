@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.urls import include, path
+
+from accounts.views import set_language_view
+from organisations import views as organisation_views
+
+
+def _admin_login(request, extra_context=None):
+    # The admin has no login of its own: everyone signs in with the second factor.
+    return redirect_to_login(request.GET.get("next", "/admin/"))
+
+
+admin.site.login = _admin_login
+admin.site.site_header = "Stafettlogg"
+
+urlpatterns = [
+    path("", organisation_views.home, name="home"),
+    path("rolle/", organisation_views.switch_role_view, name="switch_role"),
+    path("sprak/", set_language_view, name="set_language"),
+    path("konto/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+]

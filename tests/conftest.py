@@ -1,0 +1,79 @@
+"""Persona fixtures (architecture.md): each test states who acts, and who must not see."""
+
+import pytest
+
+from organisations.enums import Role
+from tests.factories import MembershipFactory, MunicipalityFactory, UnitFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_predictable(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STAFETT_REQUIRE_2FA = False
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture
+def municipality(db):
+    return MunicipalityFactory(name="Testkommune")
+
+
+@pytest.fixture
+def unit(municipality):
+    return UnitFactory(municipality=municipality, name="Testskolen")
+
+
+@pytest.fixture
+def other_unit(municipality):
+    return UnitFactory(municipality=municipality, name="Testbarnehagen")
+
+
+def _member(unit, role, **user_fields):
+    user = UserFactory(**user_fields)
+    MembershipFactory(user=user, unit=unit, role=role)
+    return user
+
+
+@pytest.fixture
+def holder(unit):
+    return _member(unit, Role.HOLDER, first_name="Hanne", last_name="Holder")
+
+
+@pytest.fixture
+def other_holder(unit):
+    return _member(unit, Role.HOLDER, first_name="Ola", last_name="Annen")
+
+
+@pytest.fixture
+def holder_other_unit(other_unit):
+    return _member(other_unit, Role.HOLDER, first_name="Berit", last_name="Barnehage")
+
+
+@pytest.fixture
+def leader(unit):
+    return _member(unit, Role.LEADER, first_name="Lena", last_name="Leder")
+
+
+@pytest.fixture
+def actor(unit):
+    return _member(unit, Role.ACTOR, first_name="Anders", last_name="Aktør")
+
+
+@pytest.fixture
+def outsider(db):
+    """A holder in another municipality."""
+    other_unit = UnitFactory(municipality=MunicipalityFactory(name="Annen kommune"))
+    return _member(other_unit, Role.HOLDER, first_name="Ute", last_name="Utenfor")
+
+
+@pytest.fixture
+def multi_role_user(unit):
+    user = _member(unit, Role.LEADER, first_name="Mona", last_name="Mange")
+    MembershipFactory(user=user, unit=unit, role=Role.HOLDER)
+    return user
