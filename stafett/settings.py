@@ -152,7 +152,10 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 # Security headers.
 SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("STAFETT_HSTS_SECONDS", 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = False
+SECURE_HSTS_PRELOAD = env_bool("STAFETT_HSTS_PRELOAD", False)
+# Preloading binds every subdomain of the municipality's domain for years: the domain owner's
+# decision (STAFETT_HSTS_PRELOAD), not a default of ours.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_SSL_REDIRECT = not DEBUG and env_bool("STAFETT_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("STAFETT_BEHIND_PROXY", False) else None

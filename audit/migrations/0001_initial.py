@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,23 +14,57 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='tidspunkt')),
-                ('role', models.CharField(blank=True, max_length=20, verbose_name='rolle')),
-                ('action', models.CharField(db_index=True, max_length=60, verbose_name='handling')),
-                ('object_type', models.CharField(blank=True, max_length=60, verbose_name='objekttype')),
-                ('object_id', models.CharField(blank=True, max_length=40, verbose_name='objekt-id')),
-                ('log_id', models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name='logg')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP-adresse')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='detaljer')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='utført av')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="tidspunkt"
+                    ),
+                ),
+                ("role", models.CharField(blank=True, max_length=20, verbose_name="rolle")),
+                ("action", models.CharField(db_index=True, max_length=60, verbose_name="handling")),
+                (
+                    "object_type",
+                    models.CharField(blank=True, max_length=60, verbose_name="objekttype"),
+                ),
+                (
+                    "object_id",
+                    models.CharField(blank=True, max_length=40, verbose_name="objekt-id"),
+                ),
+                (
+                    "log_id",
+                    models.BigIntegerField(
+                        blank=True, db_index=True, null=True, verbose_name="logg"
+                    ),
+                ),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="IP-adresse"),
+                ),
+                ("data", models.JSONField(blank=True, default=dict, verbose_name="detaljer")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="utført av",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'revisjonshendelse',
-                'verbose_name_plural': 'revisjonshendelser',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "revisjonshendelse",
+                "verbose_name_plural": "revisjonshendelser",
+                "ordering": ["-at", "-id"],
             },
         ),
     ]

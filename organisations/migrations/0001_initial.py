@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,89 +15,223 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Municipality',
+            name="Municipality",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='navn')),
-                ('org_number', models.CharField(max_length=9, unique=True, validators=[django.core.validators.RegexValidator('^[0-9]{9}$', 'Organisasjonsnummeret har 9 siffer.', code='invalid_org_number')], verbose_name='organisasjonsnummer')),
-                ('administrators', models.ManyToManyField(blank=True, related_name='administered_municipalities', to=settings.AUTH_USER_MODEL, verbose_name='kommuneadministratorer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="navn")),
+                (
+                    "org_number",
+                    models.CharField(
+                        max_length=9,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9]{9}$",
+                                "Organisasjonsnummeret har 9 siffer.",
+                                code="invalid_org_number",
+                            )
+                        ],
+                        verbose_name="organisasjonsnummer",
+                    ),
+                ),
+                (
+                    "administrators",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="administered_municipalities",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="kommuneadministratorer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kommune',
-                'verbose_name_plural': 'kommuner',
-                'ordering': ['name'],
+                "verbose_name": "kommune",
+                "verbose_name_plural": "kommuner",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=150, verbose_name='navn')),
-                ('org_number', models.CharField(blank=True, max_length=9, validators=[django.core.validators.RegexValidator('^[0-9]{9}$', 'Organisasjonsnummeret har 9 siffer.', code='invalid_org_number')], verbose_name='organisasjonsnummer')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='units', to='organisations.municipality', verbose_name='kommune')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='organisations.unit', verbose_name='overordnet enhet')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=150, verbose_name="navn")),
+                (
+                    "org_number",
+                    models.CharField(
+                        blank=True,
+                        max_length=9,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9]{9}$",
+                                "Organisasjonsnummeret har 9 siffer.",
+                                code="invalid_org_number",
+                            )
+                        ],
+                        verbose_name="organisasjonsnummer",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="units",
+                        to="organisations.municipality",
+                        verbose_name="kommune",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="organisations.unit",
+                        verbose_name="overordnet enhet",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'virksomhet',
-                'verbose_name_plural': 'virksomheter',
-                'ordering': ['name'],
+                "verbose_name": "virksomhet",
+                "verbose_name_plural": "virksomheter",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('leader', 'Virksomhetsleder'), ('holder', 'Stafettholder'), ('actor', 'Aktør')], max_length=20, verbose_name='rolle')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='opprettet')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL, verbose_name='person')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='organisations.unit', verbose_name='virksomhet')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("leader", "Virksomhetsleder"),
+                            ("holder", "Stafettholder"),
+                            ("actor", "Aktør"),
+                        ],
+                        max_length=20,
+                        verbose_name="rolle",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="opprettet")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="organisations.unit",
+                        verbose_name="virksomhet",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'medlemskap',
-                'verbose_name_plural': 'medlemskap',
-                'ordering': ['unit__name', 'role'],
+                "verbose_name": "medlemskap",
+                "verbose_name_plural": "medlemskap",
+                "ordering": ["unit__name", "role"],
             },
         ),
         migrations.CreateModel(
-            name='MeasureCategory',
+            name="MeasureCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='navn')),
-                ('is_active', models.BooleanField(default=True, verbose_name='i bruk')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='rekkefølge')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisations.municipality', verbose_name='kommune')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="navn")),
+                ("is_active", models.BooleanField(default=True, verbose_name="i bruk")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="rekkefølge")),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="organisations.municipality",
+                        verbose_name="kommune",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kategori for tiltak',
-                'verbose_name_plural': 'kategorier for tiltak',
-                'ordering': ['position', 'name'],
-                'abstract': False,
-                'constraints': [models.UniqueConstraint(fields=('municipality', 'name'), name='measure_category_unique_name')],
+                "verbose_name": "kategori for tiltak",
+                "verbose_name_plural": "kategorier for tiltak",
+                "ordering": ["position", "name"],
+                "abstract": False,
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("municipality", "name"), name="measure_category_unique_name"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ConcernCategory',
+            name="ConcernCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='navn')),
-                ('is_active', models.BooleanField(default=True, verbose_name='i bruk')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='rekkefølge')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisations.municipality', verbose_name='kommune')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="navn")),
+                ("is_active", models.BooleanField(default=True, verbose_name="i bruk")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="rekkefølge")),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="organisations.municipality",
+                        verbose_name="kommune",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kategori for oppmerksomhet',
-                'verbose_name_plural': 'kategorier for oppmerksomhet',
-                'ordering': ['position', 'name'],
-                'abstract': False,
-                'constraints': [models.UniqueConstraint(fields=('municipality', 'name'), name='concern_category_unique_name')],
+                "verbose_name": "kategori for oppmerksomhet",
+                "verbose_name_plural": "kategorier for oppmerksomhet",
+                "ordering": ["position", "name"],
+                "abstract": False,
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("municipality", "name"), name="concern_category_unique_name"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.UniqueConstraint(fields=('municipality', 'name'), name='unit_unique_name'),
+            model_name="unit",
+            constraint=models.UniqueConstraint(
+                fields=("municipality", "name"), name="unit_unique_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'unit', 'role'), name='membership_unique_user_unit_role'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("user", "unit", "role"), name="membership_unique_user_unit_role"
+            ),
         ),
     ]

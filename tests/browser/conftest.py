@@ -63,9 +63,11 @@ def page(browser, live_server, settings) -> Page:
     problems: list[str] = []
     page.on(
         "console",
-        lambda message: problems.append(message.text)
-        if message.type == "error" and "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            problems.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
     )
     page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
     yield page

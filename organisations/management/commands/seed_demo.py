@@ -11,7 +11,7 @@ from organisations.enums import Role
 from organisations.models import Municipality, Unit
 from organisations.services import add_membership, create_municipality
 
-DEMO_PASSWORD = "stafett-demo-2026"
+DEMO_PASSWORD = "stafett-demo-2026"  # noqa: S105 - the published demo password
 DEMO_MUNICIPALITY = "Demo kommune"
 UNITS = [
     ("Solbakken skole", "974000001"),
@@ -64,4 +64,4 @@ class Command(BaseCommand):
         self.stdout.write(f"Every demo login has the password: {DEMO_PASSWORD}")
         self.stdout.write(f"  municipality administrator  {ADMIN_EMAIL}  (/admin/)")
         for email, _first, _last, role, unit_index in PEOPLE:
-            self.stdout.write(f"  {str(role.label):<24}  {email}  ({UNITS[unit_index][0]})")
+            self.stdout.write(f"  {role.label!s:<24}  {email}  ({UNITS[unit_index][0]})")
