@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from organisations.enums import Role
 from organisations.queries import active_role
@@ -17,6 +17,7 @@ HOME_TEMPLATES = {
 }
 
 
+@require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """*Min side* of the active role (R-ROLE-01)."""

@@ -1,0 +1,64 @@
+"""Municipality administration through the Django admin (R-ROLE-02)."""
+
+from organisations.models import ConcernCategory, MeasureCategory, Municipality
+from organisations.services import create_municipality
+from tests.factories import MunicipalityFactory, UnitFactory
+
+
+def test_create_municipality_seeds_categories_and_an_administrator_R_ROLE_02(db):
+    municipality, admin = create_municipality(
+        name="Nykommune",
+        org_number="123456789",
+        admin_email="it@ny.kommune.no",
+        admin_first_name="Ida",
+        admin_last_name="IT",
+    )
+    assert ConcernCategory.objects.filter(municipality=municipality).count() >= 5
+    assert MeasureCategory.objects.filter(municipality=municipality).count() >= 5
+    assert admin.is_staff and not admin.is_superuser
+    assert not admin.has_usable_password()
+    assert list(admin.administered_municipalities.all()) == [municipality]
+
+
+def test_administrator_sees_only_their_own_municipality_R_ROLE_02(client, db):
+    municipality, admin = create_municipality(
+        name="Egen",
+        org_number="123456780",
+        admin_email="a@egen.no",
+        admin_first_name="A",
+        admin_last_name="B",
+    )
+    UnitFactory(municipality=municipality, name="Egen skole")
+    UnitFactory(municipality=MunicipalityFactory(name="Fremmed"), name="Fremmed skole")
+    client.force_login(admin)
+
+    units = client.get("/admin/organisations/unit/").content.decode()
+    assert "Egen skole" in units
+    assert "Fremmed skole" not in units
+    categories = client.get("/admin/organisations/concerncategory/").content.decode()
+    assert "Språk og kommunikasjon" in categories
+    assert client.get("/admin/organisations/unit/add/").status_code == 200
+
+
+def test_unit_tree_and_category_lists_are_editable_in_the_admin_R_ROLE_02(client, db):
+    municipality, admin = create_municipality(
+        name="Tre",
+        org_number="123456781",
+        admin_email="a@tre.no",
+        admin_first_name="A",
+        admin_last_name="B",
+    )
+    parent = UnitFactory(municipality=municipality, name="Oppvekst")
+    client.force_login(admin)
+    response = client.post(
+        "/admin/organisations/unit/add/",
+        {
+            "municipality": municipality.pk,
+            "parent": parent.pk,
+            "name": "Nord skole",
+            "org_number": "",
+        },
+    )
+    assert response.status_code == 302
+    assert municipality.units.get(name="Nord skole").parent == parent
+    assert Municipality.objects.count() == 1

@@ -1,0 +1,84 @@
+"""Roles, the role switcher and *Min side* per role (R-ROLE-01)."""
+
+import pytest
+from django.db import IntegrityError
+
+from organisations.enums import Role
+from organisations.queries import roles_of
+from tests.factories import MembershipFactory, UserFactory
+
+
+def test_roles_come_from_memberships_in_menu_order_R_ROLE_01(multi_role_user):
+    assert roles_of(multi_role_user) == [Role.LEADER, Role.HOLDER]
+
+
+def test_a_user_without_memberships_has_no_roles(db):
+    assert roles_of(UserFactory()) == []
+
+
+def test_membership_is_unique_per_user_unit_and_role(holder, unit):
+    with pytest.raises(IntegrityError):
+        MembershipFactory(user=holder, unit=unit, role=Role.HOLDER)
+
+
+def test_switcher_shows_only_the_users_roles_R_ROLE_01(client, multi_role_user):
+    client.force_login(multi_role_user)
+    html = client.get("/").content.decode()
+    assert 'value="leader"' in html
+    assert 'value="holder"' in html
+    assert 'value="actor"' not in html
+    assert 'value="guardian"' not in html
+
+
+def test_single_role_user_sees_the_role_but_no_switcher(client, holder):
+    client.force_login(holder)
+    html = client.get("/").content.decode()
+    assert 'id="role-select"' not in html
+    assert "Rolle: Stafettholder" in html
+
+
+def test_switching_role_changes_min_side_R_ROLE_01(client, multi_role_user):
+    client.force_login(multi_role_user)
+    assert "Virksomhetsleder" in client.get("/").content.decode().split("<h1")[1]
+
+    response = client.post("/rolle/", {"role": "holder"}, follow=True)
+
+    heading = response.content.decode().split("<h1")[1].split("</h1>")[0]
+    assert "Stafettholder" in heading
+    assert "Mine stafettbarn" in response.content.decode()
+    assert client.session["active_role"] == "holder"
+
+
+def test_switching_to_a_role_one_does_not_hold_is_refused_R_ROLE_01(client, holder):
+    client.force_login(holder)
+    response = client.post("/rolle/", {"role": "leader"}, follow=True)
+    assert "Du har ikke denne rollen." in response.content.decode()
+    assert client.session.get("active_role") is None
+    assert "Stafettholder" in response.content.decode().split("<h1")[1]
+
+
+@pytest.mark.parametrize(
+    ("role", "section"),
+    [
+        (Role.LEADER, "Stafettholdere og aktører"),
+        (Role.HOLDER, "Mine stafettbarn"),
+        (Role.ACTOR, "Mine aktørbarn"),
+    ],
+)
+def test_each_role_has_its_own_min_side_R_ROLE_01(client, unit, role, section):
+    user = UserFactory()
+    MembershipFactory(user=user, unit=unit, role=role)
+    client.force_login(user)
+    assert section in client.get("/").content.decode()
+
+
+def test_header_shows_municipality_and_unit(client, holder):
+    client.force_login(holder)
+    html = client.get("/").content.decode()
+    assert "Testkommune" in html
+    assert "Testskolen" in html
+
+
+def test_user_without_role_is_told_whom_to_ask(client, db):
+    client.force_login(UserFactory())
+    assert "ingen rolle" in client.get("/").content.decode()
