@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from audit import context
 from audit.models import AuditEvent
 from common.requests import client_ip
 
@@ -22,15 +23,16 @@ def record(
     """
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
+    ambient = context.current()
     if request is not None and not role:
         role = request.session.get("active_role", "") if hasattr(request, "session") else ""
     return AuditEvent.objects.create(
         actor=actor,
-        role=role or "",
+        role=role or ambient.role,
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         log_id=log_id,
-        ip_address=client_ip(request) if request is not None else None,
+        ip_address=client_ip(request) if request is not None else ambient.ip_address,
         data=data or {},
     )

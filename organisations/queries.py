@@ -1,7 +1,10 @@
 """What roles and units a person has: the one place that answers it."""
 
+import re
+
 from django.apps import apps
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Concat
 
 from organisations.enums import Role
 from organisations.models import Membership, Unit
@@ -50,3 +53,46 @@ def municipalities_of(user):
     from organisations.models import Municipality
 
     return Municipality.objects.filter(units__memberships__user=user).distinct()
+
+
+def actors_in_municipality(municipality_id: int):
+    """Actor memberships of a municipality, with person and unit, for lists and search."""
+    return (
+        Membership.objects.filter(role=Role.ACTOR, unit__municipality_id=municipality_id)
+        .select_related("user", "unit")
+        .order_by("user__last_name", "user__first_name", "unit__name")
+    )
+
+
+def search_actors(municipality_id: int, query: str, *, unit_id: int | None = None):
+    """Actor search by name or unit; `%` and `*` are wildcards (R-MEET-04).
+
+    A plain word matches anywhere in first name, last name, e-mail or unit name; with a
+    wildcard the pattern must match the whole name ("an*" = starts with "an"); a lone `%`
+    or `*` lists everyone.
+    """
+    results = actors_in_municipality(municipality_id).filter(user__is_active=True)
+    if unit_id:
+        results = results.filter(unit_id=unit_id)
+    query = (query or "").strip()
+    if not query:
+        return results
+    if any(c in query for c in "%*"):
+        pattern = "^" + ".*".join(re.escape(part) for part in re.split(r"[%*]", query)) + "$"
+        results = results.annotate(
+            full_name=Concat("user__first_name", Value(" "), "user__last_name")
+        )
+        return results.filter(
+            Q(user__first_name__iregex=pattern)
+            | Q(user__last_name__iregex=pattern)
+            | Q(full_name__iregex=pattern)
+            | Q(unit__name__iregex=pattern)
+        )
+    for word in query.split():
+        results = results.filter(
+            Q(user__first_name__icontains=word)
+            | Q(user__last_name__icontains=word)
+            | Q(user__email__icontains=word)
+            | Q(unit__name__icontains=word)
+        )
+    return results

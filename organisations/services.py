@@ -106,3 +106,72 @@ def switch_role(request, role: str) -> bool:
     request.session[ACTIVE_ROLE_SESSION_KEY] = role
     record(actor=request.user, action="auth.role_switched", request=request, role=role)
     return True
+
+
+@transaction.atomic
+def register_actor(
+    *,
+    by,
+    unit: Unit,
+    first_name: str,
+    last_name: str,
+    email: str,
+    phone: str,
+    national_id: str,
+):
+    """Register a new actor in a unit of the registering person's municipality (R-MEET-03).
+
+    The national ID number is required and validated (it is how the actor will be matched
+    when logging in through ID-porten). An existing person with the same e-mail or national
+    ID is given the actor role instead of a duplicate account. Side effects: the user (with no
+    usable password until activation, which the notifications issue sends) and membership;
+    audit events.
+    """
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from accounts.validators import normalise_national_id
+    from common.errors import ReadOnlyError
+
+    allowed = Membership.objects.filter(
+        user=by, role__in=[Role.HOLDER, Role.LEADER], unit__municipality=unit.municipality_id
+    )
+    if not allowed.exists():
+        raise ReadOnlyError(_("Du kan bare registrere aktører i din egen kommune."))
+    errors = {}
+    try:
+        national_id = normalise_national_id(national_id or "")
+    except ValidationError as error:
+        errors["national_id"] = error.messages
+        national_id = ""
+    user_model = get_user_model()
+    email = (email or "").strip().lower()
+    by_email = user_model.objects.filter(email__iexact=email).first() if email else None
+    by_nid = user_model.objects.filter(national_id=national_id).first() if national_id else None
+    if by_email and by_nid and by_email != by_nid:
+        errors["email"] = [_("E-postadressen tilhører en annen person enn fødselsnummeret.")]
+    if by_email and by_email.national_id and national_id and by_email.national_id != national_id:
+        errors["national_id"] = [_("Fødselsnummeret stemmer ikke med personen med denne e-posten.")]
+    person = by_nid or by_email
+    if person is None:
+        person = user_model(
+            email=email,
+            first_name=(first_name or "").strip(),
+            last_name=(last_name or "").strip(),
+            phone=(phone or "").strip(),
+            national_id=national_id or None,
+        )
+        person.set_unusable_password()
+        try:
+            person.full_clean(exclude=["password"] if not errors else ["password", "national_id"])
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors.setdefault(field, messages)
+    if errors:
+        raise ValidationError(errors)
+    created = person.pk is None
+    if created:
+        person.save()
+        record(actor=by, action="user.registered", obj=person, data={"unit": unit.pk})
+    add_membership(user=person, unit=unit, role=Role.ACTOR, by=by)
+    return person

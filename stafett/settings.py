@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "audit",
     "accounts",
     "organisations",
+    "logs",
+    "notes",
 ]
 
 MIDDLEWARE = [
@@ -62,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "audit.middleware.AuditContextMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -233,6 +236,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("STAFETT_LOG_LEVEL", "WARNING")},
 }
+
+# From this age a young person can consent for themself (R-LOG-02); 15 or 16 in most places.
+STAFETT_SELF_CONSENT_AGE = env_int("STAFETT_SELF_CONSENT_AGE", 15, minimum=12)
 
 # Shown on the login page of a demo installation.
 STAFETT_DEMO = env_bool("STAFETT_DEMO", False)

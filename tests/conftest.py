@@ -77,3 +77,26 @@ def multi_role_user(unit):
     user = _member(unit, Role.LEADER, first_name="Mona", last_name="Mange")
     MembershipFactory(user=user, unit=unit, role=Role.HOLDER)
     return user
+
+
+@pytest.fixture
+def actor_other_unit(other_unit):
+    return _member(other_unit, Role.ACTOR, first_name="Petra", last_name="PPT")
+
+
+@pytest.fixture
+def log(holder, unit):
+    """An active level-1 log held by `holder`, with one guardian."""
+    from tests.factories import make_log
+
+    return make_log(holder, unit)
+
+
+@pytest.fixture
+def guardian_user(log):
+    """A guardian of `log` with a login."""
+    guardian = log.guardians.first()
+    user = UserFactory(first_name="Gunn", last_name="Foresatt")
+    guardian.user = user
+    guardian.save()
+    return user

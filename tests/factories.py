@@ -59,3 +59,107 @@ def current_totp(device: TOTPDevice, *, offset: int = 0) -> str:
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = time.time() + offset * device.step
     return f"{totp.token():0{device.digits}d}"
+
+
+# --- logs -----------------------------------------------------------------------------------
+
+VALID_NATIONAL_ID = "15108695088"  # a valid test number (python-stdnum's own example)
+
+
+def make_pdf(pages: int = 1) -> bytes:
+    """A small real PDF, made with pypdf."""
+    from io import BytesIO
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def pdf_upload(name: str = "samtykke.pdf", content: bytes | None = None):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content or make_pdf(), content_type="application/pdf")
+
+
+def concern_category(municipality, name: str = "Språk og kommunikasjon"):
+    from organisations.models import ConcernCategory
+
+    return ConcernCategory.objects.get_or_create(municipality=municipality, name=name)[0]
+
+
+def measure_category(municipality, name: str = "Tilpasset opplæring"):
+    from organisations.models import MeasureCategory
+
+    return MeasureCategory.objects.get_or_create(municipality=municipality, name=name)[0]
+
+
+def child_data(**changes) -> dict:
+    data = {
+        "first_name": "Sara",
+        "last_name": "Stafett",
+        "national_id": VALID_NATIONAL_ID,
+        "birth_date": None,
+        "address": "Skoleveien 1",
+        "postcode": "0150",
+        "place": "Oslo",
+        "email": "",
+    }
+    data.update(changes)
+    return data
+
+
+def guardian_data(**changes) -> dict:
+    data = {
+        "first_name": "Gunn",
+        "last_name": "Foresatt",
+        "phone": "912 34 567",
+        "email": "gunn@example.no",
+        "address": "Skoleveien 1",
+        "postcode": "0150",
+        "place": "Oslo",
+    }
+    data.update(changes)
+    return data
+
+
+def make_log(holder, unit, *, guardians: int = 1, level: int = 1, **child_changes):
+    """A log made the way a holder makes one: through the service."""
+    from logs.services import create_log
+
+    return create_log(
+        by=holder,
+        unit=unit,
+        child=child_data(**child_changes),
+        guardians=[guardian_data(first_name=f"Foresatt{i}") for i in range(guardians)],
+        level=level,
+    )
+
+
+def make_concern(log, *, actors=(), deadline=None, description="Bekymring for språket"):
+    """A concern with its first measure, through the service."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from logs.services import create_concern
+
+    municipality = log.unit.municipality
+    return create_concern(
+        log,
+        by=log.holder,
+        category=concern_category(municipality),
+        description=description,
+        goal="Bedre språk",
+        child_voice="Jeg vil lese mer",
+        measure={
+            "category": measure_category(municipality),
+            "description": "Lesegruppe to ganger i uka",
+            "deadline": deadline or timezone.localdate() + timedelta(days=30),
+            "actors": list(actors),
+        },
+    )

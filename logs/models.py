@@ -1,0 +1,332 @@
+"""The stafettlogg: a child's log with guardians, consent, concerns, measures, glimpses."""
+
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.validators import mask_national_id, validate_national_id, validate_phone
+from logs.enums import (
+    ConcernStatus,
+    ConsentGiver,
+    Level,
+    LogKind,
+    LogStatus,
+    MeasureStatus,
+    Outcome,
+)
+from organisations.models import ConcernCategory, MeasureCategory, Municipality, Unit
+
+validate_postcode = RegexValidator(r"^[0-9]{4}$", _("Postnummeret har 4 siffer."))
+USER = settings.AUTH_USER_MODEL
+
+
+class Child(models.Model):
+    """The child (or the pregnant woman) a log is about (R-LOG-01)."""
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("kommune"), on_delete=models.PROTECT, related_name="+"
+    )
+    first_name = models.CharField(_("fornavn"), max_length=100)
+    last_name = models.CharField(_("etternavn"), max_length=100)
+    national_id = models.CharField(
+        _("fødselsnummer"),
+        max_length=11,
+        blank=True,
+        validators=[validate_national_id],
+    )
+    birth_date = models.DateField(_("fødselsdato"), null=True, blank=True)
+    address = models.CharField(_("adresse"), max_length=200)
+    postcode = models.CharField(_("postnummer"), max_length=4, validators=[validate_postcode])
+    place = models.CharField(_("poststed"), max_length=100)
+    email = models.EmailField(_("e-post"), blank=True)
+
+    class Meta:
+        verbose_name = _("barn")
+        verbose_name_plural = _("barn")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def masked_national_id(self) -> str:
+        return mask_national_id(self.national_id)
+
+    def age_on(self, day: date) -> int | None:
+        born = self.birth_date
+        if born is None:
+            return None
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class Log(models.Model):
+    child = models.ForeignKey(
+        Child, verbose_name=_("barn"), on_delete=models.PROTECT, related_name="logs"
+    )
+    kind = models.CharField(
+        _("type logg"), max_length=20, choices=LogKind.choices, default=LogKind.CHILD
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("virksomhet"), on_delete=models.PROTECT, related_name="logs"
+    )
+    holder = models.ForeignKey(
+        USER, verbose_name=_("stafettholder"), on_delete=models.PROTECT, related_name="held_logs"
+    )
+    level = models.PositiveSmallIntegerField(
+        _("vurderingsnivå"), choices=Level.choices, default=Level.ONE
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=LogStatus.choices, default=LogStatus.ACTIVE
+    )
+    # Optimistic locking of the child details and level (R-SEC-05).
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(_("opprettet"), default=timezone.now)
+    passive_at = models.DateTimeField(_("satt passiv"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("stafettlogg")
+        verbose_name_plural = _("stafettlogger")
+        indexes = [models.Index(fields=["holder", "status"])]
+
+    def __str__(self) -> str:
+        return str(self.child)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == LogStatus.ACTIVE
+
+
+class Guardian(models.Model):
+    """A parent or legal guardian on a log (R-LOG-04); 1–4 per log."""
+
+    log = models.ForeignKey(
+        Log, verbose_name=_("logg"), on_delete=models.CASCADE, related_name="guardians"
+    )
+    user = models.ForeignKey(
+        USER,
+        verbose_name=_("bruker"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="guardianships",
+    )
+    first_name = models.CharField(_("fornavn"), max_length=100)
+    last_name = models.CharField(_("etternavn"), max_length=100)
+    phone = models.CharField(_("telefon"), max_length=20, validators=[validate_phone])
+    email = models.EmailField(_("e-post"), blank=True)
+    address = models.CharField(_("adresse"), max_length=200)
+    postcode = models.CharField(_("postnummer"), max_length=4, validators=[validate_postcode])
+    place = models.CharField(_("poststed"), max_length=100)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("foresatt")
+        verbose_name_plural = _("foresatte")
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+def _consent_path(instance, filename: str) -> str:
+    # A random name: nothing about the child or the upload in the path (R-LOG-02).
+    return f"consents/{uuid.uuid4().hex}.pdf"
+
+
+class Consent(models.Model):
+    """A signed consent (PDF). The newest is the current one; older ones stay as history."""
+
+    log = models.ForeignKey(
+        Log, verbose_name=_("logg"), on_delete=models.CASCADE, related_name="consents"
+    )
+    file = models.FileField(_("fil"), upload_to=_consent_path, max_length=200)
+    original_name = models.CharField(_("filnavn"), max_length=200)
+    size = models.PositiveIntegerField(_("størrelse"))
+    valid_until = models.DateField(_("gyldig til"))
+    given_by = models.CharField(
+        _("gitt av"), max_length=20, choices=ConsentGiver.choices, default=ConsentGiver.GUARDIANS
+    )
+    uploaded_by = models.ForeignKey(
+        USER, verbose_name=_("lastet opp av"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("lastet opp"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("samtykke")
+        verbose_name_plural = _("samtykker")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def is_valid_on(self, day: date) -> bool:
+        return self.valid_until >= day
+
+
+class Concern(models.Model):
+    """Something to focus on (oppmerksomhet), with a category and a goal."""
+
+    log = models.ForeignKey(
+        Log, verbose_name=_("logg"), on_delete=models.CASCADE, related_name="concerns"
+    )
+    category = models.ForeignKey(
+        ConcernCategory, verbose_name=_("kategori"), on_delete=models.PROTECT, related_name="+"
+    )
+    description = models.TextField(_("beskrivelse"))
+    goal = models.TextField(_("mål"))
+    child_voice = models.TextField(_("barnets stemme"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ConcernStatus.choices, default=ConcernStatus.OPEN
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        USER, verbose_name=_("opprettet av"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("opprettet"), default=timezone.now)
+    closed_at = models.DateTimeField(_("avsluttet"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("oppmerksomhet")
+        verbose_name_plural = _("oppmerksomheter")
+
+    def __str__(self) -> str:
+        return str(self.category)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ConcernStatus.OPEN
+
+
+class Measure(models.Model):
+    """An action started for a concern (tiltak), with a deadline and actors."""
+
+    concern = models.ForeignKey(
+        Concern, verbose_name=_("oppmerksomhet"), on_delete=models.CASCADE, related_name="measures"
+    )
+    category = models.ForeignKey(
+        MeasureCategory, verbose_name=_("kategori"), on_delete=models.PROTECT, related_name="+"
+    )
+    description = models.TextField(_("beskrivelse"))
+    deadline = models.DateField(_("frist"))
+    actors = models.ManyToManyField(
+        USER, verbose_name=_("aktører"), blank=True, related_name="measures_as_actor"
+    )
+    based_on = models.ForeignKey(
+        "self",
+        verbose_name=_("basert på"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_ups",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=MeasureStatus.choices, default=MeasureStatus.OPEN
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        USER, verbose_name=_("opprettet av"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("opprettet"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("tiltak")
+        verbose_name_plural = _("tiltak")
+        indexes = [models.Index(fields=["status", "deadline"])]
+
+    def __str__(self) -> str:
+        return str(self.category)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == MeasureStatus.OPEN
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        """Past its deadline and not evaluated (R-MEAS-02)."""
+        return self.is_open and self.deadline < (today or timezone.localdate())
+
+
+class Evaluation(models.Model):
+    """The one assessment of a measure (R-MEAS-03)."""
+
+    measure = models.OneToOneField(
+        Measure, verbose_name=_("tiltak"), on_delete=models.CASCADE, related_name="evaluation"
+    )
+    outcome = models.CharField(_("resultat"), max_length=30, choices=Outcome.choices)
+    text = models.TextField(_("evaluering"))
+    child_voice = models.TextField(_("barnets stemme"), blank=True)
+    evaluated_by = models.ForeignKey(
+        USER, verbose_name=_("evaluert av"), on_delete=models.PROTECT, related_name="+"
+    )
+    evaluated_at = models.DateTimeField(_("evaluert"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("evaluering")
+        verbose_name_plural = _("evalueringer")
+
+    def __str__(self) -> str:
+        return self.get_outcome_display()
+
+
+class Glimpse(models.Model):
+    """A positive event showing the child's progress (lysglimt), tied to no concern."""
+
+    log = models.ForeignKey(
+        Log, verbose_name=_("logg"), on_delete=models.CASCADE, related_name="glimpses"
+    )
+    text = models.TextField(_("tekst"))
+    happened_on = models.DateField(_("dato"))
+    author = models.ForeignKey(
+        USER, verbose_name=_("skrevet av"), on_delete=models.PROTECT, related_name="+"
+    )
+    author_role = models.CharField(_("rolle"), max_length=20)
+    published_at = models.DateTimeField(_("publisert"), null=True, blank=True)
+    created_at = models.DateTimeField(_("opprettet"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-happened_on", "-id"]
+        verbose_name = _("lysglimt")
+        verbose_name_plural = _("lysglimt")
+
+    def __str__(self) -> str:
+        return f"{self.happened_on:%d.%m.%Y}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class Revision(models.Model):
+    """The log's own history: every change, with the earlier text of edited fields (R-LOG-08).
+
+    Unlike the audit trail this belongs to the record: it holds case text and is shown to
+    those who may read the log.
+    """
+
+    log = models.ForeignKey(
+        Log, verbose_name=_("logg"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    action = models.CharField(_("hendelse"), max_length=40)
+    object_type = models.CharField(max_length=40, blank=True)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    before = models.JSONField(_("før"), default=dict, blank=True)
+    after = models.JSONField(_("etter"), default=dict, blank=True)
+    by = models.ForeignKey(USER, verbose_name=_("av"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("tidspunkt"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("endring")
+        verbose_name_plural = _("endringer")
+
+    def __str__(self) -> str:
+        return self.action

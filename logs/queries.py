@@ -1,0 +1,89 @@
+"""What a person may see of logs: every list, page, download and count starts here.
+
+Each function takes the person and the role they are working in (the active role). The
+views never filter logs by any other path.
+
+- Holder: the logs they hold, in any status (read-only unless active).
+- Actor: the logs where they are an actor on at least one measure; within them only the
+  concerns (with all their measures) where they are an actor on a measure, and published
+  glimpses plus their own. No guardians, consent, history or national ID.
+- Guardian: the logs of their child (a guardian record linked to their login): everything
+  in the log; of the glimpses, the published ones and their own. Personal notes are never
+  part of a log.
+- Leader: nothing of the content of logs (need-to-know, R-ROLE-03); aggregates only.
+- Anyone else: nothing (R-ROLE-07).
+"""
+
+from django.db.models import Q, QuerySet
+
+from logs.models import Concern, Consent, Glimpse, Guardian, Log, Measure, Revision
+from organisations.enums import Role
+from organisations.models import Membership
+
+
+def logs_visible_to(user, role: Role | None) -> QuerySet[Log]:
+    if not user.is_authenticated or role is None:
+        return Log.objects.none()
+    if role == Role.HOLDER:
+        return Log.objects.filter(holder=user)
+    if role == Role.ACTOR:
+        ids = Measure.objects.filter(actors=user).values("concern__log_id")
+        return Log.objects.filter(pk__in=ids)
+    if role == Role.GUARDIAN:
+        return Log.objects.filter(pk__in=Guardian.objects.filter(user=user).values("log_id"))
+    return Log.objects.none()
+
+
+def concerns_visible_to(user, role: Role | None) -> QuerySet[Concern]:
+    logs = logs_visible_to(user, role)
+    concerns = Concern.objects.filter(log__in=logs)
+    if role == Role.ACTOR:
+        concerns = concerns.filter(pk__in=Measure.objects.filter(actors=user).values("concern_id"))
+    return concerns
+
+
+def measures_visible_to(user, role: Role | None) -> QuerySet[Measure]:
+    return Measure.objects.filter(concern__in=concerns_visible_to(user, role))
+
+
+def glimpses_visible_to(user, role: Role | None) -> QuerySet[Glimpse]:
+    glimpses = Glimpse.objects.filter(log__in=logs_visible_to(user, role))
+    if role in (Role.ACTOR, Role.GUARDIAN):
+        glimpses = glimpses.filter(Q(published_at__isnull=False) | Q(author=user))
+    return glimpses
+
+
+def _holder_or_guardian(user, role: Role | None) -> QuerySet[Log]:
+    if role not in (Role.HOLDER, Role.GUARDIAN):
+        return Log.objects.none()
+    return logs_visible_to(user, role)
+
+
+def guardians_visible_to(user, role: Role | None) -> QuerySet[Guardian]:
+    return Guardian.objects.filter(log__in=_holder_or_guardian(user, role))
+
+
+def consents_visible_to(user, role: Role | None) -> QuerySet[Consent]:
+    return Consent.objects.filter(log__in=_holder_or_guardian(user, role))
+
+
+def revisions_visible_to(user, role: Role | None) -> QuerySet[Revision]:
+    return Revision.objects.filter(log__in=_holder_or_guardian(user, role))
+
+
+def actors_allowed_for(log: Log, *, level: int | None = None):
+    """Who may be attached to a measure in `log` (R-LOG-03, R-CONC-01).
+
+    Actors of the municipality; at level 1 only those of the log's own unit.
+    """
+    from django.contrib.auth import get_user_model
+
+    from logs.enums import Level
+
+    level = level or log.level
+    memberships = Membership.objects.filter(role=Role.ACTOR)
+    if level == Level.ONE:
+        memberships = memberships.filter(unit=log.unit)
+    else:
+        memberships = memberships.filter(unit__municipality_id=log.unit.municipality_id)
+    return get_user_model().objects.filter(is_active=True, pk__in=memberships.values("user_id"))

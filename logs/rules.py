@@ -1,0 +1,42 @@
+"""Pure predicates on what a person may do; views and templates use the same ones.
+
+They assume the object was fetched through logs.queries (so it is visible); they answer
+whether the person may also change it.
+"""
+
+from logs.enums import LogStatus
+from organisations.enums import Role
+
+
+def can_edit_log(user, role, log) -> bool:
+    """Only the holder, working as holder, on an active log (R-ROLE-04, R-TRAN-03, R-LOG-06)."""
+    return role == Role.HOLDER and log.holder_id == user.pk and log.status == LogStatus.ACTIVE
+
+
+def can_edit_concern(user, role, concern) -> bool:
+    return can_edit_log(user, role, concern.log) and concern.is_open
+
+
+def can_edit_measure(user, role, measure) -> bool:
+    return can_edit_concern(user, role, measure.concern) and measure.is_open
+
+
+def can_add_glimpse(user, role, log) -> bool:
+    """Holder, actors and guardians of an active log (R-GLIM-01)."""
+    return log.status == LogStatus.ACTIVE and role in (Role.HOLDER, Role.ACTOR, Role.GUARDIAN)
+
+
+def can_publish_glimpse(user, role, glimpse) -> bool:
+    if glimpse.is_published or glimpse.log.status != LogStatus.ACTIVE:
+        return False
+    return can_edit_log(user, role, glimpse.log) or glimpse.author_id == user.pk
+
+
+def can_see_sensitive_details(role) -> bool:
+    """Guardians, consent, national ID and history: holder and guardian, not actors."""
+    return role in (Role.HOLDER, Role.GUARDIAN)
+
+
+def can_see_access_log(user, role, log) -> bool:
+    """Who has opened the log: its holder and the child's guardians (R-SEC-01)."""
+    return (role == Role.HOLDER and log.holder_id == user.pk) or role == Role.GUARDIAN

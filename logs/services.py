@@ -1,0 +1,717 @@
+"""Every change of a log goes through here: the rule is checked, the change made, the log's
+history and the audit trail written, all in one transaction.
+
+Rules that concern who may change what raise ReadOnlyError (a 403 with a message);
+rules about the data raise ValidationError, keyed by form field where there is one.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum.no import fodselsnummer
+
+from audit.services import record
+from common.errors import ConflictError, ReadOnlyError
+from logs.enums import (
+    ConcernStatus,
+    ConsentGiver,
+    Level,
+    LogKind,
+    LogStatus,
+    MeasureStatus,
+    Outcome,
+)
+from logs.models import (
+    Child,
+    Concern,
+    Consent,
+    Evaluation,
+    Glimpse,
+    Guardian,
+    Log,
+    Measure,
+    Revision,
+)
+from logs.queries import actors_allowed_for
+from logs.rules import can_publish_glimpse
+from logs.uploads import validate_pdf
+from organisations.enums import Role
+from organisations.models import Membership, Unit
+
+MAX_GUARDIANS = 4
+CHILD_FIELDS = [
+    "first_name",
+    "last_name",
+    "national_id",
+    "birth_date",
+    "address",
+    "postcode",
+    "place",
+    "email",
+]
+GUARDIAN_FIELDS = ["first_name", "last_name", "phone", "email", "address", "postcode", "place"]
+CONCERN_FIELDS = ["category", "description", "goal", "child_voice"]
+MEASURE_FIELDS = ["category", "description", "deadline"]
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _lock(model, pk):
+    return model.objects.select_for_update().get(pk=pk)
+
+
+def _require_holder(by, log: Log) -> None:
+    if log.holder_id != by.pk:
+        raise ReadOnlyError(_("Bare stafettholderen kan endre denne loggen."))
+    if log.status == LogStatus.PASSIVE:
+        raise ReadOnlyError(_("Loggen er passiv og kan ikke endres."))
+    if log.status == LogStatus.TRANSFER_PENDING:
+        raise ReadOnlyError(_("Loggen venter på overføring og kan ikke endres så lenge."))
+
+
+def _check_version(obj, version: int | None) -> None:
+    if version is not None and obj.version != version:
+        raise ConflictError()
+
+
+def _plain(value):
+    """A JSON-friendly copy of a field value for the log's history."""
+    if hasattr(value, "pk"):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _revise(log: Log, by, action: str, obj=None, before=None, after=None) -> None:
+    Revision.objects.create(
+        log=log,
+        action=action,
+        object_type=obj._meta.model_name if obj is not None else "",
+        object_id=obj.pk if obj is not None else None,
+        before={k: _plain(v) for k, v in (before or {}).items()},
+        after={k: _plain(v) for k, v in (after or {}).items()},
+        by=by,
+    )
+
+
+def _changes(obj, fields: dict) -> tuple[dict, dict]:
+    before, after = {}, {}
+    for name, value in fields.items():
+        old = getattr(obj, name)
+        if old != value:
+            before[name], after[name] = old, value
+    return before, after
+
+
+def _clean(obj, exclude=None) -> None:
+    obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+
+
+def _check_actors(log: Log, actors, *, level: int | None = None) -> None:
+    """Actors must be in the municipality; outside the holder's unit only at level 2–3."""
+    actors = list(actors)
+    if not actors:
+        return
+    allowed = set(actors_allowed_for(log, level=level).values_list("pk", flat=True))
+    refused = [a for a in actors if a.pk not in allowed]
+    if refused:
+        if (level or log.level) == Level.ONE and set(
+            actors_allowed_for(log, level=Level.TWO).values_list("pk", flat=True)
+        ).issuperset(a.pk for a in refused):
+            message = _(
+                "På nivå 1 kan bare aktører fra egen virksomhet velges. Endre nivå til 2 eller 3 "
+                "for å knytte til aktører fra andre virksomheter."
+            )
+        else:
+            message = _("Aktøren finnes ikke i kommunen.")
+        raise ValidationError({"actors": message}, code="actor_not_allowed")
+
+
+# --- the log and the child ------------------------------------------------------------------
+
+
+def _complete_child(child: Child) -> None:
+    if not child.national_id and not child.birth_date:
+        raise ValidationError(
+            {"national_id": _("Fyll inn fødselsnummer eller fødselsdato.")}, code="required"
+        )
+    if child.national_id:
+        child.national_id = fodselsnummer.compact(child.national_id)
+    _clean(child)
+    if child.national_id and not child.birth_date:
+        child.birth_date = fodselsnummer.get_birth_date(child.national_id)
+
+
+def _validate_guardians(guardians: list[dict], kind: str) -> list[Guardian]:
+    minimum = 0 if kind == LogKind.PREGNANCY else 1
+    if not minimum <= len(guardians) <= MAX_GUARDIANS:
+        raise ValidationError(
+            _("En logg skal ha minst én og høyst fire foresatte.")
+            if minimum
+            else _("En logg kan ha høyst fire foresatte."),
+            code="guardian_count",
+        )
+    objects = []
+    for data in guardians:
+        guardian = Guardian(**{k: data.get(k, "") for k in GUARDIAN_FIELDS})
+        _clean(guardian, exclude=["log", "user"])
+        objects.append(guardian)
+    return objects
+
+
+@transaction.atomic
+def create_log(
+    *,
+    by,
+    unit: Unit,
+    child: dict,
+    guardians: list[dict],
+    level: int = Level.ONE,
+    kind: str = LogKind.CHILD,
+    consent=None,
+    consent_valid_until: date | None = None,
+    consent_given_by: str = ConsentGiver.GUARDIANS,
+) -> Log:
+    """Create a child's log with its guardians and, optionally, the signed consent.
+
+    Side effects: the log's first history entry; audit event log.created; the consent's
+    own events. Invitations to guardians with e-mail are sent by the notifications issue.
+    """
+    if not Membership.objects.filter(user=by, unit=unit, role=Role.HOLDER).exists():
+        raise ReadOnlyError(_("Du er ikke stafettholder i denne virksomheten."))
+    new_child = Child(municipality=unit.municipality, **{k: child.get(k) for k in CHILD_FIELDS})
+    for name in CHILD_FIELDS:
+        if getattr(new_child, name) is None and name != "birth_date":
+            setattr(new_child, name, "")
+    _complete_child(new_child)
+    guardian_objects = _validate_guardians(guardians, kind)
+    if level not in Level.values:
+        raise ValidationError({"level": _("Velg et gyldig nivå.")})
+    new_child.save()
+    log = Log.objects.create(child=new_child, unit=unit, holder=by, level=level, kind=kind)
+    for guardian in guardian_objects:
+        guardian.log = log
+        guardian.save()
+    _revise(log, by, "log.created", log, after={"holder": str(by), "level": level})
+    record(actor=by, action="log.created", obj=log, log_id=log.pk)
+    if consent is not None:
+        upload_consent(
+            log,
+            by=by,
+            file=consent,
+            valid_until=consent_valid_until,
+            given_by=consent_given_by,
+        )
+    return log
+
+
+@transaction.atomic
+def update_child(log: Log, *, by, version: int | None = None, **fields) -> Child:
+    """Edit the child's details. Side effects: history with the old values; audit."""
+    log = _lock(Log, log.pk)
+    _require_holder(by, log)
+    _check_version(log, version)
+    child = log.child
+    before, after = _changes(child, {k: v for k, v in fields.items() if k in CHILD_FIELDS})
+    for name, value in after.items():
+        setattr(child, name, value if value is not None or name == "birth_date" else "")
+    if "national_id" in after and after["national_id"] and "birth_date" not in after:
+        child.birth_date = None
+    _complete_child(child)
+    if after:
+        child.save()
+        log.version += 1
+        log.save(update_fields=["version"])
+        _revise(log, by, "child.edited", child, before, after)
+        record(
+            actor=by, action="child.edited", obj=child, log_id=log.pk, data={"fields": list(after)}
+        )
+    return child
+
+
+@transaction.atomic
+def set_level(log: Log, *, by, level: int, version: int | None = None) -> Log:
+    """Change the assessment level (R-LOG-03).
+
+    Lowering to level 1 is refused while open measures have actors from other units.
+    """
+    log = _lock(Log, log.pk)
+    _require_holder(by, log)
+    _check_version(log, version)
+    if level not in Level.values:
+        raise ValidationError({"level": _("Velg et gyldig nivå.")})
+    if level == log.level:
+        return log
+    if level == Level.ONE:
+        outside = (
+            Measure.objects.filter(concern__log=log, status=MeasureStatus.OPEN)
+            .exclude(actors__isnull=True)
+            .exclude(actors__memberships__unit=log.unit, actors__memberships__role=Role.ACTOR)
+        )
+        if outside.exists():
+            raise ValidationError(
+                {
+                    "level": _(
+                        "Loggen har åpne tiltak med aktører fra andre virksomheter, og kan ikke "
+                        "settes til nivå 1 før de er evaluert."
+                    )
+                }
+            )
+    before = {"level": log.level}
+    log.level = level
+    log.version += 1
+    log.save(update_fields=["level", "version"])
+    _revise(log, by, "log.level_changed", log, before, {"level": level})
+    record(actor=by, action="log.level_changed", obj=log, log_id=log.pk, data={"level": level})
+    return log
+
+
+# --- guardians ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_guardian(log: Log, *, by, **fields) -> Guardian:
+    """Add a guardian (at most four, R-LOG-04). Side effects: history; audit."""
+    log = _lock(Log, log.pk)
+    _require_holder(by, log)
+    if log.guardians.count() >= MAX_GUARDIANS:
+        raise ValidationError(_("En logg kan ha høyst fire foresatte."), code="guardian_count")
+    guardian = Guardian(log=log, **{k: fields.get(k, "") for k in GUARDIAN_FIELDS})
+    _clean(guardian, exclude=["user"])
+    guardian.save()
+    _revise(log, by, "guardian.added", guardian, after={"name": str(guardian)})
+    record(actor=by, action="guardian.added", obj=guardian, log_id=log.pk)
+    return guardian
+
+
+@transaction.atomic
+def update_guardian(guardian: Guardian, *, by, **fields) -> Guardian:
+    log = _lock(Log, guardian.log_id)
+    _require_holder(by, log)
+    guardian = _lock(Guardian, guardian.pk)
+    before, after = _changes(guardian, {k: v for k, v in fields.items() if k in GUARDIAN_FIELDS})
+    for name, value in after.items():
+        setattr(guardian, name, value)
+    _clean(guardian, exclude=["user"])
+    if after:
+        guardian.save()
+        _revise(log, by, "guardian.edited", guardian, before, after)
+        record(
+            actor=by,
+            action="guardian.edited",
+            obj=guardian,
+            log_id=log.pk,
+            data={"fields": list(after)},
+        )
+    return guardian
+
+
+@transaction.atomic
+def remove_guardian(guardian: Guardian, *, by) -> None:
+    """Remove a guardian; a child's log keeps at least one (R-LOG-05)."""
+    log = _lock(Log, guardian.log_id)
+    _require_holder(by, log)
+    if log.kind == LogKind.CHILD and log.guardians.count() <= 1:
+        raise ValidationError(
+            _("En logg for et barn må ha minst én foresatt."), code="guardian_count"
+        )
+    _revise(log, by, "guardian.removed", guardian, before={"name": str(guardian)})
+    record(actor=by, action="guardian.removed", obj=guardian, log_id=log.pk)
+    guardian.delete()
+
+
+# --- consent --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def upload_consent(
+    log: Log, *, by, file, valid_until: date | None, given_by: str = ConsentGiver.GUARDIANS
+) -> Consent:
+    """Store a signed consent PDF; the newest is the current one (R-LOG-02).
+
+    Side effects: the file is written under a random name outside the web root; history;
+    audit event consent.uploaded.
+    """
+    log = _lock(Log, log.pk)
+    _require_holder(by, log)
+    errors = {}
+    try:
+        validate_pdf(file)
+    except ValidationError as error:
+        errors["file"] = error.messages
+    today = timezone.localdate()
+    if valid_until is None:
+        errors["valid_until"] = [_("Fyll inn hvor lenge samtykket gjelder.")]
+    elif valid_until < today:
+        errors["valid_until"] = [_("Samtykket er allerede utløpt. Sjekk datoen.")]
+    if given_by == ConsentGiver.YOUNG_PERSON:
+        age = log.child.age_on(today)
+        if age is None or age < settings.STAFETT_SELF_CONSENT_AGE:
+            errors["given_by"] = [
+                _("Den unge kan samtykke selv fra fylte %(age)s år.")
+                % {"age": settings.STAFETT_SELF_CONSENT_AGE}
+            ]
+    if errors:
+        raise ValidationError(errors)
+    consent = Consent(
+        log=log,
+        original_name=(getattr(file, "name", "") or "samtykke.pdf")[-200:],
+        size=file.size,
+        valid_until=valid_until,
+        given_by=given_by,
+        uploaded_by=by,
+    )
+    consent.file.save("consent.pdf", file, save=False)
+    consent.save()
+    _revise(log, by, "consent.uploaded", consent, after={"valid_until": valid_until})
+    record(actor=by, action="consent.uploaded", obj=consent, log_id=log.pk)
+    return consent
+
+
+def record_consent_download(consent: Consent, *, by) -> None:
+    record(actor=by, action="consent.downloaded", obj=consent, log_id=consent.log_id)
+
+
+# --- concerns and measures ------------------------------------------------------------------
+
+
+def _new_measure(concern: Concern, by, data: dict, based_on: Measure | None = None) -> Measure:
+    measure = Measure(
+        concern=concern,
+        category=data.get("category"),
+        description=data.get("description", ""),
+        deadline=data.get("deadline"),
+        based_on=based_on,
+        created_by=by,
+    )
+    _clean_measure(measure, concern.log)
+    actors = list(data.get("actors") or [])
+    _check_actors(concern.log, actors)
+    measure.save()
+    measure.actors.set(actors)
+    return measure
+
+
+def _clean_measure(measure: Measure, log: Log) -> None:
+    errors = {}
+    try:
+        _clean(measure, exclude=["concern", "created_by", "based_on", "actors"])
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if measure.category_id and measure.category.municipality_id != log.unit.municipality_id:
+        errors["category"] = [_("Velg en kategori fra listen.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _clean_concern(concern: Concern, log: Log) -> None:
+    errors = {}
+    try:
+        _clean(concern, exclude=["log", "created_by"])
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if concern.category_id and concern.category.municipality_id != log.unit.municipality_id:
+        errors["category"] = [_("Velg en kategori fra listen.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def create_concern(log: Log, *, by, measure: dict, **fields) -> Concern:
+    """A concern and its first measure, in one step (R-CONC-01).
+
+    `measure` holds category, description, deadline and actors; actors follow the level
+    rule (R-LOG-03). Side effects: history; audit; (later) a notice to each actor.
+    """
+    log = _lock(Log, log.pk)
+    _require_holder(by, log)
+    concern = Concern(log=log, created_by=by, **{k: fields.get(k, "") for k in CONCERN_FIELDS})
+    if fields.get("category") is None:
+        concern.category = None
+    errors = {}
+    try:
+        _clean_concern(concern, log)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    probe = Concern(log=log)
+    try:
+        _clean_measure(
+            Measure(
+                concern=probe,
+                category=measure.get("category"),
+                description=measure.get("description", ""),
+                deadline=measure.get("deadline"),
+            ),
+            log,
+        )
+        _check_actors(log, measure.get("actors") or [])
+    except ValidationError as error:
+        errors.update({f"measure_{k}": v for k, v in error.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    concern.save()
+    first = _new_measure(concern, by, measure)
+    _revise(log, by, "concern.created", concern, after={"category": concern.category})
+    _revise(log, by, "measure.created", first, after={"category": first.category})
+    record(actor=by, action="concern.created", obj=concern, log_id=log.pk)
+    record(actor=by, action="measure.created", obj=first, log_id=log.pk)
+    return concern
+
+
+@transaction.atomic
+def update_concern(concern: Concern, *, by, version: int | None = None, **fields) -> Concern:
+    """Edit an open concern; the old text stays in the log's history (R-LOG-08)."""
+    log = _lock(Log, concern.log_id)
+    _require_holder(by, log)
+    concern = _lock(Concern, concern.pk)
+    _check_version(concern, version)
+    if not concern.is_open:
+        raise ReadOnlyError(_("Oppmerksomheten er avsluttet og kan ikke endres."))
+    before, after = _changes(concern, {k: v for k, v in fields.items() if k in CONCERN_FIELDS})
+    for name, value in after.items():
+        setattr(concern, name, value)
+    _clean_concern(concern, log)
+    if after:
+        concern.version += 1
+        concern.save()
+        _revise(log, by, "concern.edited", concern, before, after)
+        record(
+            actor=by,
+            action="concern.edited",
+            obj=concern,
+            log_id=log.pk,
+            data={"fields": list(after)},
+        )
+    return concern
+
+
+@transaction.atomic
+def close_concern(concern: Concern, *, by) -> Concern:
+    """Close a concern when every measure on it is evaluated (R-CONC-02)."""
+    log = _lock(Log, concern.log_id)
+    _require_holder(by, log)
+    concern = _lock(Concern, concern.pk)
+    if not concern.is_open:
+        raise ValidationError(_("Oppmerksomheten er allerede avsluttet."), code="closed")
+    if concern.measures.filter(status=MeasureStatus.OPEN).exists():
+        raise ValidationError(
+            _("Alle tiltak må være evaluert før oppmerksomheten kan avsluttes."),
+            code="open_measures",
+        )
+    concern.status = ConcernStatus.CLOSED
+    concern.closed_at = timezone.now()
+    concern.version += 1
+    concern.save(update_fields=["status", "closed_at", "version"])
+    _revise(log, by, "concern.closed", concern)
+    record(actor=by, action="concern.closed", obj=concern, log_id=log.pk)
+    return concern
+
+
+@transaction.atomic
+def add_measure(concern: Concern, *, by, based_on: Measure | None = None, **fields) -> Measure:
+    """A new measure on an open concern (R-MEAS-01); `based_on` links a follow-up
+    (R-MEAS-03, R-MEAS-04). Side effects: history; audit."""
+    log = _lock(Log, concern.log_id)
+    _require_holder(by, log)
+    concern = _lock(Concern, concern.pk)
+    if not concern.is_open:
+        raise ReadOnlyError(_("Oppmerksomheten er avsluttet. Opprett en ny oppmerksomhet."))
+    if based_on is not None and based_on.concern_id != concern.pk:
+        raise ValidationError(_("Tiltaket det bygger på, hører til en annen oppmerksomhet."))
+    measure = _new_measure(concern, by, fields, based_on=based_on)
+    _revise(
+        log,
+        by,
+        "measure.created",
+        measure,
+        after={"category": measure.category, "based_on": based_on.pk if based_on else None},
+    )
+    record(actor=by, action="measure.created", obj=measure, log_id=log.pk)
+    return measure
+
+
+@transaction.atomic
+def update_measure(measure: Measure, *, by, version: int | None = None, **fields) -> Measure:
+    """Edit a measure until it is evaluated (R-LOG-08); actors follow the level rule."""
+    log = _lock(Log, measure.concern.log_id)
+    _require_holder(by, log)
+    measure = _lock(Measure, measure.pk)
+    _check_version(measure, version)
+    if not measure.is_open:
+        raise ReadOnlyError(_("Tiltaket er evaluert og kan ikke endres."))
+    before, after = _changes(measure, {k: v for k, v in fields.items() if k in MEASURE_FIELDS})
+    for name, value in after.items():
+        setattr(measure, name, value)
+    _clean_measure(measure, log)
+    actors_changed = False
+    if "actors" in fields:
+        new_actors = list(fields["actors"])
+        _check_actors(log, new_actors)
+        old_ids = set(measure.actors.values_list("pk", flat=True))
+        if old_ids != {a.pk for a in new_actors}:
+            actors_changed = True
+            before["actors"] = sorted(old_ids)
+            after["actors"] = sorted(a.pk for a in new_actors)
+            measure.actors.set(new_actors)
+    if after or actors_changed:
+        measure.version += 1
+        measure.save()
+        _revise(log, by, "measure.edited", measure, before, after)
+        record(
+            actor=by,
+            action="measure.edited",
+            obj=measure,
+            log_id=log.pk,
+            data={"fields": list(after)},
+        )
+    return measure
+
+
+def _evaluate(measure: Measure, by, outcome: str, text: str, child_voice: str) -> Evaluation:
+    log = _lock(Log, measure.concern.log_id)
+    _require_holder(by, log)
+    measure = _lock(Measure, measure.pk)
+    if not measure.is_open or Evaluation.objects.filter(measure=measure).exists():
+        raise ValidationError(_("Tiltaket er allerede evaluert."), code="evaluated")
+    evaluation = Evaluation(
+        measure=measure,
+        outcome=outcome,
+        text=(text or "").strip(),
+        child_voice=(child_voice or "").strip(),
+        evaluated_by=by,
+    )
+    _clean(evaluation, exclude=["measure", "evaluated_by"])
+    evaluation.save()
+    measure.status = MeasureStatus.EVALUATED
+    measure.version += 1
+    measure.save(update_fields=["status", "version"])
+    _revise(log, by, "measure.evaluated", measure, after={"outcome": outcome})
+    record(
+        actor=by,
+        action="measure.evaluated",
+        obj=measure,
+        log_id=log.pk,
+        data={"outcome": outcome},
+    )
+    return evaluation
+
+
+@transaction.atomic
+def evaluate_measure(
+    measure: Measure, *, by, outcome: str, text: str, child_voice: str = ""
+) -> Evaluation:
+    """Evaluate a measure, exactly once (R-MEAS-03, R-LOG-07).
+
+    After *some effect* or *registered in error* the page offers a new measure prefilled
+    from this one (see add_measure's `based_on`).
+    """
+    if outcome not in Outcome.values or outcome == Outcome.DEADLINE_PASSED:
+        raise ValidationError({"outcome": _("Velg et resultat.")})
+    return _evaluate(measure, by, outcome, text, child_voice)
+
+
+@transaction.atomic
+def mark_deadline_passed(measure: Measure, *, by, text: str = "") -> Evaluation:
+    """Close an overdue measure without effect: status *deadline passed* (R-MEAS-04)."""
+    if not measure.is_overdue():
+        raise ValidationError(_("Fristen for tiltaket er ikke passert."), code="not_overdue")
+    return _evaluate(measure, by, Outcome.DEADLINE_PASSED, text or _("Fristen er passert."), "")
+
+
+@transaction.atomic
+def extend_deadline(measure: Measure, *, by, deadline: date) -> Measure:
+    """Give an open measure a new deadline, today or later (R-MEAS-04)."""
+    if deadline is None or deadline < timezone.localdate():
+        raise ValidationError({"deadline": _("Den nye fristen kan ikke være tilbake i tid.")})
+    return update_measure(measure, by=by, deadline=deadline)
+
+
+# --- the log as a whole ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_log_passive(log: Log, *, by, confirmed: bool) -> Log:
+    """Close the log for good (R-LOG-06): every concern closed, two confirmations.
+
+    Side effects: the log is read-only for everyone from now on; history; audit.
+    """
+    log = _lock(Log, log.pk)
+    _require_holder(by, log)
+    if not confirmed:
+        raise ValidationError(
+            {"confirm": _("Bekreft at loggen skal settes passiv. Dette kan ikke angres.")}
+        )
+    if log.concerns.filter(status=ConcernStatus.OPEN).exists():
+        raise ValidationError(
+            _("Alle oppmerksomheter må være avsluttet før loggen kan settes passiv."),
+            code="open_concerns",
+        )
+    if Measure.objects.filter(concern__log=log, status=MeasureStatus.OPEN).exists():
+        raise ValidationError(
+            _("Alle tiltak må være evaluert før loggen kan settes passiv."), code="open_measures"
+        )
+    log.status = LogStatus.PASSIVE
+    log.passive_at = timezone.now()
+    log.version += 1
+    log.save(update_fields=["status", "passive_at", "version"])
+    _revise(log, by, "log.passive", log)
+    record(actor=by, action="log.passive", obj=log, log_id=log.pk)
+    return log
+
+
+def record_log_view(log: Log, *, by) -> None:
+    """Every opening of a log page is audited (R-SEC-01)."""
+    record(actor=by, action="log.viewed", obj=log, log_id=log.pk)
+
+
+# --- glimpses -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_glimpse(
+    log: Log, *, by, role: Role, text: str, happened_on: date, publish: bool = False
+) -> Glimpse:
+    """A glimpse by the holder, an actor or a guardian of an active log (R-GLIM-01).
+
+    The caller has fetched `log` through logs_visible_to(by, role). Side effects: history;
+    audit; publishing notifies actors and guardians (notifications issue).
+    """
+    log = _lock(Log, log.pk)
+    if log.status != LogStatus.ACTIVE:
+        raise ReadOnlyError(_("Loggen kan ikke endres nå."))
+    if role not in (Role.HOLDER, Role.ACTOR, Role.GUARDIAN):
+        raise ReadOnlyError(_("Du kan ikke legge til lysglimt i denne loggen."))
+    if role == Role.HOLDER and log.holder_id != by.pk:
+        raise ReadOnlyError(_("Du kan ikke legge til lysglimt i denne loggen."))
+    glimpse = Glimpse(
+        log=log,
+        text=(text or "").strip(),
+        happened_on=happened_on,
+        author=by,
+        author_role=role,
+        published_at=timezone.now() if publish else None,
+    )
+    _clean(glimpse, exclude=["log", "author"])
+    glimpse.save()
+    _revise(log, by, "glimpse.created", glimpse, after={"published": publish})
+    record(actor=by, action="glimpse.created", obj=glimpse, log_id=log.pk)
+    return glimpse
+
+
+@transaction.atomic
+def publish_glimpse(glimpse: Glimpse, *, by, role: Role) -> Glimpse:
+    """Make a glimpse visible to the actors and guardians of the log (R-GLIM-01)."""
+    glimpse = Glimpse.objects.select_for_update().select_related("log").get(pk=glimpse.pk)
+    if not can_publish_glimpse(by, role, glimpse):
+        raise ReadOnlyError(_("Du kan ikke publisere dette lysglimtet."))
+    glimpse.published_at = timezone.now()
+    glimpse.save(update_fields=["published_at"])
+    _revise(glimpse.log, by, "glimpse.published", glimpse)
+    record(actor=by, action="glimpse.published", obj=glimpse, log_id=glimpse.log_id)
+    return glimpse

@@ -1,0 +1,8 @@
+from notes.models import Note
+
+
+def notes_visible_to(user):
+    """A note is private to its owner: nobody else sees it, in any role (R-NOTE-01)."""
+    if not user.is_authenticated:
+        return Note.objects.none()
+    return Note.objects.filter(owner=user)

@@ -1,0 +1,44 @@
+"""Personal notes (R-NOTE-01). The audit trail records that a note changed, never its text."""
+
+from django.db import transaction
+
+from audit.services import record
+from common.errors import ConflictError
+from notes.models import Note
+
+
+def _clean_text(text: str) -> str:
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Notatet kan ikke være tomt.")})
+    return text
+
+
+@transaction.atomic
+def create_note(*, by, text: str) -> Note:
+    note = Note.objects.create(owner=by, text=_clean_text(text))
+    record(actor=by, action="note.created", obj=note)
+    return note
+
+
+@transaction.atomic
+def update_note(note: Note, *, by, text: str, version: int | None = None) -> Note:
+    """Edit own note; a save based on an older version is refused (R-SEC-05)."""
+    note = Note.objects.select_for_update().get(pk=note.pk, owner=by)
+    if version is not None and note.version != version:
+        raise ConflictError()
+    note.text = _clean_text(text)
+    note.version += 1
+    note.save()
+    record(actor=by, action="note.edited", obj=note)
+    return note
+
+
+@transaction.atomic
+def delete_note(note: Note, *, by) -> None:
+    note = Note.objects.select_for_update().get(pk=note.pk, owner=by)
+    record(actor=by, action="note.deleted", obj=note)
+    note.delete()
