@@ -35,6 +35,8 @@ def logs_visible_to(user, role: Role | None) -> QuerySet[Log]:
 
 
 def concerns_visible_to(user, role: Role | None) -> QuerySet[Concern]:
+    if not user.is_authenticated:
+        return Concern.objects.none()
     logs = logs_visible_to(user, role)
     concerns = Concern.objects.filter(log__in=logs)
     if role == Role.ACTOR:
@@ -47,6 +49,8 @@ def measures_visible_to(user, role: Role | None) -> QuerySet[Measure]:
 
 
 def glimpses_visible_to(user, role: Role | None) -> QuerySet[Glimpse]:
+    if not user.is_authenticated:
+        return Glimpse.objects.none()
     glimpses = Glimpse.objects.filter(log__in=logs_visible_to(user, role))
     if role in (Role.ACTOR, Role.GUARDIAN):
         glimpses = glimpses.filter(Q(published_at__isnull=False) | Q(author=user))
@@ -87,3 +91,21 @@ def actors_allowed_for(log: Log, *, level: int | None = None):
     else:
         memberships = memberships.filter(unit__municipality_id=log.unit.municipality_id)
     return get_user_model().objects.filter(is_active=True, pk__in=memberships.values("user_id"))
+
+
+def with_overview(logs: QuerySet[Log]) -> QuerySet[Log]:
+    """Adds `has_overdue` (R-MEAS-02) and `open_concerns` to each log, in the same query."""
+    from django.db.models import Count, Exists, OuterRef
+    from django.utils import timezone
+
+    from logs.enums import ConcernStatus, MeasureStatus
+
+    overdue = Measure.objects.filter(
+        concern__log=OuterRef("pk"),
+        status=MeasureStatus.OPEN,
+        deadline__lt=timezone.localdate(),
+    )
+    return logs.annotate(
+        has_overdue=Exists(overdue),
+        open_concerns=Count("concerns", filter=Q(concerns__status=ConcernStatus.OPEN)),
+    )

@@ -40,3 +40,16 @@ def can_see_sensitive_details(role) -> bool:
 def can_see_access_log(user, role, log) -> bool:
     """Who has opened the log: its holder and the child's guardians (R-SEC-01)."""
     return (role == Role.HOLDER and log.holder_id == user.pk) or role == Role.GUARDIAN
+
+
+def read_only_reason(user, role, log) -> str:
+    """Why the person cannot change the log now, in words for them; "" if they can."""
+    from django.utils.translation import gettext as _
+
+    if log.status == LogStatus.PASSIVE:
+        return _("Loggen er passiv og kan ikke endres.")
+    if log.status == LogStatus.TRANSFER_PENDING:
+        return _("Loggen venter på overføring og kan ikke endres så lenge.")
+    if not (role == Role.HOLDER and log.holder_id == user.pk):
+        return _("Bare stafettholderen kan endre denne loggen.")
+    return ""

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.no import fodselsnummer
 
+from accounts.validators import mask_national_id
 from audit.services import record
 from common.errors import ConflictError, ReadOnlyError
 from logs.enums import (
@@ -36,7 +37,7 @@ from logs.models import (
     Measure,
     Revision,
 )
-from logs.queries import actors_allowed_for
+from logs.queries import actors_allowed_for, logs_visible_to
 from logs.rules import can_publish_glimpse
 from logs.uploads import validate_pdf
 from organisations.enums import Role
@@ -98,6 +99,11 @@ def _revise(log: Log, by, action: str, obj=None, before=None, after=None) -> Non
         after={k: _plain(v) for k, v in (after or {}).items()},
         by=by,
     )
+
+
+def _masked(values: dict) -> dict:
+    """The history is shown on screen: national ID numbers only masked there (R-SEC-03)."""
+    return {k: mask_national_id(v) if k == "national_id" else v for k, v in values.items()}
 
 
 def _changes(obj, fields: dict) -> tuple[dict, dict]:
@@ -228,7 +234,7 @@ def update_child(log: Log, *, by, version: int | None = None, **fields) -> Child
         child.save()
         log.version += 1
         log.save(update_fields=["version"])
-        _revise(log, by, "child.edited", child, before, after)
+        _revise(log, by, "child.edited", child, _masked(before), _masked(after))
         record(
             actor=by, action="child.edited", obj=child, log_id=log.pk, data={"fields": list(after)}
         )
@@ -249,11 +255,12 @@ def set_level(log: Log, *, by, level: int, version: int | None = None) -> Log:
     if level == log.level:
         return log
     if level == Level.ONE:
-        outside = (
-            Measure.objects.filter(concern__log=log, status=MeasureStatus.OPEN)
-            .exclude(actors__isnull=True)
-            .exclude(actors__memberships__unit=log.unit, actors__memberships__role=Role.ACTOR)
-        )
+        # Per attached actor (the through rows), not per measure: one outside actor among
+        # several from the own unit must still block the change.
+        own_unit = Membership.objects.filter(unit=log.unit, role=Role.ACTOR).values("user_id")
+        outside = Measure.actors.through.objects.filter(
+            measure__concern__log=log, measure__status=MeasureStatus.OPEN
+        ).exclude(user_id__in=own_unit)
         if outside.exists():
             raise ValidationError(
                 {
@@ -431,9 +438,11 @@ def create_concern(log: Log, *, by, measure: dict, **fields) -> Concern:
     """
     log = _lock(Log, log.pk)
     _require_holder(by, log)
-    concern = Concern(log=log, created_by=by, **{k: fields.get(k, "") for k in CONCERN_FIELDS})
-    if fields.get("category") is None:
-        concern.category = None
+    concern = Concern(
+        log=log,
+        created_by=by,
+        **{k: fields.get(k, None if k == "category" else "") for k in CONCERN_FIELDS},
+    )
     errors = {}
     try:
         _clean_concern(concern, log)
@@ -619,6 +628,8 @@ def evaluate_measure(
 @transaction.atomic
 def mark_deadline_passed(measure: Measure, *, by, text: str = "") -> Evaluation:
     """Close an overdue measure without effect: status *deadline passed* (R-MEAS-04)."""
+    _require_holder(by, _lock(Log, measure.concern.log_id))
+    measure = _lock(Measure, measure.pk)
     if not measure.is_overdue():
         raise ValidationError(_("Fristen for tiltaket er ikke passert."), code="not_overdue")
     return _evaluate(measure, by, Outcome.DEADLINE_PASSED, text or _("Fristen er passert."), "")
@@ -627,6 +638,7 @@ def mark_deadline_passed(measure: Measure, *, by, text: str = "") -> Evaluation:
 @transaction.atomic
 def extend_deadline(measure: Measure, *, by, deadline: date) -> Measure:
     """Give an open measure a new deadline, today or later (R-MEAS-04)."""
+    _require_holder(by, _lock(Log, measure.concern.log_id))
     if deadline is None or deadline < timezone.localdate():
         raise ValidationError({"deadline": _("Den nye fristen kan ikke være tilbake i tid.")})
     return update_measure(measure, by=by, deadline=deadline)
@@ -687,7 +699,9 @@ def create_glimpse(
         raise ReadOnlyError(_("Loggen kan ikke endres nå."))
     if role not in (Role.HOLDER, Role.ACTOR, Role.GUARDIAN):
         raise ReadOnlyError(_("Du kan ikke legge til lysglimt i denne loggen."))
-    if role == Role.HOLDER and log.holder_id != by.pk:
+    # Not only trusting the caller's fetch: an actor must be attached, a guardian the
+    # child's own, a holder the log's holder (R-ROLE-05, R-ROLE-06).
+    if not logs_visible_to(by, role).filter(pk=log.pk).exists():
         raise ReadOnlyError(_("Du kan ikke legge til lysglimt i denne loggen."))
     glimpse = Glimpse(
         log=log,
@@ -715,3 +729,17 @@ def publish_glimpse(glimpse: Glimpse, *, by, role: Role) -> Glimpse:
     _revise(glimpse.log, by, "glimpse.published", glimpse)
     record(actor=by, action="glimpse.published", obj=glimpse, log_id=glimpse.log_id)
     return glimpse
+
+
+@transaction.atomic
+def link_guardian_login(guardian: Guardian, *, user, by=None) -> Guardian:
+    """Connect a guardian record to the person's login, giving them the guardian role.
+
+    Used by the activation flow (R-GUAR-02) and the demo data. Side effects: history; audit.
+    """
+    guardian = _lock(Guardian, guardian.pk)
+    guardian.user = user
+    guardian.save(update_fields=["user"])
+    _revise(guardian.log, by or user, "guardian.linked", guardian)
+    record(actor=by or user, action="guardian.linked", obj=guardian, log_id=guardian.log_id)
+    return guardian

@@ -49,6 +49,20 @@ def units_of(user, role: Role) -> QuerySet[Unit]:
     return Unit.objects.filter(memberships__user=user, memberships__role=role).distinct()
 
 
+def municipality_id_of(user, role: Role) -> int | None:
+    """The municipality a person works in for `role`: the one the header shows."""
+    return units_of(user, role).order_by("name").values_list("municipality_id", flat=True).first()
+
+
+def actors_of_units(units: QuerySet[Unit]):
+    """Active actors in the given units, with person and unit (R-HOLD-03)."""
+    return (
+        Membership.objects.filter(role=Role.ACTOR, unit__in=units, user__is_active=True)
+        .select_related("user", "unit")
+        .order_by("user__last_name", "user__first_name", "unit__name")
+    )
+
+
 def municipalities_of(user):
     from organisations.models import Municipality
 

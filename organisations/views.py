@@ -1,13 +1,24 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.views import apply_errors
+from notes.queries import notes_visible_to
 from organisations.enums import Role
-from organisations.queries import active_role
-from organisations.services import switch_role
+from organisations.forms import ActorSearchForm, RegisterActorForm
+from organisations.queries import (
+    active_role,
+    actors_of_units,
+    municipality_id_of,
+    search_actors,
+    units_of,
+)
+from organisations.services import register_actor, switch_role
 
 HOME_TEMPLATES = {
     Role.LEADER: "organisations/home_leader.html",
@@ -15,6 +26,10 @@ HOME_TEMPLATES = {
     Role.ACTOR: "organisations/home_actor.html",
     Role.GUARDIAN: "organisations/home_guardian.html",
 }
+HOME_NOTES = 5
+ACTORS_PAGE_SIZE = 50
+# Who may see the municipality's actors and register new ones (R-HOLD-03, R-MEET-03).
+ACTOR_PAGE_ROLES = (Role.HOLDER, Role.LEADER)
 
 
 @require_GET
@@ -24,7 +39,10 @@ def home(request: HttpRequest) -> HttpResponse:
     role = active_role(request)
     if role is None:
         return render(request, "organisations/home_no_role.html")
-    return render(request, HOME_TEMPLATES[role], {"role": role})
+    context = {"role": role}
+    if role == Role.HOLDER:
+        context["notes"] = notes_visible_to(request.user)[:HOME_NOTES]
+    return render(request, HOME_TEMPLATES[role], context)
 
 
 @require_POST
@@ -36,3 +54,54 @@ def switch_role_view(request: HttpRequest) -> HttpResponse:
     else:
         messages.error(request, _("Du har ikke denne rollen."))
     return redirect("home")
+
+
+def _actor_page_scope(request: HttpRequest) -> tuple[Role, int]:
+    """The active role and its municipality; any other role gets a 404, never a 403."""
+    role = active_role(request)
+    municipality_id = municipality_id_of(request.user, role) if role in ACTOR_PAGE_ROLES else None
+    if municipality_id is None:
+        raise Http404
+    return role, municipality_id
+
+
+@require_GET
+@login_required
+def actors(request: HttpRequest) -> HttpResponse:
+    """The actors of one's own units (R-HOLD-03), or a search in the municipality (R-MEET-04)."""
+    role, municipality_id = _actor_page_scope(request)
+    form = ActorSearchForm(request.GET or None, municipality_id=municipality_id)
+    if form.is_search:
+        unit = form.cleaned_data["unit"]
+        results = search_actors(
+            municipality_id, form.cleaned_data["q"], unit_id=unit.pk if unit else None
+        )
+    else:
+        results = actors_of_units(units_of(request.user, role))
+    page = Paginator(results, ACTORS_PAGE_SIZE).get_page(request.GET.get("side"))
+    context = {"form": form, "page_obj": page, "is_search": form.is_search}
+    return render(request, "organisations/actors.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def register_actor_view(request: HttpRequest) -> HttpResponse:
+    """Register a new actor in a unit of one's municipality (R-MEET-03).
+
+    The national ID number travels only in the POST body and is never echoed in a message.
+    """
+    role, municipality_id = _actor_page_scope(request)
+    if request.method != "POST":
+        own_unit = units_of(request.user, role).order_by("name").first()
+        form = RegisterActorForm(municipality_id=municipality_id, initial={"unit": own_unit})
+    else:
+        form = RegisterActorForm(request.POST, municipality_id=municipality_id)
+    if form.is_bound and form.is_valid():
+        try:
+            register_actor(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(error, form)
+        else:
+            messages.success(request, _("Aktøren er registrert."))
+            return redirect("organisations:actors")
+    return render(request, "organisations/register_actor.html", {"form": form})

@@ -14,10 +14,15 @@ def _admin_login(request, extra_context=None):
 admin.site.login = _admin_login
 admin.site.site_header = "Stafettlogg"
 
+handler403 = "common.views.forbidden"
+
 urlpatterns = [
     path("", organisation_views.home, name="home"),
     path("rolle/", organisation_views.switch_role_view, name="switch_role"),
     path("sprak/", set_language_view, name="set_language"),
     path("konto/", include("accounts.urls")),
+    path("notater/", include("notes.urls")),
+    path("aktorer/", include("organisations.urls")),
+    path("logger/", include("logs.urls")),
     path("admin/", admin.site.urls),
 ]

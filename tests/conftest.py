@@ -100,3 +100,12 @@ def guardian_user(log):
     guardian.user = user
     guardian.save()
     return user
+
+
+@pytest.fixture
+def actor_other_municipality(db):
+    """An actor in a unit of another municipality: never attachable, never found."""
+    far_unit = UnitFactory(
+        municipality=MunicipalityFactory(name="Fjern kommune"), name="Fjernskolen"
+    )
+    return _member(far_unit, Role.ACTOR, first_name="Anne", last_name="Fjern")

@@ -1,20 +1,48 @@
-"""The authorization matrix: every URL × every persona × GET and POST (R-ROLE-07).
+"""The authorization matrix: every URL × every persona × GET and POST (R-ROLE-07, R-ROLE-03…06).
 
 Generated from the URL resolver: a URL without a row here fails `test_every_url_has_a_row`.
-Each row gives the URL's arguments and the expected status per persona for GET and POST
-(POST with an empty body: the refusals must come before any form handling).
+Each row gives the URL's arguments (built from the `world` of one log and its people) and the
+expected status per persona for GET and POST. POST carries an empty body: refusals must come
+before any form handling. Invisible is 404, visible-but-not-allowed is 403 (architecture.md).
 """
+
+from datetime import timedelta
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
-PERSONAS = ["anonymous", "holder", "leader", "actor", "outsider"]
+from organisations.enums import Role
+from tests.factories import (
+    MembershipFactory,
+    UnitFactory,
+    UserFactory,
+    make_concern,
+    make_log,
+    pdf_upload,
+)
+
+LOGIN = "login"  # a redirect to the login page
+PERSONAS = [
+    "anonymous",
+    "holder",  # holds the log
+    "other_holder",  # holder in the same unit
+    "holder_other_unit",  # holder in another unit of the municipality
+    "leader",  # leader of the log's unit: no access to content (R-ROLE-03)
+    "actor",  # actor on a measure of the log
+    "unattached_actor",  # actor in the same unit, on nothing in the log
+    "guardian",  # guardian of this child, with a login
+    "other_guardian",  # guardian of another child
+    "outsider",  # a holder in another municipality
+]
+SIGNED_IN = PERSONAS[1:]
+HOLDER_ROLE = {"holder", "other_holder", "holder_other_unit", "outsider"}
+STRANGERS = {"other_holder", "holder_other_unit", "leader", "unattached_actor"}
+STRANGERS |= {"other_guardian", "outsider"}
 
 # The admin is the operators' and municipality administrators' tool (R-ROLE-02), with its own
 # permission checks; its access is tested in tests/organisations/test_admin.py.
 EXCLUDED_NAMESPACES = {"admin"}
-
-LOGIN = "login"  # a redirect to the login page
 
 
 def everyone(get, post):
@@ -22,26 +50,209 @@ def everyone(get, post):
 
 
 def signed_in(get, post, anonymous=(LOGIN, LOGIN)):
-    return {"anonymous": anonymous} | dict.fromkeys(PERSONAS[1:], (get, post))
+    return {"anonymous": anonymous} | dict.fromkeys(SIGNED_IN, (get, post))
+
+
+def only(rows: dict, default=(404, 404), anonymous=(LOGIN, LOGIN)):
+    """Listed personas get their row; every other signed-in persona gets `default`."""
+    return {"anonymous": anonymous} | {p: rows.get(p, default) for p in SIGNED_IN}
+
+
+def holder_pages(get, post, *, anonymous=(LOGIN, LOGIN)):
+    """Pages of the holder role: other roles never learn they exist (404)."""
+    rows = dict.fromkeys(HOLDER_ROLE, (get, post))
+    default = (404, 405) if post == 405 else (404, 404)
+    return only(rows, default=default, anonymous=anonymous)
+
+
+def log_page(holder, *, actor=(404, 404), guardian=(404, 404), anonymous=(LOGIN, LOGIN)):
+    """A page about the log: the holder, maybe its actor and guardian, nobody else."""
+    return only({"holder": holder, "actor": actor, "guardian": guardian}, anonymous=anonymous)
+
+
+@pytest.fixture
+def world(municipality, unit, other_unit, holder, other_holder, holder_other_unit, leader, actor):
+    """One level-2 log with a concern (actor attached), a consent and an unpublished glimpse."""
+    from logs.services import create_glimpse, set_level, upload_consent
+
+    log = make_log(holder, unit)
+    set_level(log, by=holder, level=2)
+    concern = make_concern(log, actors=[actor])
+    upload_consent(
+        log,
+        by=holder,
+        file=pdf_upload(),
+        valid_until=timezone.localdate() + timedelta(days=30),
+    )
+    glimpse = create_glimpse(
+        log, by=holder, role=Role.HOLDER, text="Et lysglimt", happened_on=timezone.localdate()
+    )
+    guardian_user = UserFactory()
+    guardian = log.guardians.get()
+    guardian.user = guardian_user
+    guardian.save()
+    other_log = make_log(other_holder, unit, first_name="Ola")
+    other_guardian = UserFactory()
+    other_log.guardians.update(user=other_guardian)
+    unattached = UserFactory()
+    MembershipFactory(user=unattached, unit=unit, role=Role.ACTOR)
+    outsider = UserFactory()
+    MembershipFactory(user=outsider, unit=UnitFactory(), role=Role.HOLDER)
+    stranger_note = _note_of_a_stranger()
+    return {
+        "users": {
+            "anonymous": None,
+            "holder": holder,
+            "other_holder": other_holder,
+            "holder_other_unit": holder_other_unit,
+            "leader": leader,
+            "actor": actor,
+            "unattached_actor": unattached,
+            "guardian": guardian_user,
+            "other_guardian": other_guardian,
+            "outsider": outsider,
+        },
+        "log": log,
+        "guardian": guardian,
+        "consent": log.consents.get(),
+        "concern": concern,
+        "measure": concern.measures.get(),
+        "glimpse": glimpse,
+        "note": stranger_note,
+    }
+
+
+def _note_of_a_stranger():
+    """A note nobody in the matrix may see: it belongs to a fresh user (R-NOTE-01)."""
+    from notes.services import create_note
+
+    return create_note(by=UserFactory(), text="PRIVAT-SENTINEL")
+
+
+def _pk(key):
+    return lambda world: [world[key].pk]
+
+
+def _none(world):
+    return []
 
 
 MATRIX = {
-    "home": (lambda: [], signed_in(200, 405, anonymous=(LOGIN, 405))),
-    "switch_role": (lambda: [], signed_in(405, 302, anonymous=(405, LOGIN))),
-    "set_language": (lambda: [], everyone(405, 302)),
-    "accounts:login": (lambda: [], signed_in(302, 302) | {"anonymous": (200, 200)}),
-    "accounts:login_verify": (lambda: [], everyone(302, 302)),
-    "accounts:logout": (lambda: [], everyone(405, 302)),
-    "accounts:settings": (lambda: [], signed_in(200, 200)),
-    "accounts:totp_setup": (lambda: [], signed_in(200, 200)),
-    "accounts:session_status": (lambda: [], everyone(200, 405)),
-    "accounts:keepalive": (lambda: [], signed_in(405, 204, anonymous=(405, LOGIN))),
-    "accounts:password_change": (lambda: [], signed_in(200, 200)),
-    "accounts:password_change_done": (lambda: [], signed_in(200, 405)),
-    "accounts:password_reset": (lambda: [], everyone(200, 200)),
-    "accounts:password_reset_done": (lambda: [], everyone(200, 405)),
-    "accounts:password_reset_confirm": (lambda: ["MQ", "set-password"], everyone(200, 200)),
-    "accounts:password_reset_complete": (lambda: [], everyone(200, 405)),
+    # Foundation.
+    "home": (_none, signed_in(200, 405, anonymous=(LOGIN, 405))),
+    "switch_role": (_none, signed_in(405, 302, anonymous=(405, LOGIN))),
+    "set_language": (_none, everyone(405, 302)),
+    "accounts:login": (_none, signed_in(302, 302) | {"anonymous": (200, 200)}),
+    "accounts:login_verify": (_none, everyone(302, 302)),
+    "accounts:logout": (_none, everyone(405, 302)),
+    "accounts:settings": (_none, signed_in(200, 200)),
+    "accounts:totp_setup": (_none, signed_in(200, 200)),
+    "accounts:session_status": (_none, everyone(200, 405)),
+    "accounts:keepalive": (_none, signed_in(405, 204, anonymous=(405, LOGIN))),
+    "accounts:password_change": (_none, signed_in(200, 200)),
+    "accounts:password_change_done": (_none, signed_in(200, 405)),
+    "accounts:password_reset": (_none, everyone(200, 200)),
+    "accounts:password_reset_done": (_none, everyone(200, 405)),
+    "accounts:password_reset_confirm": (lambda w: ["MQ", "set-password"], everyone(200, 200)),
+    "accounts:password_reset_complete": (_none, everyone(200, 405)),
+    # Personal notes (R-NOTE-01): everyone keeps their own; nobody reaches another's.
+    "notes:list": (_none, signed_in(200, 200)),
+    "notes:create": (_none, signed_in(200, 200)),
+    "notes:edit": (_pk("note"), signed_in(404, 404)),
+    "notes:delete": (_pk("note"), signed_in(404, 404)),
+    # Actors (R-HOLD-03, R-MEET-03/04): holders and leaders.
+    "organisations:actors": (
+        _none,
+        holder_pages(200, 405, anonymous=(LOGIN, 405)) | {"leader": (200, 405)},
+    ),
+    "organisations:register_actor": (_none, holder_pages(200, 200) | {"leader": (200, 200)}),
+    # The log list: holders, actors and guardians; leaders see no log content.
+    "logs:list": (
+        _none,
+        only(
+            {p: (200, 405) for p in SIGNED_IN if p != "leader"},
+            default=(404, 405),
+            anonymous=(LOGIN, 405),
+        ),
+    ),
+    "logs:create": (_none, holder_pages(200, 200)),
+    "logs:detail": (
+        _pk("log"),
+        log_page((200, 405), actor=(200, 405), guardian=(200, 405), anonymous=(LOGIN, 405))
+        | dict.fromkeys(STRANGERS, (404, 405)),
+    ),
+    "logs:child_edit": (_pk("log"), log_page((200, 200), actor=(403, 403), guardian=(403, 403))),
+    "logs:level": (
+        _pk("log"),
+        log_page((405, 302), actor=(405, 403), guardian=(405, 403), anonymous=(405, LOGIN))
+        | dict.fromkeys(STRANGERS, (405, 404)),
+    ),
+    "logs:guardian_add": (
+        _pk("log"),
+        log_page((200, 200), actor=(403, 403), guardian=(403, 403)),
+    ),
+    # Actors never see guardians (need-to-know): 404, not 403.
+    "logs:guardian_edit": (_pk("guardian"), log_page((200, 200), guardian=(403, 403))),
+    "logs:guardian_remove": (
+        _pk("guardian"),
+        log_page((405, 302), guardian=(405, 403), anonymous=(405, LOGIN))
+        | dict.fromkeys(STRANGERS | {"actor"}, (405, 404)),
+    ),
+    "logs:consent_upload": (
+        _pk("log"),
+        log_page((200, 200), actor=(403, 403), guardian=(403, 403)),
+    ),
+    "logs:consent_file": (
+        _pk("consent"),
+        log_page((200, 405), guardian=(200, 405), anonymous=(LOGIN, 405))
+        | dict.fromkeys(STRANGERS | {"actor"}, (404, 405)),
+    ),
+    "logs:passive": (_pk("log"), log_page((200, 200), actor=(403, 403), guardian=(403, 403))),
+    "logs:glimpse_create": (
+        _pk("log"),
+        log_page((200, 200), actor=(200, 200), guardian=(200, 200)),
+    ),
+    # The unpublished glimpse is the holder's: actors and guardians do not see it yet.
+    "logs:glimpse_publish": (
+        _pk("glimpse"),
+        log_page((405, 302), anonymous=(405, LOGIN))
+        | dict.fromkeys(STRANGERS, (405, 404))
+        | {"actor": (405, 404), "guardian": (405, 404)},
+    ),
+    "logs:concern_create": (
+        _pk("log"),
+        log_page((200, 200), actor=(403, 403), guardian=(403, 403)),
+    ),
+    "logs:concern_edit": (
+        _pk("concern"),
+        log_page((200, 200), actor=(403, 403), guardian=(403, 403)),
+    ),
+    "logs:concern_close": (
+        _pk("concern"),
+        log_page((405, 302), actor=(405, 403), guardian=(405, 403), anonymous=(405, LOGIN))
+        | dict.fromkeys(STRANGERS, (405, 404)),
+    ),
+    "logs:measure_create": (
+        _pk("concern"),
+        log_page((200, 200), actor=(403, 403), guardian=(403, 403)),
+    ),
+    "logs:measure_edit": (
+        _pk("measure"),
+        log_page((200, 200), actor=(403, 403), guardian=(403, 403)),
+    ),
+    "logs:measure_evaluate": (
+        _pk("measure"),
+        log_page((200, 200), actor=(403, 403), guardian=(403, 403)),
+    ),
+    # Not evaluated yet: the page sends everyone who may see the measure back to the log.
+    "logs:evaluation_next": (
+        _pk("measure"),
+        log_page((302, 302), actor=(302, 302), guardian=(302, 302)),
+    ),
+    "logs:measure_deadline": (
+        _pk("measure"),
+        log_page((200, 200), actor=(403, 403), guardian=(403, 403)),
+    ),
 }
 
 
@@ -63,27 +274,21 @@ def test_every_url_has_a_row_R_ROLE_07():
     assert not missing, f"URLs without a row in the authorization matrix: {missing}"
 
 
-@pytest.fixture
-def persona(request, holder, leader, actor, outsider):
-    return {
-        "anonymous": None,
-        "holder": holder,
-        "leader": leader,
-        "actor": actor,
-        "outsider": outsider,
-    }
+def test_every_row_names_every_persona():
+    incomplete = {name: set(PERSONAS) - set(rows) for name, (_a, rows) in MATRIX.items()}
+    assert not {name: gap for name, gap in incomplete.items() if gap}
 
 
 CASES = [(name, who, method) for name in MATRIX for who in PERSONAS for method in ("get", "post")]
 
 
 @pytest.mark.parametrize(("name", "who", "method"), CASES)
-def test_authorization_matrix_R_ROLE_07(client, persona, name, who, method):
+def test_authorization_matrix_R_ROLE_07(client, world, name, who, method):
     args_builder, expected = MATRIX[name]
-    user = persona[who]
+    user = world["users"][who]
     if user is not None:
         client.force_login(user)
-    url = reverse(name, args=args_builder())
+    url = reverse(name, args=args_builder(world))
     response = getattr(client, method)(url)
     want = expected[who][0 if method == "get" else 1]
     if want == LOGIN:

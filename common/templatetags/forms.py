@@ -16,3 +16,13 @@ def ds_widget(field):
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def ds_choices(field):
+    """The radio buttons or checkboxes of a choice field, each with Designsystemet's class."""
+    attrs = field.field.widget.attrs
+    attrs["class"] = "ds-input"
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return field.subwidgets

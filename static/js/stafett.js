@@ -99,6 +99,10 @@
     var pendingHref = null;
 
     document.querySelectorAll("form:not([data-no-guard])").forEach(function (form) {
+      // A form sent back with errors holds what the user typed and has not been saved.
+      if (form.querySelector('[aria-invalid="true"], .field--invalid, [role="alert"]')) {
+        dirty.add(form);
+      }
       form.addEventListener("input", function () {
         dirty.add(form);
       });

@@ -54,13 +54,11 @@ def browser():
         instance.close()
 
 
-@pytest.fixture
-def page(browser, live_server, settings) -> Page:
-    settings.STAFETT_DEBUG = True
-    context = browser.new_context(base_url=live_server.url, locale="nb-NO")
+def _open_page(browser, base_url: str, problems: list[str], **context_options) -> Page:
+    """A page in a fresh browser context that records CSP violations and JavaScript errors."""
+    context = browser.new_context(base_url=base_url, locale="nb-NO", **context_options)
     context.set_default_timeout(10_000)
     page = context.new_page()
-    problems: list[str] = []
     page.on(
         "console",
         lambda message: (
@@ -70,13 +68,47 @@ def page(browser, live_server, settings) -> Page:
         ),
     )
     page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
+    return page
+
+
+@pytest.fixture
+def page(browser, live_server, settings) -> Page:
+    settings.STAFETT_DEBUG = True
+    problems: list[str] = []
+    page = _open_page(browser, live_server.url, problems)
     yield page
-    context.close()
+    page.context.close()
+    assert not problems, f"The browser reported: {problems}"
+
+
+@pytest.fixture
+def new_page(browser, live_server, settings):
+    """Open another page in a fresh browser context (no cookies): a second browser or device.
+
+    Call it as `new_page()`; the same CSP and JavaScript checks as for `page` apply.
+    """
+    settings.STAFETT_DEBUG = True
+    problems: list[str] = []
+    pages: list[Page] = []
+
+    def open_page(**context_options) -> Page:
+        pages.append(_open_page(browser, live_server.url, problems, **context_options))
+        return pages[-1]
+
+    yield open_page
+    for opened in pages:
+        opened.context.close()
     assert not problems, f"The browser reported: {problems}"
 
 
 def check_axe(page: Page) -> None:
     """Fail on any serious or critical WCAG 2.1 A/AA violation on the page (R-GEN-06)."""
+    # Let finite animations end first (a dialog fading in has too little contrast mid-way).
+    page.evaluate(
+        """() => Promise.all(document.getAnimations()
+            .filter((a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+            .map((a) => a.finished.catch(() => null)))"""
+    )
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         # Evaluated through the DevTools protocol, so the page's strict CSP does not apply.
         page.evaluate(AXE_SOURCE.read_text(encoding="utf-8") + "\n;undefined")

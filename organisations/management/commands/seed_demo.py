@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from logs.demo import GUARDIAN_EMAIL, seed_logs
 from organisations.enums import Role
 from organisations.models import Municipality, Unit
 from organisations.services import add_membership, create_municipality
@@ -60,8 +61,27 @@ class Command(BaseCommand):
                     email, DEMO_PASSWORD, first_name=first, last_name=last
                 )
             add_membership(user=user, unit=units[unit_index], role=role)
+        self._seed_logs(units)
         self.stdout.write(self.style.SUCCESS(f"Demo municipality ready: {municipality}"))
         self.stdout.write(f"Every demo login has the password: {DEMO_PASSWORD}")
         self.stdout.write(f"  municipality administrator  {ADMIN_EMAIL}  (/admin/)")
         for email, _first, _last, role, unit_index in PEOPLE:
             self.stdout.write(f"  {role.label!s:<24}  {email}  ({UNITS[unit_index][0]})")
+        self.stdout.write(f"  {Role.GUARDIAN.label!s:<24}  {GUARDIAN_EMAIL}  (Emma Berg)")
+
+    def _seed_logs(self, units):
+        user_model = get_user_model()
+        people = {email: user_model.objects.get(email=email) for email, *_rest in PEOPLE}
+        actors = [people[e] for e, _f, _l, role, _u in PEOPLE if role == Role.ACTOR]
+        for email, _first, _last, role, unit_index in PEOPLE:
+            if role != Role.HOLDER:
+                continue
+            here = [a for a in actors if a.memberships.filter(unit=units[unit_index]).exists()]
+            elsewhere = [a for a in actors if a not in here]
+            seed_logs(
+                holder=people[email],
+                unit=units[unit_index],
+                actors_here=here,
+                actors_elsewhere=elsewhere,
+                password=DEMO_PASSWORD,
+            )

@@ -1,0 +1,33 @@
+from django.core.exceptions import ValidationError
+from django.shortcuts import render
+
+
+def apply_errors(error: ValidationError, *forms, prefixed: dict | None = None) -> None:
+    """Put a service's ValidationError next to the fields it names (R-GEN-04).
+
+    A key goes to the first of `forms` that has that field; `prefixed` maps a key prefix
+    (e.g. "measure_") to the form holding those fields. Anything else is shown at the top
+    of the first form.
+    """
+    main = forms[0]
+    if not hasattr(error, "error_dict"):
+        main.add_error(None, error)
+        return
+    for key, messages in error.message_dict.items():
+        target, field = main, None
+        for prefix, other in (prefixed or {}).items():
+            if key.startswith(prefix) and key[len(prefix) :] in other.fields:
+                target, field = other, key[len(prefix) :]
+        if field is None:
+            for form in forms:
+                if key in form.fields:
+                    target, field = form, key
+                    break
+        for message in messages:
+            target.add_error(field, message)
+
+
+def forbidden(request, exception=None):
+    """403: seen but not allowed now; says why in words a user understands."""
+    message = str(exception) if exception and str(exception) else ""
+    return render(request, "403.html", {"message": message}, status=403)

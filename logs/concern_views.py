@@ -1,0 +1,272 @@
+"""Working in a log: concerns, measures and evaluations (manual §3.4)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from common.errors import ReadOnlyError
+from common.views import apply_errors
+from logs import rules, services
+from logs.enums import Outcome
+from logs.forms import (
+    ConcernEditForm,
+    ConcernForm,
+    DeadlineForm,
+    DeadlinePassedForm,
+    EvaluationForm,
+    MeasureEditForm,
+    MeasureForm,
+)
+from logs.queries import concerns_visible_to, measures_visible_to
+from logs.views import fetch_log
+from organisations.queries import active_role
+
+# After these outcomes the page offers a new measure based on the evaluated one (R-MEAS-03).
+FOLLOW_UP_OUTCOMES = {Outcome.SOME_EFFECT, Outcome.REGISTERED_IN_ERROR}
+
+
+def _editable(request, obj, log) -> None:
+    reason = rules.read_only_reason(request.user, active_role(request), log)
+    if reason:
+        raise ReadOnlyError(reason)
+
+
+def _concern_for(request, pk: int):
+    concern = get_object_or_404(
+        concerns_visible_to(request.user, active_role(request)).select_related(
+            "log__unit", "category"
+        ),
+        pk=pk,
+    )
+    _editable(request, concern, concern.log)
+    return concern
+
+
+def _measure_for(request, pk: int):
+    measure = get_object_or_404(
+        measures_visible_to(request.user, active_role(request)).select_related(
+            "concern__log__unit", "category"
+        ),
+        pk=pk,
+    )
+    _editable(request, measure, measure.concern.log)
+    return measure
+
+
+def _version(form) -> int | None:
+    return form.cleaned_data.get("version")
+
+
+def _detail(log_id: int, anchor: str = "") -> str:
+    return reverse("logs:detail", args=[log_id]) + (f"#{anchor}" if anchor else "")
+
+
+@login_required
+def concern_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new concern and its first measure in one screen (R-CONC-01)."""
+    log = fetch_log(request, pk, for_edit=True)
+    concern_form = ConcernForm(request.POST or None, log=log)
+    measure_form = MeasureForm(request.POST or None, log=log, prefix="measure")
+    if request.method == "POST" and concern_form.is_valid() & measure_form.is_valid():
+        try:
+            concern = services.create_concern(
+                log, by=request.user, measure=measure_form.cleaned_data, **concern_form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_errors(error, concern_form, prefixed={"measure_": measure_form})
+        else:
+            messages.success(request, _("Ny oppmerksomhet med tiltak er lagt til."))
+            return redirect(_detail(log.pk, f"concern-{concern.pk}"))
+    return render(
+        request,
+        "logs/concern_form.html",
+        {"log": log, "concern_form": concern_form, "measure_form": measure_form, "new": True},
+    )
+
+
+@login_required
+def concern_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit an open concern; the old text stays in the history (R-LOG-08)."""
+    concern = _concern_for(request, pk)
+    log = concern.log
+    if not concern.is_open:
+        raise ReadOnlyError(_("Oppmerksomheten er avsluttet og kan ikke endres."))
+    form = ConcernEditForm(
+        request.POST or None, instance=concern, log=log, initial={"version": concern.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.update_concern(concern, by=request.user, version=_version(form), **data)
+        except ValidationError as error:
+            apply_errors(error, form)
+        else:
+            messages.success(request, _("Oppmerksomheten er lagret."))
+            return redirect(_detail(log.pk, f"concern-{concern.pk}"))
+    return render(
+        request, "logs/concern_form.html", {"log": log, "concern_form": form, "new": False}
+    )
+
+
+@require_POST
+@login_required
+def concern_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close a concern whose measures are all evaluated (R-CONC-02)."""
+    concern = _concern_for(request, pk)
+    try:
+        services.close_concern(concern, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Oppmerksomheten er avsluttet."))
+    return redirect(_detail(concern.log_id, f"concern-{concern.pk}"))
+
+
+@login_required
+def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new measure on a concern (R-MEAS-01), or a follow-up of one (`?basert_paa=`)."""
+    concern = _concern_for(request, pk)
+    log = concern.log
+    based_on = None
+    based_on_id = request.POST.get("based_on") or request.GET.get("basert_paa")
+    if based_on_id:
+        try:
+            based_on = concern.measures.get(pk=int(based_on_id))
+        except (ValueError, concern.measures.model.DoesNotExist):
+            raise Http404 from None
+    initial = {}
+    if based_on is not None:
+        initial = {
+            "category": based_on.category_id,
+            "description": based_on.description,
+            "actors": list(based_on.actors.values_list("pk", flat=True)),
+        }
+    form = MeasureForm(request.POST or None, log=log, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_measure(concern, by=request.user, based_on=based_on, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(error, form)
+        else:
+            messages.success(request, _("Nytt tiltak er lagt til."))
+            return redirect(_detail(log.pk, f"concern-{concern.pk}"))
+    return render(
+        request,
+        "logs/measure_form.html",
+        {"log": log, "concern": concern, "form": form, "based_on": based_on, "new": True},
+    )
+
+
+@login_required
+def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a measure until it is evaluated (R-LOG-08)."""
+    measure = _measure_for(request, pk)
+    if not measure.is_open:
+        raise ReadOnlyError(_("Tiltaket er evaluert og kan ikke endres."))
+    log = measure.concern.log
+    initial = {
+        "category": measure.category_id,
+        "description": measure.description,
+        "deadline": measure.deadline,
+        "actors": list(measure.actors.values_list("pk", flat=True)),
+        "version": measure.version,
+    }
+    form = MeasureEditForm(request.POST or None, log=log, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.update_measure(measure, by=request.user, version=_version(form), **data)
+        except ValidationError as error:
+            apply_errors(error, form)
+        else:
+            messages.success(request, _("Tiltaket er lagret."))
+            return redirect(_detail(log.pk, f"measure-{measure.pk}"))
+    return render(
+        request,
+        "logs/measure_form.html",
+        {"log": log, "concern": measure.concern, "form": form, "measure": measure, "new": False},
+    )
+
+
+@login_required
+def measure_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Evaluate a measure, once (R-MEAS-03), with the child's voice (R-LOG-07)."""
+    measure = _measure_for(request, pk)
+    log = measure.concern.log
+    form = EvaluationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evaluate_measure(measure, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(error, form)
+        else:
+            outcome = form.cleaned_data["outcome"]
+            messages.success(request, _("Tiltaket er evaluert."))
+            if outcome in FOLLOW_UP_OUTCOMES:
+                return redirect("logs:evaluation_next", pk=measure.pk)
+            return redirect(_detail(log.pk, f"measure-{measure.pk}"))
+    return render(
+        request, "logs/evaluation_form.html", {"log": log, "measure": measure, "form": form}
+    )
+
+
+@login_required
+def evaluation_next(request: HttpRequest, pk: int) -> HttpResponse:
+    """After *some effect* or *registered in error*: offer a follow-up or a new measure."""
+    measure = get_object_or_404(
+        measures_visible_to(request.user, active_role(request)).select_related(
+            "concern__log", "evaluation"
+        ),
+        pk=pk,
+    )
+    if not hasattr(measure, "evaluation"):
+        return redirect(_detail(measure.concern.log_id, f"measure-{measure.pk}"))
+    return render(
+        request,
+        "logs/evaluation_next.html",
+        {"log": measure.concern.log, "measure": measure, "evaluation": measure.evaluation},
+    )
+
+
+@login_required
+def measure_deadline(request: HttpRequest, pk: int) -> HttpResponse:
+    """An overdue measure: a new deadline, or *deadline passed* (R-MEAS-04)."""
+    measure = _measure_for(request, pk)
+    log = measure.concern.log
+    action = request.POST.get("action")
+    deadline_form = DeadlineForm(request.POST if action == "extend" else None)
+    passed_form = DeadlinePassedForm(request.POST if action == "passed" else None)
+    if request.method == "POST":
+        try:
+            if action == "extend" and deadline_form.is_valid():
+                services.extend_deadline(
+                    measure, by=request.user, deadline=deadline_form.cleaned_data["deadline"]
+                )
+                messages.success(request, _("Tiltaket har fått ny frist."))
+                return redirect(_detail(log.pk, f"measure-{measure.pk}"))
+            if action == "passed" and passed_form.is_valid():
+                services.mark_deadline_passed(
+                    measure, by=request.user, text=passed_form.cleaned_data["text"]
+                )
+                messages.success(
+                    request, _("Tiltaket er avsluttet med status «Fristen er passert».")
+                )
+                return redirect(_detail(log.pk, f"measure-{measure.pk}"))
+        except ValidationError as error:
+            apply_errors(error, deadline_form if action == "extend" else passed_form)
+    return render(
+        request,
+        "logs/measure_deadline.html",
+        {
+            "log": log,
+            "measure": measure,
+            "deadline_form": deadline_form,
+            "passed_form": passed_form,
+            "overdue": measure.is_overdue(),
+        },
+    )

@@ -1,0 +1,160 @@
+"""Demo logs for `manage.py seed_demo`: each holder gets logs in different states."""
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from logs import services
+from logs.enums import Level, Outcome
+from logs.models import Log
+from organisations.models import ConcernCategory, MeasureCategory
+
+GUARDIAN_EMAIL = "foresatt@demo.stafettlogg.no"
+
+
+def _child(first, last, born, street):
+    return {
+        "first_name": first,
+        "last_name": last,
+        "national_id": "",
+        "birth_date": born,
+        "address": street,
+        "postcode": "0150",
+        "place": "Oslo",
+        "email": "",
+    }
+
+
+def _guardian(first, last, email=""):
+    return {
+        "first_name": first,
+        "last_name": last,
+        "phone": "912 34 567",
+        "email": email,
+        "address": "Skoleveien 1",
+        "postcode": "0150",
+        "place": "Oslo",
+    }
+
+
+def seed_logs(*, holder, unit, actors_here, actors_elsewhere, password: str) -> int:
+    """Idempotent: a holder who already holds logs gets none."""
+    if Log.objects.filter(holder=holder).exists():
+        return 0
+    today = timezone.localdate()
+    municipality = unit.municipality
+    concern_category = ConcernCategory.objects.filter(municipality=municipality)
+    measure_category = MeasureCategory.objects.filter(municipality=municipality)
+
+    def measure(description, days, actors=()):
+        return {
+            "category": measure_category[len(description) % measure_category.count()],
+            "description": description,
+            "deadline": today + timedelta(days=days),
+            "actors": list(actors),
+        }
+
+    # 1. Level 2, an overdue measure with an actor from another unit, an evaluated one.
+    first = services.create_log(
+        by=holder,
+        unit=unit,
+        level=Level.TWO,
+        child=_child("Emma", "Berg", today.replace(year=today.year - 9), "Bjørkeveien 3"),
+        guardians=[_guardian("Kari", "Berg", GUARDIAN_EMAIL), _guardian("Per", "Berg")],
+    )
+    concern = services.create_concern(
+        first,
+        by=holder,
+        category=concern_category[0],
+        description="Emma sier lite i klassen og trekker seg unna i friminuttene.",
+        goal="Emma deltar i samtaler i klassen og har noen å være sammen med.",
+        child_voice="Jeg vil ha en venn å være med i friminuttet.",
+        measure=measure("Samtalegruppe med helsesykepleier hver uke.", -5, actors_elsewhere[:1]),
+    )
+    done = services.add_measure(
+        concern,
+        by=holder,
+        category=measure_category[1],
+        description="Fadderordning med elev fra 6. trinn.",
+        deadline=today + timedelta(days=20),
+        actors=actors_here[:1],
+    )
+    services.evaluate_measure(
+        done,
+        by=holder,
+        outcome=Outcome.DESIRED_EFFECT,
+        text="Emma møter fadderen hver dag og smiler mer.",
+        child_voice="Det er fint å ha noen å gå til.",
+    )
+    services.create_glimpse(
+        first,
+        by=holder,
+        role="holder",
+        text="Emma holdt et lite innlegg for klassen i dag!",
+        happened_on=today - timedelta(days=2),
+        publish=True,
+    )
+    user_model = get_user_model()
+    guardian_user = user_model.objects.filter(email=GUARDIAN_EMAIL).first()
+    if guardian_user is None:
+        guardian_user = user_model.objects.create_user(
+            GUARDIAN_EMAIL, password, first_name="Kari", last_name="Berg"
+        )
+    services.link_guardian_login(first.guardians.get(email=GUARDIAN_EMAIL), user=guardian_user)
+
+    # 2. Level 1, one closed concern and one open.
+    second = services.create_log(
+        by=holder,
+        unit=unit,
+        child=_child("Noah", "Dahl", today.replace(year=today.year - 7), "Granveien 8"),
+        guardians=[_guardian("Lise", "Dahl")],
+    )
+    closed = services.create_concern(
+        second,
+        by=holder,
+        category=concern_category[2],
+        description="Uro i timene etter jul.",
+        goal="Roligere skoledager.",
+        measure=measure("Fast plass og tydelige pauser.", 10, actors_here[:1]),
+    )
+    services.evaluate_measure(
+        closed.measures.get(),
+        by=holder,
+        outcome=Outcome.SOME_EFFECT,
+        text="Bedre, men fortsatt uro etter lunsj.",
+    )
+    services.close_concern(closed, by=holder)
+    services.create_concern(
+        second,
+        by=holder,
+        category=concern_category[4],
+        description="Sliter med grovmotorikk i gym.",
+        goal="Mestrer ballspill sammen med de andre.",
+        measure=measure("Motorikkgruppe to ganger i uka.", 30),
+    )
+
+    # 3. A passive log.
+    third = services.create_log(
+        by=holder,
+        unit=unit,
+        child=_child("Ida", "Lie", today.replace(year=today.year - 11), "Eikeveien 12"),
+        guardians=[_guardian("Tor", "Lie")],
+    )
+    finished = services.create_concern(
+        third,
+        by=holder,
+        category=concern_category[5],
+        description="Lesevansker på 3. trinn.",
+        goal="Leser alderstilpasset tekst.",
+        measure=measure("Lesekurs med spesialpedagog.", 15),
+    )
+    services.evaluate_measure(
+        finished.measures.get(),
+        by=holder,
+        outcome=Outcome.DESIRED_EFFECT,
+        text="Leser nå på nivå med klassen.",
+    )
+    services.close_concern(finished, by=holder)
+    services.set_log_passive(third, by=holder, confirmed=True)
+    return 3

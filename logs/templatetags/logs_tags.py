@@ -1,0 +1,38 @@
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+FIELD_LABELS = {
+    "description": _("Beskrivelse"),
+    "goal": _("Mål"),
+    "child_voice": _("Barnets stemme"),
+    "category": _("Kategori"),
+    "deadline": _("Frist"),
+    "actors": _("Aktører"),
+    "level": _("Nivå"),
+    "first_name": _("Fornavn"),
+    "last_name": _("Etternavn"),
+    "national_id": _("Fødselsnummer"),
+    "birth_date": _("Fødselsdato"),
+    "address": _("Adresse"),
+    "postcode": _("Postnummer"),
+    "place": _("Poststed"),
+    "email": _("E-post"),
+    "phone": _("Telefon"),
+    "name": _("Navn"),
+}
+
+
+@register.filter
+def field_label(name: str) -> str:
+    """The words for a field name in the log's history."""
+    return FIELD_LABELS.get(name, name)
+
+
+@register.filter
+def hide_national_id(value, field: str):
+    """National ID numbers stay masked in the history as everywhere else (R-SEC-03)."""
+    if field == "national_id" and value:
+        return f"{str(value)[:6]} *****"
+    return value

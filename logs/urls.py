@@ -1,0 +1,31 @@
+from django.urls import path
+
+from logs import concern_views, views
+
+app_name = "logs"
+
+urlpatterns = [
+    path("", views.log_list, name="list"),
+    path("ny/", views.log_create, name="create"),
+    path("<int:pk>/", views.log_detail, name="detail"),
+    path("<int:pk>/barn/", views.child_edit, name="child_edit"),
+    path("<int:pk>/niva/", views.level_change, name="level"),
+    path("<int:pk>/foresatte/ny/", views.guardian_add, name="guardian_add"),
+    path("foresatte/<int:pk>/", views.guardian_edit, name="guardian_edit"),
+    path("foresatte/<int:pk>/fjern/", views.guardian_remove, name="guardian_remove"),
+    path("<int:pk>/samtykke/", views.consent_upload, name="consent_upload"),
+    path("samtykke/<int:pk>/fil/", views.consent_file, name="consent_file"),
+    path("<int:pk>/passiv/", views.set_passive, name="passive"),
+    path("<int:pk>/lysglimt/ny/", views.glimpse_create, name="glimpse_create"),
+    path("lysglimt/<int:pk>/publiser/", views.glimpse_publish, name="glimpse_publish"),
+    path("<int:pk>/oppmerksomheter/ny/", concern_views.concern_create, name="concern_create"),
+    path("oppmerksomheter/<int:pk>/", concern_views.concern_edit, name="concern_edit"),
+    path("oppmerksomheter/<int:pk>/avslutt/", concern_views.concern_close, name="concern_close"),
+    path(
+        "oppmerksomheter/<int:pk>/tiltak/ny/", concern_views.measure_create, name="measure_create"
+    ),
+    path("tiltak/<int:pk>/", concern_views.measure_edit, name="measure_edit"),
+    path("tiltak/<int:pk>/evaluer/", concern_views.measure_evaluate, name="measure_evaluate"),
+    path("tiltak/<int:pk>/videre/", concern_views.evaluation_next, name="evaluation_next"),
+    path("tiltak/<int:pk>/frist/", concern_views.measure_deadline, name="measure_deadline"),
+]

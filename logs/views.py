@@ -1,0 +1,405 @@
+"""Pages of a log: the list, a new log, the log page, the child, guardians, consent, level,
+passive and glimpses. Concerns and measures are in concern_views.py.
+
+Every page fetches through logs.queries; a log the person cannot see is a 404.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from audit.models import AuditEvent
+from common.errors import ReadOnlyError
+from common.views import apply_errors
+from logs import rules, services
+from logs.forms import (
+    ChildForm,
+    ConsentForm,
+    GlimpseForm,
+    GuardianForm,
+    GuardianFormSet,
+    LevelForm,
+    LogSetupForm,
+    PassiveForm,
+)
+from logs.models import Log, Measure
+from logs.queries import (
+    concerns_visible_to,
+    consents_visible_to,
+    glimpses_visible_to,
+    guardians_visible_to,
+    logs_visible_to,
+    revisions_visible_to,
+    with_overview,
+)
+from organisations.enums import Role
+from organisations.queries import active_role, units_of
+
+LIST_TITLES = {
+    Role.HOLDER: _("Mine stafettbarn"),
+    Role.ACTOR: _("Mine aktørbarn"),
+    Role.GUARDIAN: _("Mitt barn"),
+}
+
+
+def fetch_log(request: HttpRequest, pk: int, *, for_edit: bool = False) -> Log:
+    """The log, if the person may see it in their active role; 404 otherwise (R-ROLE-07).
+
+    With `for_edit`, a log they may see but not change is a 403 that says why.
+    """
+    role = active_role(request)
+    log = get_object_or_404(
+        logs_visible_to(request.user, role).select_related("child", "unit__municipality"),
+        pk=pk,
+    )
+    if for_edit:
+        reason = rules.read_only_reason(request.user, role, log)
+        if reason:
+            raise ReadOnlyError(reason)
+    return log
+
+
+def _post_version(request) -> int | None:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return None
+
+
+@require_GET
+@login_required
+def log_list(request: HttpRequest) -> HttpResponse:
+    """*Mine stafettbarn* (R-HOLD-01): level, status and the red overdue marker (R-MEAS-02)."""
+    role = active_role(request)
+    if role not in LIST_TITLES:
+        raise Http404
+    logs = logs_visible_to(request.user, role).select_related("child", "unit")
+    if role == Role.HOLDER:
+        logs = with_overview(logs)
+    logs = logs.order_by("status", "child__last_name", "child__first_name", "pk")
+    page = Paginator(logs, 50).get_page(request.GET.get("side"))
+    return render(
+        request,
+        "logs/log_list.html",
+        {"page": page, "role": role, "title": LIST_TITLES[role], "is_holder": role == Role.HOLDER},
+    )
+
+
+@login_required
+def log_create(request: HttpRequest) -> HttpResponse:
+    """*Nytt stafettbarn*: child, guardians, level and consent → *Lagre og åpne logg* (R-LOG-01)."""
+    if active_role(request) != Role.HOLDER:
+        raise Http404
+    units = units_of(request.user, Role.HOLDER)
+    data = request.POST or None
+    files = request.FILES or None
+    setup = LogSetupForm(data, units=units)
+    child = ChildForm(data, prefix="child")
+    guardians = GuardianFormSet(data, prefix="guardian")
+    consent = ConsentForm(data, files, prefix="consent", required=False)
+    if request.method == "POST":
+        # Validate every part, so that all errors show at once.
+        valid = all([f.is_valid() for f in (setup, child, guardians, consent)])  # noqa: C419
+        upload = consent.cleaned_data.get("file") if consent.is_valid() else None
+        if valid and upload and not consent.cleaned_data.get("valid_until"):
+            consent.add_error("valid_until", _("Fyll inn hvor lenge samtykket gjelder."))
+            valid = False
+        if valid:
+            try:
+                log = services.create_log(
+                    by=request.user,
+                    unit=setup.cleaned_data["unit"],
+                    kind=setup.cleaned_data["kind"],
+                    level=setup.cleaned_data["level"],
+                    child=child.cleaned_data,
+                    guardians=[
+                        f.cleaned_data
+                        for f in guardians.forms
+                        if f.has_changed() and f.cleaned_data
+                    ],
+                    consent=upload,
+                    consent_valid_until=consent.cleaned_data.get("valid_until"),
+                    consent_given_by=consent.cleaned_data.get("given_by"),
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    apply_errors(error, child, setup, consent)
+                else:
+                    # The only rule about the log as a whole: how many guardians it has.
+                    guardians._non_form_errors = guardians.error_class(error.messages)
+            else:
+                messages.success(request, _("Stafettloggen er opprettet."))
+                return redirect("logs:detail", pk=log.pk)
+    context = {
+        "setup": setup,
+        "child": child,
+        "guardians": guardians,
+        "consent": consent,
+        "file_lost": request.method == "POST" and bool(request.FILES),
+    }
+    return render(request, "logs/log_create.html", context)
+
+
+def _concerns_for(request, role, log):
+    measures = Measure.objects.select_related(
+        "category", "evaluation__evaluated_by"
+    ).prefetch_related("actors")
+    return (
+        concerns_visible_to(request.user, role)
+        .filter(log=log)
+        .select_related("category")
+        .prefetch_related(Prefetch("measures", queryset=measures))
+    )
+
+
+def _access_log(log):
+    """Who has opened the log, and when last (R-SEC-01)."""
+    return (
+        AuditEvent.objects.filter(log_id=log.pk, action="log.viewed", actor__isnull=False)
+        .values("actor__first_name", "actor__last_name", "role")
+        .annotate(last=Max("at"), times=Count("id"))
+        .order_by("-last")[:50]
+    )
+
+
+@require_GET
+@login_required
+def log_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The log page: everything the person may see of the log, in one place."""
+    role = active_role(request)
+    log = fetch_log(request, pk)
+    services.record_log_view(log, by=request.user)
+    today = timezone.localdate()
+    concerns = list(_concerns_for(request, role, log))
+    for concern in concerns:
+        concern.has_overdue = any(m.is_overdue(today) for m in concern.measures.all())
+    sensitive = rules.can_see_sensitive_details(role)
+    consents = list(consents_visible_to(request.user, role).filter(log=log)) if sensitive else []
+    can_edit = rules.can_edit_log(request.user, role, log)
+    context = {
+        "log": log,
+        "role": role,
+        "concerns": concerns,
+        "today": today,
+        "sensitive": sensitive,
+        "guardians": guardians_visible_to(request.user, role).filter(log=log),
+        "consent": consents[0] if consents else None,
+        "old_consents": consents[1:],
+        "glimpses": glimpses_visible_to(request.user, role)
+        .filter(log=log)
+        .select_related("author"),
+        "revisions": revisions_visible_to(request.user, role)
+        .filter(log=log)
+        .select_related("by")[:100],
+        "access_log": _access_log(log)
+        if rules.can_see_access_log(request.user, role, log)
+        else None,
+        "can_edit": can_edit,
+        "read_only_reason": rules.read_only_reason(request.user, role, log),
+        "can_add_glimpse": rules.can_add_glimpse(request.user, role, log),
+        "can_go_passive": can_edit and all(not c.is_open for c in concerns),
+        "level_form": LevelForm(initial={"level": log.level, "version": log.version}),
+        "is_holder_role": role == Role.HOLDER,
+    }
+    return render(request, "logs/log_detail.html", context)
+
+
+@login_required
+def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    log = fetch_log(request, pk, for_edit=True)
+    form = ChildForm(request.POST or None, instance=log.child, prefix="child")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_child(
+                log, by=request.user, version=_post_version(request), **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_errors(error, form)
+        else:
+            messages.success(request, _("Opplysningene om barnet er lagret."))
+            return redirect("logs:detail", pk=log.pk)
+    return render(request, "logs/child_edit.html", {"log": log, "form": form})
+
+
+@require_POST
+@login_required
+def level_change(request: HttpRequest, pk: int) -> HttpResponse:
+    log = fetch_log(request, pk, for_edit=True)
+    form = LevelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_level(
+                log,
+                by=request.user,
+                level=form.cleaned_data["level"],
+                version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Vurderingsnivået er endret."))
+    else:
+        messages.error(request, _("Velg et gyldig nivå."))
+    return redirect("logs:detail", pk=log.pk)
+
+
+def _guardian_for(request, pk: int):
+    role = active_role(request)
+    guardian = get_object_or_404(
+        guardians_visible_to(request.user, role).select_related("log"), pk=pk
+    )
+    reason = rules.read_only_reason(request.user, role, guardian.log)
+    if reason:
+        raise ReadOnlyError(reason)
+    return guardian
+
+
+@login_required
+def guardian_add(request: HttpRequest, pk: int) -> HttpResponse:
+    log = fetch_log(request, pk, for_edit=True)
+    form = GuardianForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_guardian(log, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(error, form)
+        else:
+            messages.success(request, _("Foresatt er lagt til."))
+            return redirect("logs:detail", pk=log.pk)
+    return render(request, "logs/guardian_form.html", {"log": log, "form": form, "new": True})
+
+
+@login_required
+def guardian_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    guardian = _guardian_for(request, pk)
+    form = GuardianForm(request.POST or None, instance=guardian)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_guardian(guardian, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(error, form)
+        else:
+            messages.success(request, _("Den foresatte er lagret."))
+            return redirect("logs:detail", pk=guardian.log_id)
+    return render(
+        request, "logs/guardian_form.html", {"log": guardian.log, "form": form, "new": False}
+    )
+
+
+@require_POST
+@login_required
+def guardian_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    guardian = _guardian_for(request, pk)
+    try:
+        services.remove_guardian(guardian, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Den foresatte er fjernet fra loggen."))
+    return redirect("logs:detail", pk=guardian.log_id)
+
+
+@login_required
+def consent_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload a new signed consent (R-LOG-02)."""
+    log = fetch_log(request, pk, for_edit=True)
+    form = ConsentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.upload_consent(
+                log,
+                by=request.user,
+                file=form.cleaned_data["file"],
+                valid_until=form.cleaned_data["valid_until"],
+                given_by=form.cleaned_data["given_by"],
+            )
+        except ValidationError as error:
+            apply_errors(error, form)
+        else:
+            messages.success(request, _("Samtykket er lastet opp."))
+            return redirect("logs:detail", pk=log.pk)
+    return render(request, "logs/consent_form.html", {"log": log, "form": form})
+
+
+@require_GET
+@login_required
+def consent_file(request: HttpRequest, pk: int) -> FileResponse:
+    """The consent PDF, only for those who may see it, as an attachment (R-LOG-02)."""
+    consent = get_object_or_404(consents_visible_to(request.user, active_role(request)), pk=pk)
+    services.record_consent_download(consent, by=request.user)
+    response = FileResponse(
+        consent.file.open("rb"),
+        as_attachment=True,
+        filename=f"samtykke-{consent.uploaded_at:%Y-%m-%d}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def set_passive(request: HttpRequest, pk: int) -> HttpResponse:
+    """*Sett passiv* needs two confirmations: this page, then the checkbox (R-LOG-06)."""
+    log = fetch_log(request, pk, for_edit=True)
+    form = PassiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_log_passive(log, by=request.user, confirmed=True)
+        except ValidationError as error:
+            apply_errors(error, form)
+        else:
+            messages.success(request, _("Loggen er satt passiv."))
+            return redirect("logs:detail", pk=log.pk)
+    open_concerns = log.concerns.filter(status="open").count()
+    return render(
+        request,
+        "logs/passive_confirm.html",
+        {"log": log, "form": form, "open_concerns": open_concerns},
+    )
+
+
+@login_required
+def glimpse_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """*Nytt lysglimt* (R-GLIM-01): holder, actors and guardians of an active log."""
+    role = active_role(request)
+    log = fetch_log(request, pk)
+    if not rules.can_add_glimpse(request.user, role, log):
+        raise ReadOnlyError(rules.read_only_reason(request.user, role, log))
+    can_publish = rules.can_edit_log(request.user, role, log) or role != Role.HOLDER
+    form = GlimpseForm(request.POST or None, can_publish=can_publish)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_glimpse(
+                log,
+                by=request.user,
+                role=role,
+                text=form.cleaned_data["text"],
+                happened_on=form.cleaned_data["happened_on"],
+                publish=form.cleaned_data.get("publish", False),
+            )
+        except ValidationError as error:
+            apply_errors(error, form)
+        else:
+            messages.success(request, _("Nytt lysglimt lagt til!"))
+            return redirect("logs:detail", pk=log.pk)
+    return render(request, "logs/glimpse_form.html", {"log": log, "form": form})
+
+
+@require_POST
+@login_required
+def glimpse_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    role = active_role(request)
+    glimpse = get_object_or_404(
+        glimpses_visible_to(request.user, role).select_related("log"), pk=pk
+    )
+    services.publish_glimpse(glimpse, by=request.user, role=role)
+    messages.success(request, _("Lysglimtet er publisert."))
+    return redirect("logs:detail", pk=glimpse.log_id)

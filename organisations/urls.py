@@ -1,0 +1,10 @@
+from django.urls import path
+
+from organisations import views
+
+app_name = "organisations"
+
+urlpatterns = [
+    path("", views.actors, name="actors"),
+    path("ny/", views.register_actor_view, name="register_actor"),
+]
