@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +25,9 @@ from logs.forms import (
 )
 from logs.queries import concerns_visible_to, measures_visible_to
 from logs.views import fetch_log
+from organisations.forms import OptionalActorForm
 from organisations.queries import active_role
+from organisations.services import register_actor
 
 # After these outcomes the page offers a new measure based on the evaluated one (R-MEAS-03).
 FOLLOW_UP_OUTCOMES = {Outcome.SOME_EFFECT, Outcome.REGISTERED_IN_ERROR}
@@ -70,22 +73,43 @@ def _detail(log_id: int, anchor: str = "") -> str:
 def concern_create(request: HttpRequest, pk: int) -> HttpResponse:
     """A new concern and its first measure in one screen (R-CONC-01)."""
     log = fetch_log(request, pk, for_edit=True)
-    concern_form = ConcernForm(request.POST or None, log=log)
-    measure_form = MeasureForm(request.POST or None, log=log, prefix="measure")
-    if request.method == "POST" and concern_form.is_valid() & measure_form.is_valid():
+    data = request.POST or None
+    concern_form = ConcernForm(data, log=log)
+    measure_form = MeasureForm(data, log=log, prefix="measure")
+    new_actor = OptionalActorForm(
+        data, municipality_id=log.unit.municipality_id, prefix="new_actor"
+    )
+    forms_valid = concern_form.is_valid() & measure_form.is_valid() & new_actor.is_valid()
+    if request.method == "POST" and forms_valid:
         try:
-            concern = services.create_concern(
-                log, by=request.user, measure=measure_form.cleaned_data, **concern_form.cleaned_data
+            concern = _create_concern_with_new_actor(
+                request, log, concern_form, measure_form, new_actor
             )
         except ValidationError as error:
-            apply_errors(error, concern_form, prefixed={"measure_": measure_form})
+            apply_errors(error, concern_form, new_actor, prefixed={"measure_": measure_form})
         else:
             messages.success(request, _("Ny oppmerksomhet med tiltak er lagt til."))
             return redirect(_detail(log.pk, f"concern-{concern.pk}"))
-    return render(
-        request,
-        "logs/concern_form.html",
-        {"log": log, "concern_form": concern_form, "measure_form": measure_form, "new": True},
+    context = {
+        "log": log,
+        "concern_form": concern_form,
+        "measure_form": measure_form,
+        "new_actor": new_actor,
+        "new": True,
+    }
+    return render(request, "logs/concern_form.html", context)
+
+
+@transaction.atomic
+def _create_concern_with_new_actor(request, log, concern_form, measure_form, new_actor):
+    """The new actor, if one was typed, is registered and attached in the same transaction:
+    a refused concern leaves no half-registered actor behind (R-CONC-01, R-MEET-03)."""
+    measure = dict(measure_form.cleaned_data)
+    if new_actor.has_data:
+        person = register_actor(by=request.user, **new_actor.cleaned_data)
+        measure["actors"] = [*measure["actors"], person]
+    return services.create_concern(
+        log, by=request.user, measure=measure, **concern_form.cleaned_data
     )
 
 

@@ -81,3 +81,29 @@ class RegisterActorForm(forms.Form):
     def __init__(self, *args, municipality_id: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = _units_of_municipality(municipality_id)
+
+
+class OptionalActorForm(RegisterActorForm):
+    """*Register a new actor* inside another form (a concern, a meeting): left empty, it is
+    ignored; once anything is typed, the same fields as on the actor page are required."""
+
+    REQUIRED = ("first_name", "last_name", "email", "unit", "national_id")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+    @property
+    def has_data(self) -> bool:
+        return self.is_bound and any(
+            self.data.get(self.add_prefix(name), "").strip() for name in self.fields
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.has_data:
+            for name in self.REQUIRED:
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, _("Fyll inn dette feltet for å registrere aktøren."))
+        return cleaned

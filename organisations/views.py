@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.views import apply_errors
+from logs.enums import LogStatus
+from logs.queries import logs_visible_to, with_overview
 from notes.queries import notes_visible_to
 from organisations.enums import Role
 from organisations.forms import ActorSearchForm, RegisterActorForm
@@ -27,6 +29,7 @@ HOME_TEMPLATES = {
     Role.GUARDIAN: "organisations/home_guardian.html",
 }
 HOME_NOTES = 5
+HOME_LOGS = 20
 ACTORS_PAGE_SIZE = 50
 # Who may see the municipality's actors and register new ones (R-HOLD-03, R-MEET-03).
 ACTOR_PAGE_ROLES = (Role.HOLDER, Role.LEADER)
@@ -39,7 +42,14 @@ def home(request: HttpRequest) -> HttpResponse:
     role = active_role(request)
     if role is None:
         return render(request, "organisations/home_no_role.html")
-    context = {"role": role}
+    context = {"role": role, "is_holder": role == Role.HOLDER}
+    if role in (Role.HOLDER, Role.ACTOR, Role.GUARDIAN):
+        logs = logs_visible_to(request.user, role).select_related("child", "unit")
+        if role == Role.HOLDER:
+            logs = with_overview(logs).filter(
+                status__in=[LogStatus.ACTIVE, LogStatus.TRANSFER_PENDING]
+            )
+        context["logs"] = logs.order_by("child__last_name", "child__first_name", "pk")[:HOME_LOGS]
     if role == Role.HOLDER:
         context["notes"] = notes_visible_to(request.user)[:HOME_NOTES]
     return render(request, HOME_TEMPLATES[role], context)

@@ -45,12 +45,15 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "common",
     "audit",
     "accounts",
     "organisations",
     "logs",
     "notes",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -239,6 +242,13 @@ LOGGING = {
 
 # From this age a young person can consent for themself (R-LOG-02); 15 or 16 in most places.
 STAFETT_SELF_CONSENT_AGE = env_int("STAFETT_SELF_CONSENT_AGE", 15, minimum=12)
+
+# Background work: the database backend, so that a task is enqueued in the same transaction
+# as the change that causes it (R-SEC-04). Worker: `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# The address people reach the site at; links in e-mails and letters start with it.
+STAFETT_SITE_URL = env_str("STAFETT_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Shown on the login page of a demo installation.
 STAFETT_DEMO = env_bool("STAFETT_DEMO", False)

@@ -1,0 +1,146 @@
+"""The outbox: every e-mail is queued in the transaction of the change that causes it
+(R-SEC-04), in the recipient's language, with no sensitive content (R-NOTIFY-01)."""
+
+import logging
+import smtplib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from notifications.enums import OPTIONAL_KINDS, EmailStatus, Kind
+from notifications.models import OutgoingEmail
+
+log = logging.getLogger(__name__)
+
+# About 1, 5, 15 and 60 minutes, then every 6 hours, for up to 72 hours (R-SEC-04).
+BACKOFF = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1)]
+LATER = timedelta(hours=6)
+GIVE_UP_AFTER = timedelta(hours=72)
+# A pending e-mail whose task has not run this long after it was due is queued again
+# (a worker killed mid-send): see requeue_stale().
+STALE_AFTER = timedelta(minutes=10)
+
+
+def _enqueue(email: OutgoingEmail) -> None:
+    from notifications.tasks import deliver_email
+
+    if email.next_attempt_at > timezone.now():
+        deliver_email.using(run_after=email.next_attempt_at).enqueue(email.pk)
+    else:
+        deliver_email.enqueue(email.pk)
+
+
+def wants(user, kind: str) -> bool:
+    """Whether the person receives this kind of e-mail (R-NOTIFY-01 preferences)."""
+    if user is None or kind not in OPTIONAL_KINDS:
+        return True
+    preferences = getattr(user, "notification_preferences", None)
+    return preferences is None or preferences.wants(kind)
+
+
+@transaction.atomic
+def queue_email(
+    *,
+    kind: Kind,
+    to: str,
+    template: str,
+    context: dict,
+    language: str | None = None,
+    user=None,
+    attachment: tuple[str, str, str] | None = None,
+) -> OutgoingEmail | None:
+    """Render `template`_subject.txt and `template`.txt in the recipient's language and
+    queue the e-mail. Returns None when the person has switched this kind off.
+
+    `attachment` is (file name, MIME type, text), e.g. an iCalendar invitation.
+    """
+    if not to or not wants(user, kind):
+        return None
+    language = language or (user.language if user is not None else settings.LANGUAGE_CODE)
+    context = {"site_url": settings.STAFETT_SITE_URL, "recipient": user, **context}
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body = render_to_string(f"{template}.txt", context)
+    name, mimetype, content = attachment or ("", "", "")
+    email = OutgoingEmail.objects.create(
+        kind=kind,
+        to=to,
+        user=user,
+        subject=subject[:200],
+        body=body,
+        attachment_name=name,
+        attachment_type=mimetype,
+        attachment=content,
+    )
+    _enqueue(email)
+    return email
+
+
+def _backoff(attempts: int) -> timedelta:
+    return BACKOFF[attempts - 1] if attempts <= len(BACKOFF) else LATER
+
+
+def deliver(email_id: int) -> str:
+    """Send one queued e-mail; on failure schedule the next attempt or give up.
+
+    The row is locked while sending, so two workers never send the same e-mail at once.
+    """
+    with transaction.atomic():
+        email = (
+            OutgoingEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk=email_id, status=EmailStatus.PENDING)
+            .first()
+        )
+        if email is None:
+            return "skipped"
+        message = EmailMessage(
+            subject=email.subject,
+            body=email.body,
+            to=[email.to],
+            headers={"Message-ID": email.message_id, "Auto-Submitted": "auto-generated"},
+        )
+        if email.attachment:
+            message.attach(email.attachment_name, email.attachment, email.attachment_type)
+        now = timezone.now()
+        try:
+            message.send()
+        except (smtplib.SMTPException, OSError) as error:
+            email.attempts += 1
+            email.last_error = f"{type(error).__name__}: {error}"[:500]
+            if now - email.created_at >= GIVE_UP_AFTER or isinstance(
+                error, smtplib.SMTPRecipientsRefused
+            ):
+                email.status = EmailStatus.FAILED
+                log.warning("E-mail %s failed for good: %s", email.pk, type(error).__name__)
+            else:
+                email.next_attempt_at = now + _backoff(email.attempts)
+            email.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+            if email.status == EmailStatus.PENDING:
+                _enqueue(email)
+            return "retry" if email.status == EmailStatus.PENDING else "failed"
+        email.status = EmailStatus.SENT
+        email.sent_at = now
+        email.attempts += 1
+        email.save(update_fields=["status", "sent_at", "attempts"])
+        return "sent"
+
+
+@transaction.atomic
+def requeue_stale(now=None) -> int:
+    """Queue again the pending e-mails whose delivery never finished (a worker that died
+    between sending and marking). Run by `manage.py send_reminders`, hourly."""
+    now = now or timezone.now()
+    stale = OutgoingEmail.objects.filter(
+        status=EmailStatus.PENDING, next_attempt_at__lt=now - STALE_AFTER
+    )
+    count = 0
+    for email in stale.select_for_update(skip_locked=True):
+        email.next_attempt_at = now
+        email.save(update_fields=["next_attempt_at"])
+        _enqueue(email)
+        count += 1
+    return count
