@@ -1,4 +1,5 @@
 import base64
+import math
 import time
 from io import BytesIO
 
@@ -186,5 +187,6 @@ def session_status(request: HttpRequest) -> JsonResponse:
     if not request.user.is_authenticated:
         return JsonResponse({"remaining": 0})
     last = request.session.get(LAST_ACTIVITY, time.time())
-    remaining = max(0, int(settings.STAFETT_IDLE_TIMEOUT - (time.time() - last)))
+    # Rounded up: 0 means the deadline has really passed, so the page never reloads early.
+    remaining = max(0, math.ceil(settings.STAFETT_IDLE_TIMEOUT - (time.time() - last)))
     return JsonResponse({"remaining": remaining})

@@ -45,8 +45,10 @@
         var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
         secondsEl.textContent = String(left);
         if (left <= 0) {
+          // Ask the server: it ends the session only when the deadline has really passed,
+          // and a reload that arrived early would count as activity.
           clearInterval(tick);
-          expire();
+          check();
         }
       }, 1000);
     }
