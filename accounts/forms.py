@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.password_validation import password_validators_help_texts
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Language
@@ -60,3 +61,69 @@ class SettingsForm(forms.ModelForm):
 
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Språk"), choices=Language.choices)
+
+
+class ActivationCodeForm(forms.Form):
+    """The code from the printed invitation letter (R-GUAR-02)."""
+
+    code = forms.CharField(
+        label=_("Aktiveringskode"),
+        max_length=80,
+        help_text=_(
+            "Koden står i brevet du har fått. Store eller små bokstaver og mellomrom spiller "
+            "ingen rolle."
+        ),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+    )
+
+
+class ActivationForm(forms.Form):
+    """Choose a password (and, for a guardian without a login, the e-mail address)."""
+
+    email = forms.EmailField(
+        label=_("E-post"),
+        help_text=_("Du logger inn med denne adressen, og varsler blir sendt hit."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password1 = forms.CharField(
+        label=_("Nytt passord"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Gjenta passordet"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, ask_email: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not ask_email:
+            del self.fields["email"]
+        self.fields["password1"].help_text = " ".join(password_validators_help_texts())
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("Passordene er ikke like."))
+        return cleaned
+
+
+class ResetOrActivatePasswordForm(PasswordResetForm):
+    """«Glemt passord» also for a person whose activation link has expired.
+
+    Django leaves out users without a usable password (meant for logins managed elsewhere);
+    here such a user is one who has not activated yet, and the reset link is how they get in
+    after the 7 days (R-LEAD-01, R-GUAR-02).
+    """
+
+    def get_users(self, email):
+        return get_user_model().objects.filter(email__iexact=email, is_active=True)

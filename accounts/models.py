@@ -76,3 +76,79 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def masked_national_id(self) -> str:
         return mask_national_id(self.national_id or "")
+
+
+class ActivationToken(models.Model):
+    """A one-time way in for a new person (R-GUAR-02, R-LEAD-01): a link in an e-mail, or a
+    code in a printed letter for a guardian without e-mail.
+
+    Only SHA-256 hashes of the secrets are stored. Both secrets carry at least 128 bits;
+    the token is single use and expires after 7 days (architecture.md, security defaults).
+    """
+
+    class Purpose(models.TextChoices):
+        ACTIVATION = "activation", _("Aktivering av konto")
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-post")
+        LETTER = "letter", _("Brev")
+
+    purpose = models.CharField(
+        _("formål"), max_length=20, choices=Purpose.choices, default=Purpose.ACTIVATION
+    )
+    channel = models.CharField(_("kanal"), max_length=10, choices=Channel.choices)
+    user = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("bruker"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="activation_tokens",
+    )
+    # A guardian who has no login yet chooses their e-mail address when activating.
+    guardian = models.ForeignKey(
+        "logs.Guardian",
+        verbose_name=_("foresatt"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="activation_tokens",
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    code_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("opprettet av"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("opprettet"), default=timezone.now)
+    expires_at = models.DateTimeField(_("utløper"))
+    used_at = models.DateTimeField(_("brukt"), null=True, blank=True)
+    # Set when a newer letter or a completed activation makes this one worthless.
+    revoked_at = models.DateTimeField(_("erstattet"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("aktiveringskode")
+        verbose_name_plural = _("aktiveringskoder")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False) | models.Q(guardian__isnull=False),
+                name="activation_token_has_a_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.created_at:%Y-%m-%d}"
+
+    def problem(self, now=None) -> str:
+        """Why the token cannot be used now: "used", "expired", or "" when it can."""
+        now = now or timezone.now()
+        if self.used_at is not None or self.revoked_at is not None:
+            return "used"
+        if self.expires_at <= now:
+            return "expired"
+        return ""

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from accounts import views
+from accounts.forms import ResetOrActivatePasswordForm
 
 app_name = "accounts"
 
@@ -13,6 +14,8 @@ urlpatterns = [
     path("tofaktor/", views.totp_setup, name="totp_setup"),
     path("okt/", views.session_status, name="session_status"),
     path("okt/forleng/", views.keepalive, name="keepalive"),
+    path("aktiver/", views.activate_code, name="activate_code"),
+    path("aktiver/<str:token>/", views.activate_link, name="activate"),
     path(
         "passord/",
         auth_views.PasswordChangeView.as_view(
@@ -31,6 +34,7 @@ urlpatterns = [
     path(
         "glemt-passord/",
         auth_views.PasswordResetView.as_view(
+            form_class=ResetOrActivatePasswordForm,
             template_name="accounts/password_reset.html",
             email_template_name="accounts/email/password_reset.txt",
             subject_template_name="accounts/email/password_reset_subject.txt",

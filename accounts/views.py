@@ -9,17 +9,32 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from accounts import services
-from accounts.forms import LanguageForm, LoginForm, SettingsForm, TokenForm
+from accounts.forms import (
+    ActivationCodeForm,
+    ActivationForm,
+    LanguageForm,
+    LoginForm,
+    SettingsForm,
+    TokenForm,
+)
 from accounts.middleware import LAST_ACTIVITY, SIGNED_IN_AT
+from accounts.models import ActivationToken
+from common.views import apply_errors
+from notifications.forms import NotificationPreferencesForm
+from notifications.services import preferences_of, update_preferences
+from organisations.enums import Role
+from organisations.queries import ACTIVE_ROLE_SESSION_KEY
 
 PENDING_USER = "pending_2fa_user"
 PENDING_BACKEND = "pending_2fa_backend"
@@ -146,16 +161,29 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/totp_setup.html", context)
 
 
+NOTIFY_PREFIX = "notify"
+
+
 @login_required
 def settings_view(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = SettingsForm(request.POST or None, instance=get_user_model().objects.get(pk=user.pk))
-    if request.method == "POST" and form.is_valid():
+    # The e-mail choices are saved only when their fieldset was on the page that was sent
+    # (unticked boxes are absent from a form post, like a missing fieldset).
+    notify_sent = request.method == "POST" and f"{NOTIFY_PREFIX}-shown" in request.POST
+    notify = NotificationPreferencesForm(
+        request.POST if notify_sent else None, instance=preferences_of(user), prefix=NOTIFY_PREFIX
+    )
+    if request.method == "POST" and form.is_valid() and (not notify_sent or notify.is_valid()):
         services.update_settings(user, by=user, request=request, **form.cleaned_data)
+        if notify_sent:
+            update_preferences(user, request=request, **notify.cleaned_data)
         messages.success(request, _("Innstillingene er lagret."))
         return _set_language_cookie(redirect("accounts:settings"), user.language)
     context = {
         "form": form,
+        "notify": notify,
+        "notify_prefix": NOTIFY_PREFIX,
         "has_device": services.confirmed_totp_device(user) is not None,
     }
     return render(request, "accounts/settings.html", context)
@@ -190,3 +218,122 @@ def session_status(request: HttpRequest) -> JsonResponse:
     # Rounded up: 0 means the deadline has really passed, so the page never reloads early.
     remaining = max(0, math.ceil(settings.STAFETT_IDLE_TIMEOUT - (time.time() - last)))
     return JsonResponse({"remaining": remaining})
+
+
+# --- activation (R-GUAR-02, R-LEAD-01) --------------------------------------------------------
+
+ACTIVATION_TOKEN = "activation_token"  # noqa: S105 - a session key, not a secret
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _problem_message(reason: str) -> str:
+    if reason == "expired":
+        return _(
+            "Lenken eller koden er utløpt. Den gjelder i 7 dager. Be stafettholderen om en ny "
+            "invitasjon, eller be om nytt passord hvis du har en konto."
+        )
+    if reason == "used":
+        return _(
+            "Lenken eller koden er allerede brukt, eller en nyere invitasjon har erstattet den. "
+            "Har du laget passord, kan du logge inn."
+        )
+    if reason == "inactive":
+        return _("Denne brukeren er deaktivert.")
+    return _(
+        "Vi fant ikke denne lenken eller koden. Sjekk at du har skrevet den av riktig, eller be "
+        "stafettholderen om en ny invitasjon."
+    )
+
+
+def _refused(request: HttpRequest, reason: str, channel: str, token=None) -> HttpResponse:
+    services.record_activation_refused(reason=reason, channel=channel, request=request, token=token)
+    request.session.pop(ACTIVATION_TOKEN, None)
+    context = {"state": "invalid", "message": _problem_message(reason)}
+    return render(request, "accounts/activate.html", context)
+
+
+def _logged_in_after_activation(request: HttpRequest, user, token: ActivationToken):
+    """Log the person in; a guardian lands on the child's log in the guardian role."""
+    request.session.pop(ACTIVATION_TOKEN, None)
+    target = reverse("home")
+    if token.guardian_id is not None:
+        target = reverse("logs:detail", args=[token.guardian.log_id])
+    response = _complete_login(request, user, MODEL_BACKEND, target)
+    if token.guardian_id is not None:
+        request.session[ACTIVE_ROLE_SESSION_KEY] = Role.GUARDIAN.value
+    messages.success(request, _("Kontoen din er klar. Velkommen til Stafettlogg!"))
+    return response
+
+
+def _password_step(request: HttpRequest, token: ActivationToken, *, bound: bool):
+    ask_email = services.needs_email(token)
+    form = ActivationForm(request.POST if bound else None, ask_email=ask_email)
+    if bound and form.is_valid():
+        try:
+            user = services.activate(
+                token,
+                password=form.cleaned_data["password1"],
+                email=form.cleaned_data.get("email", ""),
+                request=request,
+            )
+        except ValidationError as error:
+            reason = getattr(error, "code", None)
+            if reason in ("used", "expired", "inactive"):
+                return _refused(request, reason, token.channel, token)
+            apply_errors(error, form)
+        else:
+            return _logged_in_after_activation(request, user, token)
+    person = token.user or (token.guardian.user if token.guardian_id else None)
+    context = {
+        "state": "password",
+        "form": form,
+        "login_email": "" if ask_email else person.email,
+        "by_code": token.channel == ActivationToken.Channel.LETTER,
+    }
+    return render(request, "accounts/activate.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def activate_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in an activation or invitation e-mail: choose a password, and you are in.
+
+    Opening the link changes nothing (mail scanners open links too); only the form does.
+    """
+    found, problem = services.find_activation(link=token)
+    if problem:
+        return _refused(request, problem, ActivationToken.Channel.EMAIL, found)
+    return _password_step(request, found, bound=request.method == "POST")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def activate_code(request: HttpRequest) -> HttpResponse:
+    """The code from a printed letter (R-GUAR-02): first the code, then e-mail and password.
+
+    Between the two steps the token is remembered in the session, never in the page.
+    """
+    if request.method == "GET":
+        request.session.pop(ACTIVATION_TOKEN, None)
+        form = ActivationCodeForm()
+    elif request.POST.get("step") != "password":
+        form = ActivationCodeForm(request.POST)
+        if form.is_valid():
+            found, problem = services.find_activation(code=form.cleaned_data["code"])
+            if not problem:
+                request.session[ACTIVATION_TOKEN] = found.pk
+                return _password_step(request, found, bound=False)
+            services.record_activation_refused(
+                reason=problem, channel=ActivationToken.Channel.LETTER, request=request, token=found
+            )
+            form.add_error("code", _problem_message(problem))
+    else:
+        found = ActivationToken.objects.filter(pk=request.session.get(ACTIVATION_TOKEN)).first()
+        if found is None:
+            messages.info(request, _("Skriv inn koden fra brevet først."))
+            return redirect("accounts:activate_code")
+        problem = found.problem()
+        if problem:
+            return _refused(request, problem, found.channel, found)
+        return _password_step(request, found, bound=True)
+    return render(request, "accounts/activate.html", {"state": "code", "form": form})

@@ -253,7 +253,12 @@ def evaluation_next(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "logs/evaluation_next.html",
-        {"log": measure.concern.log, "measure": measure, "evaluation": measure.evaluation},
+        {
+            "log": measure.concern.log,
+            "measure": measure,
+            "evaluation": measure.evaluation,
+            "can_edit": rules.can_edit_concern(request.user, active_role(request), measure.concern),
+        },
     )
 
 

@@ -101,7 +101,13 @@ def seed_logs(*, holder, unit, actors_here, actors_elsewhere, password: str) -> 
         guardian_user = user_model.objects.create_user(
             GUARDIAN_EMAIL, password, first_name="Kari", last_name="Berg"
         )
-    services.link_guardian_login(first.guardians.get(email=GUARDIAN_EMAIL), user=guardian_user)
+    elif not guardian_user.has_usable_password():
+        # The invitation made the login; the demo activates it with the demo password.
+        guardian_user.set_password(password)
+        guardian_user.save(update_fields=["password"])
+    kari = first.guardians.get(email=GUARDIAN_EMAIL)
+    if kari.user_id != guardian_user.pk:
+        services.link_guardian_login(kari, user=guardian_user)
 
     # 2. Level 1, one closed concern and one open.
     second = services.create_log(

@@ -49,3 +49,12 @@ EVALUATION_OUTCOMES = [(o.value, o.label) for o in Outcome if o is not Outcome.D
 class ConsentGiver(models.TextChoices):
     GUARDIANS = "guardians", _("Foresatte")
     YOUNG_PERSON = "young_person", _("Den unge selv")
+
+
+class TransferStatus(models.TextChoices):
+    """A hand-over of a log (R-TRAN-01…05): pending until the recipient decides."""
+
+    PENDING = "pending", pgettext_lazy("transfer status", "Venter")
+    ACCEPTED = "accepted", pgettext_lazy("transfer status", "Godtatt")
+    FORWARDED = "forwarded", pgettext_lazy("transfer status", "Sendt videre")
+    WITHDRAWN = "withdrawn", pgettext_lazy("transfer status", "Trukket tilbake")

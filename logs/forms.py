@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from logs.enums import EVALUATION_OUTCOMES, ConsentGiver, Level, LogKind
 from logs.models import Child, Concern, Glimpse, Guardian
-from organisations.models import ConcernCategory, MeasureCategory
+from logs.queries import holders_in_unit
+from organisations.models import ConcernCategory, MeasureCategory, Membership
 from organisations.queries import actors_in_municipality
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -291,3 +292,106 @@ class GlimpseForm(forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+
+# --- transfer (R-TRAN-01, R-TRAN-02) -----------------------------------------------------------
+
+
+class TransferUnitForm(forms.Form):
+    """Step one of a transfer, sent with GET so it works without JavaScript: the unit,
+    and optionally a name to search for among its holders."""
+
+    unit = forms.ModelChoiceField(
+        label=_("Virksomhet"),
+        queryset=None,
+        empty_label=None,
+        widget=forms.Select(attrs={"data-autosubmit": ""}),
+        help_text=_("Velg virksomheten til den nye stafettholderen."),
+    )
+    q = forms.CharField(label=_("Søk etter person"), required=False, max_length=100)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class TransferForm(forms.Form):
+    """Step two: the new holder in the chosen unit, the reason and, across units, the
+    guardians' consent. The service checks every rule again."""
+
+    to_unit = forms.ModelChoiceField(
+        queryset=None,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Velg en virksomhet i kommunen."),
+            "invalid_choice": _("Velg en virksomhet i kommunen."),
+        },
+    )
+    to_user = forms.ModelChoiceField(
+        label=_("Ny stafettholder"),
+        queryset=None,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Velg den nye stafettholderen."),
+            "invalid_choice": _("Velg en stafettholder fra listen."),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Begrunnelse"),
+        max_length=2000,
+        widget=TEXTAREA,
+        help_text=_("Hvorfor overføres loggen? Begrunnelsen blir stående i loggen."),
+        error_messages={"required": _("Skriv hvorfor loggen overføres.")},
+    )
+    consent_confirmed = forms.BooleanField(
+        label=_(
+            "Jeg bekrefter at foresatte har samtykket til at loggen overføres til den nye tjenesten"
+        ),
+        required=False,
+        error_messages={
+            "required": _(
+                "Bekreft at foresatte har samtykket til at loggen overføres til den nye tjenesten."
+            )
+        },
+        help_text=_(
+            "Samtykket gjelder tjenestene det er gitt til. Den nye stafettholderen blir bedt om "
+            "å laste opp et nytt samtykke."
+        ),
+    )
+
+    def __init__(self, *args, log, by, units, unit=None, search: str = "", **kwargs):
+        """`unit` is the chosen unit; with posted data the posted one counts, if it is one
+        of `units` (the municipality's). The holders of that unit are offered, except `by`,
+        filtered by `search`."""
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        self.fields["to_unit"].queryset = units
+        if self.is_bound:
+            unit = units.filter(pk=_int_or_none(self.data.get("to_unit"))).first()
+        self.unit = unit
+        if unit is not None:
+            self.fields["to_unit"].initial = unit.pk
+        # Anyone with a role in the municipality is a valid id; whether they are a holder
+        # of the chosen unit (and not oneself) the service says in words (R-TRAN-01).
+        members = Membership.objects.filter(unit__in=units).values("user_id")
+        field = self.fields["to_user"]
+        field.queryset = get_user_model().objects.filter(pk__in=members)
+        holders = holders_in_unit(unit, exclude=by, search=search) if unit is not None else []
+        field.choices = [(u.pk, f"{u.get_full_name()} ({u.email})") for u in holders]
+        if unit is None or unit.pk == log.unit_id:
+            del self.fields["consent_confirmed"]
+        else:
+            # Required across units, so that its message shows with the others at once.
+            self.fields["consent_confirmed"].required = True
+
+    def add_error(self, field, error):
+        # The unit is a hidden field: its errors go on top of the form, where they show.
+        super().add_error(None if field == "to_unit" else field, error)
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

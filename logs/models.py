@@ -18,6 +18,7 @@ from logs.enums import (
     LogStatus,
     MeasureStatus,
     Outcome,
+    TransferStatus,
 )
 from organisations.models import ConcernCategory, MeasureCategory, Municipality, Unit
 
@@ -90,6 +91,9 @@ class Log(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(_("opprettet"), default=timezone.now)
     passive_at = models.DateTimeField(_("satt passiv"), null=True, blank=True)
+    # Consent is given to services: after a transfer to another unit the new holder must
+    # upload a renewed consent (R-LOG-02); cleared by the next upload.
+    consent_renewal_needed = models.BooleanField(_("nytt samtykke trengs"), default=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -330,3 +334,80 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return self.action
+
+
+class Transfer(models.Model):
+    """A hand-over of a log to a new holder (R-TRAN-01…05).
+
+    Every row stays: together they are the chain of holders with reasons and dates. At most
+    one transfer of a log is pending at a time; `previous` links a forwarded one (*not
+    accept*) to the transfer it came from.
+    """
+
+    log = models.ForeignKey(
+        Log, verbose_name=_("logg"), on_delete=models.CASCADE, related_name="transfers"
+    )
+    from_holder = models.ForeignKey(
+        USER, verbose_name=_("fra"), on_delete=models.PROTECT, related_name="+"
+    )
+    # The log's unit while the transfer was made (a forward does not move the log).
+    from_unit = models.ForeignKey(
+        Unit, verbose_name=_("fra virksomhet"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_user = models.ForeignKey(
+        USER,
+        verbose_name=_("ny stafettholder"),
+        on_delete=models.PROTECT,
+        related_name="incoming_transfers",
+    )
+    to_unit = models.ForeignKey(
+        Unit, verbose_name=_("ny virksomhet"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("begrunnelse"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=TransferStatus.choices, default=TransferStatus.PENDING
+    )
+    consent_confirmed = models.BooleanField(_("samtykke bekreftet"), default=False)
+    previous = models.ForeignKey(
+        "self",
+        verbose_name=_("sendt videre fra"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="forwards",
+    )
+    created_at = models.DateTimeField(_("opprettet"), default=timezone.now)
+    decided_at = models.DateTimeField(_("avgjort"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        USER,
+        verbose_name=_("avgjort av"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("overføring")
+        verbose_name_plural = _("overføringer")
+        indexes = [models.Index(fields=["to_user", "status"])]
+        constraints = [
+            # A second pending transfer of the same log is impossible, even in a race.
+            models.UniqueConstraint(
+                fields=["log"],
+                condition=models.Q(status=TransferStatus.PENDING),
+                name="transfer_one_pending_per_log",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.log_id}: {self.from_holder_id} → {self.to_user_id}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == TransferStatus.PENDING
+
+    @property
+    def crosses_units(self) -> bool:
+        return self.from_unit_id != self.to_unit_id

@@ -3,7 +3,10 @@
 Each function takes the person and the role they are working in (the active role). The
 views never filter logs by any other path.
 
-- Holder: the logs they hold, in any status (read-only unless active).
+- Holder: the logs they hold, in any status (read-only unless active), and the logs with a
+  transfer pending to them (read-only: they open it to decide, R-TRAN-03/04). Lists of
+  *Mine stafettbarn* show only held logs (`holder=user`); after a transfer is accepted the
+  previous holder no longer sees the log in this role.
 - Actor: the logs where they are an actor on at least one measure; within them only the
   concerns (with all their measures) where they are an actor on a measure, and published
   glimpses plus their own. No guardians, consent, history or national ID.
@@ -16,7 +19,17 @@ views never filter logs by any other path.
 
 from django.db.models import Q, QuerySet
 
-from logs.models import Concern, Consent, Glimpse, Guardian, Log, Measure, Revision
+from logs.enums import TransferStatus
+from logs.models import (
+    Concern,
+    Consent,
+    Glimpse,
+    Guardian,
+    Log,
+    Measure,
+    Revision,
+    Transfer,
+)
 from organisations.enums import Role
 from organisations.models import Membership
 
@@ -25,7 +38,8 @@ def logs_visible_to(user, role: Role | None) -> QuerySet[Log]:
     if not user.is_authenticated or role is None:
         return Log.objects.none()
     if role == Role.HOLDER:
-        return Log.objects.filter(holder=user)
+        incoming = Transfer.objects.filter(to_user=user, status=TransferStatus.PENDING)
+        return Log.objects.filter(Q(holder=user) | Q(pk__in=incoming.values("log_id")))
     if role == Role.ACTOR:
         ids = Measure.objects.filter(actors=user).values("concern__log_id")
         return Log.objects.filter(pk__in=ids)
@@ -109,3 +123,41 @@ def with_overview(logs: QuerySet[Log]) -> QuerySet[Log]:
         has_overdue=Exists(overdue),
         open_concerns=Count("concerns", filter=Q(concerns__status=ConcernStatus.OPEN)),
     )
+
+
+def pending_transfers_for(user) -> QuerySet[Transfer]:
+    """Transfers waiting for `user` to accept or pass on (R-TRAN-04), oldest first, with
+    the child and the units for *Min side*. The views show them in the holder role only."""
+    if not user.is_authenticated:
+        return Transfer.objects.none()
+    return (
+        Transfer.objects.filter(to_user=user, status=TransferStatus.PENDING)
+        .select_related("log__child", "from_holder", "from_unit", "to_unit")
+        .order_by("created_at", "pk")
+    )
+
+
+def transfers_visible_to(user, role: Role | None) -> QuerySet[Transfer]:
+    """The chain of holders (R-TRAN-05), oldest first: reasons may hold case text, so like
+    the history it is for holders and guardians, not actors."""
+    return (
+        Transfer.objects.filter(log__in=_holder_or_guardian(user, role))
+        .select_related("from_holder", "from_unit", "to_user", "to_unit", "decided_by")
+        .order_by("created_at", "pk")
+    )
+
+
+def holders_in_unit(unit, *, exclude=None, search: str = ""):
+    """Active holders of `unit`, for choosing a new holder (R-TRAN-02); `search` matches
+    each word in first name, last name or e-mail."""
+    from django.contrib.auth import get_user_model
+
+    members = Membership.objects.filter(unit=unit, role=Role.HOLDER).values("user_id")
+    users = get_user_model().objects.filter(is_active=True, pk__in=members)
+    if exclude is not None:
+        users = users.exclude(pk=exclude.pk)
+    for word in (search or "").split():
+        users = users.filter(
+            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
+        )
+    return users.order_by("last_name", "first_name", "pk")

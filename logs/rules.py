@@ -32,6 +32,21 @@ def can_publish_glimpse(user, role, glimpse) -> bool:
     return can_edit_log(user, role, glimpse.log) or glimpse.author_id == user.pk
 
 
+def can_transfer_log(user, role, log) -> bool:
+    """The holder hands an active log over (R-TRAN-01); pending or passive logs cannot be."""
+    return can_edit_log(user, role, log)
+
+
+def can_withdraw_transfer(user, role, transfer) -> bool:
+    """The holder who still holds the log takes a pending transfer back."""
+    return role == Role.HOLDER and transfer.is_pending and transfer.log.holder_id == user.pk
+
+
+def can_decide_transfer(user, role, transfer) -> bool:
+    """The recipient accepts or passes on a pending transfer (R-TRAN-04)."""
+    return role == Role.HOLDER and transfer.is_pending and transfer.to_user_id == user.pk
+
+
 def can_see_sensitive_details(role) -> bool:
     """Guardians, consent, national ID and history: holder and guardian, not actors."""
     return role in (Role.HOLDER, Role.GUARDIAN)

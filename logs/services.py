@@ -10,10 +10,12 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.no import fodselsnummer
 
+from accounts.services import invite_guardian
 from accounts.validators import mask_national_id
 from audit.services import record
 from common.errors import ConflictError, ReadOnlyError
@@ -25,6 +27,7 @@ from logs.enums import (
     LogStatus,
     MeasureStatus,
     Outcome,
+    TransferStatus,
 )
 from logs.models import (
     Child,
@@ -36,10 +39,14 @@ from logs.models import (
     Log,
     Measure,
     Revision,
+    Transfer,
 )
 from logs.queries import actors_allowed_for, logs_visible_to
 from logs.rules import can_publish_glimpse
 from logs.uploads import validate_pdf
+from notifications import notices
+from notifications.enums import Kind
+from notifications.services import queue_email
 from organisations.enums import Role
 from organisations.models import Membership, Unit
 
@@ -187,7 +194,7 @@ def create_log(
     """Create a child's log with its guardians and, optionally, the signed consent.
 
     Side effects: the log's first history entry; audit event log.created; the consent's
-    own events. Invitations to guardians with e-mail are sent by the notifications issue.
+    own events; each guardian with e-mail gets a login and an invitation (R-LOG-04).
     """
     if not Membership.objects.filter(user=by, unit=unit, role=Role.HOLDER).exists():
         raise ReadOnlyError(_("Du er ikke stafettholder i denne virksomheten."))
@@ -206,6 +213,8 @@ def create_log(
         guardian.save()
     _revise(log, by, "log.created", log, after={"holder": str(by), "level": level})
     record(actor=by, action="log.created", obj=log, log_id=log.pk)
+    for guardian in guardian_objects:
+        invite_guardian(guardian, by=by)
     if consent is not None:
         upload_consent(
             log,
@@ -284,7 +293,8 @@ def set_level(log: Log, *, by, level: int, version: int | None = None) -> Log:
 
 @transaction.atomic
 def add_guardian(log: Log, *, by, **fields) -> Guardian:
-    """Add a guardian (at most four, R-LOG-04). Side effects: history; audit."""
+    """Add a guardian (at most four, R-LOG-04). Side effects: history; audit; with an
+    e-mail address, a login and an invitation."""
     log = _lock(Log, log.pk)
     _require_holder(by, log)
     if log.guardians.count() >= MAX_GUARDIANS:
@@ -294,6 +304,7 @@ def add_guardian(log: Log, *, by, **fields) -> Guardian:
     guardian.save()
     _revise(log, by, "guardian.added", guardian, after={"name": str(guardian)})
     record(actor=by, action="guardian.added", obj=guardian, log_id=log.pk)
+    invite_guardian(guardian, by=by)
     return guardian
 
 
@@ -316,6 +327,8 @@ def update_guardian(guardian: Guardian, *, by, **fields) -> Guardian:
             log_id=log.pk,
             data={"fields": list(after)},
         )
+    if "email" in after:
+        invite_guardian(guardian, by=by)
     return guardian
 
 
@@ -342,7 +355,8 @@ def upload_consent(
 ) -> Consent:
     """Store a signed consent PDF; the newest is the current one (R-LOG-02).
 
-    Side effects: the file is written under a random name outside the web root; history;
+    Side effects: the file is written under a random name outside the web root; clears
+    the log's consent_renewal_needed flag (set by a transfer to another unit); history;
     audit event consent.uploaded.
     """
     log = _lock(Log, log.pk)
@@ -376,6 +390,10 @@ def upload_consent(
     )
     consent.file.save("consent.pdf", file, save=False)
     consent.save()
+    if log.consent_renewal_needed:
+        # The renewed consent asked for after a transfer to another unit (R-LOG-02).
+        log.consent_renewal_needed = False
+        log.save(update_fields=["consent_renewal_needed"])
     _revise(log, by, "consent.uploaded", consent, after={"valid_until": valid_until})
     record(actor=by, action="consent.uploaded", obj=consent, log_id=log.pk)
     return consent
@@ -434,7 +452,7 @@ def create_concern(log: Log, *, by, measure: dict, **fields) -> Concern:
     """A concern and its first measure, in one step (R-CONC-01).
 
     `measure` holds category, description, deadline and actors; actors follow the level
-    rule (R-LOG-03). Side effects: history; audit; (later) a notice to each actor.
+    rule (R-LOG-03). Side effects: history; audit; a notice to each actor (R-NOTIFY-01).
     """
     log = _lock(Log, log.pk)
     _require_holder(by, log)
@@ -470,6 +488,7 @@ def create_concern(log: Log, *, by, measure: dict, **fields) -> Concern:
     _revise(log, by, "measure.created", first, after={"category": first.category})
     record(actor=by, action="concern.created", obj=concern, log_id=log.pk)
     record(actor=by, action="measure.created", obj=first, log_id=log.pk)
+    notices.notify_measure_actors(first, first.actors.all(), by=by)
     return concern
 
 
@@ -525,7 +544,7 @@ def close_concern(concern: Concern, *, by) -> Concern:
 @transaction.atomic
 def add_measure(concern: Concern, *, by, based_on: Measure | None = None, **fields) -> Measure:
     """A new measure on an open concern (R-MEAS-01); `based_on` links a follow-up
-    (R-MEAS-03, R-MEAS-04). Side effects: history; audit."""
+    (R-MEAS-03, R-MEAS-04). Side effects: history; audit; a notice to each actor."""
     log = _lock(Log, concern.log_id)
     _require_holder(by, log)
     concern = _lock(Concern, concern.pk)
@@ -542,6 +561,7 @@ def add_measure(concern: Concern, *, by, based_on: Measure | None = None, **fiel
         after={"category": measure.category, "based_on": based_on.pk if based_on else None},
     )
     record(actor=by, action="measure.created", obj=measure, log_id=log.pk)
+    notices.notify_measure_actors(measure, measure.actors.all(), by=by)
     return measure
 
 
@@ -558,7 +578,7 @@ def update_measure(measure: Measure, *, by, version: int | None = None, **fields
     for name, value in after.items():
         setattr(measure, name, value)
     _clean_measure(measure, log)
-    actors_changed = False
+    actors_changed, added = False, []
     if "actors" in fields:
         new_actors = list(fields["actors"])
         _check_actors(log, new_actors)
@@ -568,6 +588,7 @@ def update_measure(measure: Measure, *, by, version: int | None = None, **fields
             before["actors"] = sorted(old_ids)
             after["actors"] = sorted(a.pk for a in new_actors)
             measure.actors.set(new_actors)
+            added = [a for a in new_actors if a.pk not in old_ids]
     if after or actors_changed:
         measure.version += 1
         measure.save()
@@ -579,6 +600,7 @@ def update_measure(measure: Measure, *, by, version: int | None = None, **fields
             log_id=log.pk,
             data={"fields": list(after)},
         )
+    notices.notify_measure_actors(measure, added, by=by)
     return measure
 
 
@@ -692,7 +714,7 @@ def create_glimpse(
     """A glimpse by the holder, an actor or a guardian of an active log (R-GLIM-01).
 
     The caller has fetched `log` through logs_visible_to(by, role). Side effects: history;
-    audit; publishing notifies actors and guardians (notifications issue).
+    audit; publishing notifies actors and guardians (R-NOTIFY-01).
     """
     log = _lock(Log, log.pk)
     if log.status != LogStatus.ACTIVE:
@@ -715,6 +737,8 @@ def create_glimpse(
     glimpse.save()
     _revise(log, by, "glimpse.created", glimpse, after={"published": publish})
     record(actor=by, action="glimpse.created", obj=glimpse, log_id=log.pk)
+    if publish:
+        notices.notify_glimpse_published(glimpse, by=by)
     return glimpse
 
 
@@ -728,6 +752,7 @@ def publish_glimpse(glimpse: Glimpse, *, by, role: Role) -> Glimpse:
     glimpse.save(update_fields=["published_at"])
     _revise(glimpse.log, by, "glimpse.published", glimpse)
     record(actor=by, action="glimpse.published", obj=glimpse, log_id=glimpse.log_id)
+    notices.notify_glimpse_published(glimpse, by=by)
     return glimpse
 
 
@@ -743,3 +768,243 @@ def link_guardian_login(guardian: Guardian, *, user, by=None) -> Guardian:
     _revise(guardian.log, by or user, "guardian.linked", guardian)
     record(actor=by or user, action="guardian.linked", obj=guardian, log_id=guardian.log_id)
     return guardian
+
+
+# --- transfer (R-TRAN-01…05) ------------------------------------------------------------------
+
+
+def _holds_unit(user, unit: Unit) -> bool:
+    return (
+        user.is_active
+        and Membership.objects.filter(user=user, unit=unit, role=Role.HOLDER).exists()
+    )
+
+
+def _check_transfer(log: Log, *, by, to_user, to_unit, reason, consent_confirmed) -> str:
+    """The rules of a new transfer; returns the cleaned reason. Errors are keyed by field.
+
+    Within the municipality only (R-TRAN-01); to a holder of the chosen unit, not oneself;
+    a reason; across units the consent confirmed (R-TRAN-02).
+    """
+    errors: dict[str, list[str]] = {}
+    in_municipality = to_unit is not None and to_unit.municipality_id == log.unit.municipality_id
+    if not in_municipality:
+        errors["to_unit"] = [_("Velg en virksomhet i kommunen.")]
+    if to_user is None:
+        errors["to_user"] = [_("Velg den nye stafettholderen.")]
+    elif to_user.pk == by.pk:
+        errors["to_user"] = [_("Du kan ikke overføre loggen til deg selv.")]
+    elif in_municipality and not _holds_unit(to_user, to_unit):
+        errors["to_user"] = [_("Personen er ikke stafettholder i den valgte virksomheten.")]
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = [_("Skriv hvorfor loggen overføres.")]
+    if in_municipality and to_unit.pk != log.unit_id and not consent_confirmed:
+        errors["consent_confirmed"] = [
+            _("Bekreft at foresatte har samtykket til at loggen overføres til den nye tjenesten.")
+        ]
+    if errors:
+        raise ValidationError(errors)
+    return reason
+
+
+def _open_transfer(
+    log: Log, *, by, to_user, to_unit, reason: str, consent_confirmed, previous=None
+) -> Transfer:
+    """A new pending transfer, its history and audit rows, and the recipient's e-mail."""
+    transfer = Transfer.objects.create(
+        log=log,
+        from_holder=by,
+        from_unit=log.unit,
+        to_user=to_user,
+        to_unit=to_unit,
+        reason=reason,
+        consent_confirmed=bool(consent_confirmed),
+        previous=previous,
+    )
+    action = "transfer.forwarded" if previous is not None else "transfer.created"
+    _revise(log, by, action, transfer, after={"holder": str(to_user), "unit": str(to_unit)})
+    record(
+        actor=by,
+        action=action,
+        obj=transfer,
+        log_id=log.pk,
+        data={
+            "to_user": to_user.pk,
+            "to_unit": to_unit.pk,
+            "crosses_units": transfer.crosses_units,
+        },
+    )
+    # A notice and a link only: no child name, national ID or case text (R-NOTIFY-01).
+    queue_email(
+        kind=Kind.TRANSFER,
+        to=to_user.email,
+        user=to_user,
+        template="notifications/email/transfer_waiting",
+        context={"log_url": reverse("logs:detail", args=[log.pk])},
+    )
+    return transfer
+
+
+def _lock_pending(transfer: Transfer) -> tuple[Log, Transfer]:
+    """Lock the log, then the transfer (always in this order: no deadlocks), and make sure
+    it is still pending; of two people deciding at once, the second gets this error."""
+    log = _lock(Log, transfer.log_id)
+    transfer = _lock(Transfer, transfer.pk)
+    if not transfer.is_pending:
+        raise ValidationError(
+            _("Overføringen er allerede avgjort, og kan ikke endres."), code="not_pending"
+        )
+    return log, transfer
+
+
+def _require_recipient(by, transfer: Transfer) -> None:
+    if transfer.to_user_id != by.pk:
+        raise ReadOnlyError(_("Bare mottakeren kan svare på overføringen."))
+
+
+def _decide(transfer: Transfer, by, status: str) -> None:
+    transfer.status = status
+    transfer.decided_at = timezone.now()
+    transfer.decided_by = by
+    transfer.save(update_fields=["status", "decided_at", "decided_by"])
+
+
+@transaction.atomic
+def transfer_log(
+    log: Log, *, by, to_user, to_unit: Unit, reason: str, consent_confirmed: bool = False
+) -> Transfer:
+    """Hand an active log over to a holder in the same or another unit of the municipality.
+
+    Only the holder; never outside the municipality (R-TRAN-01); a reason, and across units
+    the guardians' consent confirmed (R-TRAN-02). The log waits, read-only for everyone,
+    until the recipient decides (R-TRAN-03).
+
+    Side effects: log status transfer_pending; a pending Transfer; history; audit
+    transfer.created; an e-mail to the recipient (a notice and a link only).
+    """
+    log = _lock(Log, log.pk)
+    _require_holder(by, log)
+    reason = _check_transfer(
+        log,
+        by=by,
+        to_user=to_user,
+        to_unit=to_unit,
+        reason=reason,
+        consent_confirmed=consent_confirmed,
+    )
+    transfer = _open_transfer(
+        log,
+        by=by,
+        to_user=to_user,
+        to_unit=to_unit,
+        reason=reason,
+        consent_confirmed=consent_confirmed,
+    )
+    log.status = LogStatus.TRANSFER_PENDING
+    log.version += 1
+    log.save(update_fields=["status", "version"])
+    return transfer
+
+
+@transaction.atomic
+def accept_transfer(transfer: Transfer, *, by) -> Log:
+    """The recipient takes the log over (R-TRAN-04).
+
+    The recipient becomes holder, in the transfer's unit, and the log is active again; the
+    previous holder loses holder access. A log that moved to another unit is flagged for a
+    renewed consent (R-LOG-02), cleared by the next upload.
+
+    Side effects: the transfer accepted; history; audit transfer.accepted.
+    """
+    log, transfer = _lock_pending(transfer)
+    _require_recipient(by, transfer)
+    if not _holds_unit(by, transfer.to_unit):
+        raise ReadOnlyError(
+            _("Du er ikke lenger stafettholder i virksomheten loggen ble sendt til.")
+        )
+    before = {"holder": str(log.holder), "unit": str(log.unit)}
+    previous_holder_id = log.holder_id
+    if transfer.to_unit_id != log.unit_id:
+        log.consent_renewal_needed = True
+    log.holder = by
+    log.unit = transfer.to_unit
+    log.status = LogStatus.ACTIVE
+    log.version += 1
+    log.save(update_fields=["holder", "unit", "status", "version", "consent_renewal_needed"])
+    _decide(transfer, by, TransferStatus.ACCEPTED)
+    _revise(
+        log, by, "transfer.accepted", transfer, before, {"holder": str(by), "unit": str(log.unit)}
+    )
+    record(
+        actor=by,
+        action="transfer.accepted",
+        obj=transfer,
+        log_id=log.pk,
+        data={"from_holder": previous_holder_id, "to_unit": log.unit_id},
+    )
+    return log
+
+
+@transaction.atomic
+def forward_transfer(
+    transfer: Transfer,
+    *,
+    by,
+    to_user,
+    to_unit: Unit,
+    reason: str,
+    consent_confirmed: bool = False,
+) -> Transfer:
+    """*Not accept*: the recipient passes the log on to another person (R-TRAN-04).
+
+    The same rules as transfer_log, seen from the recipient; "across units" is measured
+    from the log's unit, which does not change until someone accepts. The log stays
+    pending and read-only, with the same holder until then.
+
+    Side effects: the transfer forwarded; a new pending Transfer linked to it; history;
+    audit transfer.forwarded; an e-mail to the new recipient.
+    """
+    log, transfer = _lock_pending(transfer)
+    _require_recipient(by, transfer)
+    reason = _check_transfer(
+        log,
+        by=by,
+        to_user=to_user,
+        to_unit=to_unit,
+        reason=reason,
+        consent_confirmed=consent_confirmed,
+    )
+    # Close the old one first: at most one pending transfer per log, also in the database.
+    _decide(transfer, by, TransferStatus.FORWARDED)
+    return _open_transfer(
+        log,
+        by=by,
+        to_user=to_user,
+        to_unit=to_unit,
+        reason=reason,
+        consent_confirmed=consent_confirmed,
+        previous=transfer,
+    )
+
+
+@transaction.atomic
+def withdraw_transfer(transfer: Transfer, *, by) -> Log:
+    """The holder takes a pending transfer back: the log is active again, same holder.
+
+    The holder who sent it is still the log's holder while it waits, also after the
+    recipient has passed it on, so they can withdraw the hand-over at any point.
+
+    Side effects: the transfer withdrawn; log status active; history; audit
+    transfer.withdrawn.
+    """
+    log, transfer = _lock_pending(transfer)
+    if log.holder_id != by.pk:
+        raise ReadOnlyError(_("Bare stafettholderen kan trekke tilbake overføringen."))
+    _decide(transfer, by, TransferStatus.WITHDRAWN)
+    log.status = LogStatus.ACTIVE
+    log.version += 1
+    log.save(update_fields=["status", "version"])
+    _revise(log, by, "transfer.withdrawn", transfer)
+    record(actor=by, action="transfer.withdrawn", obj=transfer, log_id=log.pk)
+    return log

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from logs import concern_views, views
+from logs import concern_views, invitation_views, transfer_views, views
 
 app_name = "logs"
 
@@ -13,6 +13,11 @@ urlpatterns = [
     path("<int:pk>/foresatte/ny/", views.guardian_add, name="guardian_add"),
     path("foresatte/<int:pk>/", views.guardian_edit, name="guardian_edit"),
     path("foresatte/<int:pk>/fjern/", views.guardian_remove, name="guardian_remove"),
+    path(
+        "foresatte/<int:pk>/invitasjon/",
+        invitation_views.guardian_letter,
+        name="guardian_letter",
+    ),
     path("<int:pk>/samtykke/", views.consent_upload, name="consent_upload"),
     path("samtykke/<int:pk>/fil/", views.consent_file, name="consent_file"),
     path("<int:pk>/passiv/", views.set_passive, name="passive"),
@@ -28,4 +33,12 @@ urlpatterns = [
     path("tiltak/<int:pk>/evaluer/", concern_views.measure_evaluate, name="measure_evaluate"),
     path("tiltak/<int:pk>/videre/", concern_views.evaluation_next, name="evaluation_next"),
     path("tiltak/<int:pk>/frist/", concern_views.measure_deadline, name="measure_deadline"),
+    path("<int:pk>/overfor/", transfer_views.transfer_create, name="transfer_create"),
+    path("overforinger/<int:pk>/godta/", transfer_views.transfer_accept, name="transfer_accept"),
+    path("overforinger/<int:pk>/videre/", transfer_views.transfer_forward, name="transfer_forward"),
+    path(
+        "overforinger/<int:pk>/trekk-tilbake/",
+        transfer_views.transfer_withdraw,
+        name="transfer_withdraw",
+    ),
 ]

@@ -37,6 +37,7 @@ from logs.queries import (
     guardians_visible_to,
     logs_visible_to,
     revisions_visible_to,
+    transfers_visible_to,
     with_overview,
 )
 from organisations.enums import Role
@@ -82,7 +83,8 @@ def log_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     logs = logs_visible_to(request.user, role).select_related("child", "unit")
     if role == Role.HOLDER:
-        logs = with_overview(logs)
+        # Held logs only: a log sent to the person is not theirs until accepted (R-TRAN-04).
+        logs = with_overview(logs.filter(holder=request.user))
     logs = logs.order_by("status", "child__last_name", "child__first_name", "pk")
     page = Paginator(logs, 50).get_page(request.GET.get("side"))
     return render(
@@ -169,6 +171,24 @@ def _access_log(log):
     )
 
 
+def _transfer_facts(request, role, log) -> dict:
+    """The chain of holders (R-TRAN-05) and the pending transfer with what the person may
+    do about it: the holder withdraws, the recipient accepts or passes it on (R-TRAN-04)."""
+    transfers = list(transfers_visible_to(request.user, role).filter(log=log))
+    pending = next((t for t in transfers if t.is_pending), None)
+    if pending is not None:
+        pending.log = log
+    return {
+        "transfers": transfers,
+        "pending_transfer": pending,
+        "can_transfer": rules.can_transfer_log(request.user, role, log),
+        "can_withdraw_transfer": bool(pending)
+        and rules.can_withdraw_transfer(request.user, role, pending),
+        "can_decide_transfer": bool(pending)
+        and rules.can_decide_transfer(request.user, role, pending),
+    }
+
+
 @require_GET
 @login_required
 def log_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -207,6 +227,7 @@ def log_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_go_passive": can_edit and all(not c.is_open for c in concerns),
         "level_form": LevelForm(initial={"level": log.level, "version": log.version}),
         "is_holder_role": role == Role.HOLDER,
+        **_transfer_facts(request, role, log),
     }
     return render(request, "logs/log_detail.html", context)
 
@@ -225,7 +246,10 @@ def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Opplysningene om barnet er lagret."))
             return redirect("logs:detail", pk=log.pk)
-    return render(request, "logs/child_edit.html", {"log": log, "form": form})
+    # A refused form keeps the version the person started from, so that saving it again
+    # cannot overwrite someone else's change unseen (R-SEC-05).
+    version = _post_version(request) if request.method == "POST" else log.version
+    return render(request, "logs/child_edit.html", {"log": log, "form": form, "version": version})
 
 
 @require_POST
@@ -349,7 +373,8 @@ def consent_file(request: HttpRequest, pk: int) -> FileResponse:
 def set_passive(request: HttpRequest, pk: int) -> HttpResponse:
     """*Sett passiv* needs two confirmations: this page, then the checkbox (R-LOG-06)."""
     log = fetch_log(request, pk, for_edit=True)
-    form = PassiveForm(request.POST or None)
+    # Bound on every POST: an unticked box is absent from the body, which may then be empty.
+    form = PassiveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.set_log_passive(log, by=request.user, confirmed=True)

@@ -23,3 +23,11 @@ class Kind(models.TextChoices):
 
 # Kinds a user may switch off in Settings; the others are needed to do the work.
 OPTIONAL_KINDS = frozenset({Kind.GLIMPSE, Kind.MEASURE_ACTOR, Kind.DEADLINE, Kind.CONSENT_EXPIRY})
+
+
+class ReminderKind(models.TextChoices):
+    """The time-driven reminders of `manage.py send_reminders` (R-NOTIFY-01)."""
+
+    DEADLINE_SOON = "deadline_soon", _("Frist om 3 dager")
+    DEADLINE_PASSED = "deadline_passed", _("Frist passert")
+    CONSENT_EXPIRY = "consent_expiry", _("Samtykke går ut")

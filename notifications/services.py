@@ -144,3 +144,41 @@ def requeue_stale(now=None) -> int:
         _enqueue(email)
         count += 1
     return count
+
+
+def preferences_of(user):
+    """The person's notification choices (an unsaved all-on row when they have made none)."""
+    from notifications.models import NotificationPreferences
+
+    return NotificationPreferences.objects.filter(user=user).first() or NotificationPreferences(
+        user=user
+    )
+
+
+@transaction.atomic
+def update_preferences(user, *, request=None, **values) -> list[str]:
+    """Switch optional e-mail kinds on or off (R-NOTIFY-01). Returns the changed kinds.
+
+    Side effect: an audit event naming the changed kinds.
+    """
+    from audit.services import record
+
+    preferences = preferences_of(user)
+    changed = [
+        kind
+        for kind in sorted(k.value for k in OPTIONAL_KINDS)
+        if kind in values and getattr(preferences, kind) != bool(values[kind])
+    ]
+    if not changed:
+        return []
+    for kind in changed:
+        setattr(preferences, kind, bool(values[kind]))
+    preferences.save()
+    record(
+        actor=user,
+        action="notifications.preferences_changed",
+        obj=preferences,
+        request=request,
+        data={kind: getattr(preferences, kind) for kind in changed},
+    )
+    return changed

@@ -58,6 +58,14 @@ class MembershipAdmin(MunicipalityScopedAdmin):
     search_fields = ["user__first_name", "user__last_name", "user__email", "unit__name"]
     autocomplete_fields = ["user"]
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        # Through the service: audited, and a new person gets the activation e-mail (R-LEAD-01).
+        from organisations.services import add_membership
+
+        obj.pk = add_membership(user=obj.user, unit=obj.unit, role=obj.role, by=request.user).pk
+
 
 @admin.register(ConcernCategory)
 class ConcernCategoryAdmin(MunicipalityScopedAdmin):

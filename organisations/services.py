@@ -51,6 +51,8 @@ def ensure_admin_group() -> Group:
         f"{verb}_{model}" for model in _ADMIN_MODELS for verb in ("add", "change", "delete", "view")
     ]
     codenames += ["view_municipality", "view_user", "add_user", "change_user"]
+    # Failed e-mails are shown to the administrator (R-SEC-04), scoped in notifications/admin.
+    codenames += ["view_outgoingemail"]
     group.permissions.set(Permission.objects.filter(codename__in=codenames))
     return group
 
@@ -87,7 +89,10 @@ def create_municipality(
 
 @transaction.atomic
 def add_membership(*, user, unit: Unit, role: Role, by=None) -> Membership:
-    """Give a person a role in a unit (idempotent). Side effect: an audit event."""
+    """Give a person a role in a unit (idempotent). Side effects: an audit event; a person
+    who cannot log in yet gets an activation e-mail, unless one is still open (R-LEAD-01)."""
+    from accounts.services import has_open_activation, send_activation_email
+
     membership, created = Membership.objects.get_or_create(user=user, unit=unit, role=role)
     if created:
         record(
@@ -96,6 +101,8 @@ def add_membership(*, user, unit: Unit, role: Role, by=None) -> Membership:
             obj=membership,
             data={"user": user.pk, "unit": unit.pk, "role": str(role)},
         )
+        if user.is_active and not user.has_usable_password() and not has_open_activation(user):
+            send_activation_email(user, by=by)
     return membership
 
 
@@ -124,8 +131,8 @@ def register_actor(
     The national ID number is required and validated (it is how the actor will be matched
     when logging in through ID-porten). An existing person with the same e-mail or national
     ID is given the actor role instead of a duplicate account. Side effects: the user (with no
-    usable password until activation, which the notifications issue sends) and membership;
-    audit events.
+    usable password until activation) and membership; audit events; the activation e-mail
+    (R-LEAD-01, see add_membership).
     """
     from django.core.exceptions import ValidationError
     from django.utils.translation import gettext as _

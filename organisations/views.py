@@ -9,7 +9,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from common.views import apply_errors
 from logs.enums import LogStatus
-from logs.queries import logs_visible_to, with_overview
+from logs.queries import logs_visible_to, pending_transfers_for, with_overview
+from meetings.queries import upcoming_meetings_for
 from notes.queries import notes_visible_to
 from organisations.enums import Role
 from organisations.forms import ActorSearchForm, RegisterActorForm
@@ -30,6 +31,7 @@ HOME_TEMPLATES = {
 }
 HOME_NOTES = 5
 HOME_LOGS = 20
+HOME_MEETINGS = 10
 ACTORS_PAGE_SIZE = 50
 # Who may see the municipality's actors and register new ones (R-HOLD-03, R-MEET-03).
 ACTOR_PAGE_ROLES = (Role.HOLDER, Role.LEADER)
@@ -46,12 +48,16 @@ def home(request: HttpRequest) -> HttpResponse:
     if role in (Role.HOLDER, Role.ACTOR, Role.GUARDIAN):
         logs = logs_visible_to(request.user, role).select_related("child", "unit")
         if role == Role.HOLDER:
+            # Held logs only: a log sent to the person is listed as a transfer until they
+            # accept it (R-TRAN-04).
             logs = with_overview(logs).filter(
-                status__in=[LogStatus.ACTIVE, LogStatus.TRANSFER_PENDING]
+                holder=request.user, status__in=[LogStatus.ACTIVE, LogStatus.TRANSFER_PENDING]
             )
         context["logs"] = logs.order_by("child__last_name", "child__first_name", "pk")[:HOME_LOGS]
+        context["meetings"] = upcoming_meetings_for(request.user, role)[:HOME_MEETINGS]
     if role == Role.HOLDER:
         context["notes"] = notes_visible_to(request.user)[:HOME_NOTES]
+        context["pending_transfers"] = pending_transfers_for(request.user)[:HOME_LOGS]
     return render(request, HOME_TEMPLATES[role], context)
 
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "logs",
     "notes",
     "notifications",
+    "meetings",
 ]
 
 MIDDLEWARE = [

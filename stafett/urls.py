@@ -24,5 +24,6 @@ urlpatterns = [
     path("notater/", include("notes.urls")),
     path("aktorer/", include("organisations.urls")),
     path("logger/", include("logs.urls")),
+    path("moter/", include("meetings.urls")),
     path("admin/", admin.site.urls),
 ]

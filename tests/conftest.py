@@ -19,6 +19,29 @@ def _fast_and_predictable(settings, tmp_path):
     settings.SECURE_SSL_REDIRECT = False
 
 
+@pytest.fixture(autouse=True)
+def _no_sensitive_content_in_any_email():
+    """Every e-mail queued anywhere in the suite is scanned: no national ID number and no
+    sentinel case text in its subject or body (R-NOTIFY-01, R-SEC-03)."""
+    from django.db.models.signals import post_save
+
+    from notifications.models import OutgoingEmail
+    from tests.factories import CONCERN_SENTINEL, VALID_NATIONAL_ID
+
+    queued: list[str] = []
+
+    def collect(sender, instance, created, **kwargs):
+        if created:
+            queued.append(f"{instance.subject}\n{instance.body}\n{instance.attachment}")
+
+    uid = "tests-scan-every-email"
+    post_save.connect(collect, sender=OutgoingEmail, weak=False, dispatch_uid=uid)
+    yield
+    post_save.disconnect(sender=OutgoingEmail, dispatch_uid=uid)
+    leaks = [text for text in queued if VALID_NATIONAL_ID in text or CONCERN_SENTINEL in text]
+    assert not leaks, f"Sensitive content in a queued e-mail: {leaks[:1]}"
+
+
 @pytest.fixture
 def municipality(db):
     return MunicipalityFactory(name="Testkommune")

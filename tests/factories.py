@@ -64,6 +64,8 @@ def current_totp(device: TOTPDevice, *, offset: int = 0) -> str:
 # --- logs -----------------------------------------------------------------------------------
 
 VALID_NATIONAL_ID = "15108695088"  # a valid test number (python-stdnum's own example)
+# Case text no e-mail may ever carry (R-NOTIFY-01); tests/conftest.py scans every e-mail.
+CONCERN_SENTINEL = "SENTINEL-OPPMERKSOMHET-7F3A"
 
 
 def make_pdf(pages: int = 1) -> bytes:

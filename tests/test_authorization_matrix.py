@@ -91,6 +91,7 @@ def world(municipality, unit, other_unit, holder, other_holder, holder_other_uni
     guardian = log.guardians.get()
     guardian.user = guardian_user
     guardian.save()
+    meeting = _meeting_of(log, concern, actor)
     other_log = make_log(other_holder, unit, first_name="Ola")
     other_guardian = UserFactory()
     other_log.guardians.update(user=other_guardian)
@@ -119,7 +120,25 @@ def world(municipality, unit, other_unit, holder, other_holder, holder_other_uni
         "measure": concern.measures.get(),
         "glimpse": glimpse,
         "note": stranger_note,
+        "meeting": meeting,
     }
+
+
+def _meeting_of(log, concern, actor):
+    """A level-2 meeting of the log: holder, the guardian and the actor invited (R-MEET-01)."""
+    from meetings.services import create_meeting
+
+    start = timezone.now() + timedelta(days=7)
+    return create_meeting(
+        log,
+        by=log.holder,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        place="Testskolen",
+        concerns=[concern],
+        guardians=list(log.guardians.all()),
+        actors=[actor],
+    )
 
 
 def _note_of_a_stranger():
@@ -135,6 +154,25 @@ def _pk(key):
 
 def _none(world):
     return []
+
+
+def _pending_transfer(world):
+    """A second log of the holder, sent to the holder in the other unit and waiting for
+    them (R-TRAN-01…04); the world's own log stays active for the other rows."""
+    from logs.services import transfer_log
+
+    if "transfer" not in world:
+        users = world["users"]
+        log = make_log(users["holder"], world["log"].unit, first_name="Tove")
+        world["transfer"] = transfer_log(
+            log,
+            by=users["holder"],
+            to_user=users["holder_other_unit"],
+            to_unit=users["holder_other_unit"].memberships.get().unit,
+            reason="Flytter",
+            consent_confirmed=True,
+        )
+    return [world["transfer"].pk]
 
 
 MATRIX = {
@@ -155,6 +193,10 @@ MATRIX = {
     "accounts:password_reset_done": (_none, everyone(200, 405)),
     "accounts:password_reset_confirm": (lambda w: ["MQ", "set-password"], everyone(200, 200)),
     "accounts:password_reset_complete": (_none, everyone(200, 405)),
+    # Activation (R-GUAR-02, R-LEAD-01): open to everyone; an unknown link or an empty code
+    # is a message on the page, never an error.
+    "accounts:activate": (lambda w: ["ukjent-lenke"], everyone(200, 200)),
+    "accounts:activate_code": (_none, everyone(200, 200)),
     # Personal notes (R-NOTE-01): everyone keeps their own; nobody reaches another's.
     "notes:list": (_none, signed_in(200, 200)),
     "notes:create": (_none, signed_in(200, 200)),
@@ -197,6 +239,13 @@ MATRIX = {
         _pk("guardian"),
         log_page((405, 302), guardian=(405, 403), anonymous=(405, LOGIN))
         | dict.fromkeys(STRANGERS | {"actor"}, (405, 404)),
+    ),
+    # The printed invitation (R-LOG-04): the holder only, 404 for everyone else. This
+    # guardian can already log in, so the holder is sent back to the log with a message.
+    "logs:guardian_letter": (
+        _pk("guardian"),
+        log_page((405, 302), anonymous=(405, LOGIN))
+        | dict.fromkeys(STRANGERS | {"actor", "guardian"}, (405, 404)),
     ),
     "logs:consent_upload": (
         _pk("log"),
@@ -252,6 +301,57 @@ MATRIX = {
     "logs:measure_deadline": (
         _pk("measure"),
         log_page((200, 200), actor=(403, 403), guardian=(403, 403)),
+    ),
+    # Transfer (R-TRAN-01…05): the holder sends; only the recipient decides; the recipient
+    # sees the waiting log, so withdrawing it is a 403 for them, a 404 for everyone else.
+    "logs:transfer_create": (
+        _pk("log"),
+        log_page((200, 200), actor=(403, 403), guardian=(403, 403)),
+    ),
+    "logs:transfer_accept": (
+        _pending_transfer,
+        only({"holder_other_unit": (405, 302)}, default=(405, 404), anonymous=(405, LOGIN)),
+    ),
+    "logs:transfer_forward": (_pending_transfer, only({"holder_other_unit": (200, 200)})),
+    "logs:transfer_withdraw": (
+        _pending_transfer,
+        only(
+            {"holder": (405, 302), "holder_other_unit": (405, 403)},
+            default=(405, 404),
+            anonymous=(405, LOGIN),
+        ),
+    ),
+    # Meetings (R-MEET-01…05): the holder plans them; invited actors and guardians read them
+    # (R-ROLE-05, R-ROLE-06); leaders see no content; anyone else gets a 404.
+    "meetings:list": (
+        _none,
+        only(
+            {p: (200, 405) for p in SIGNED_IN if p != "leader"},
+            default=(404, 405),
+            anonymous=(LOGIN, 405),
+        ),
+    ),
+    "meetings:choose_log": (_none, holder_pages(200, 405, anonymous=(LOGIN, 405))),
+    "meetings:create": (
+        _pk("log"),
+        log_page((200, 200), actor=(403, 403), guardian=(403, 403)),
+    ),
+    "meetings:detail": (
+        _pk("meeting"),
+        log_page((200, 405), actor=(200, 405), guardian=(200, 405), anonymous=(LOGIN, 405))
+        | dict.fromkeys(STRANGERS, (404, 405)),
+    ),
+    "meetings:edit": (
+        _pk("meeting"),
+        log_page((200, 200), actor=(403, 403), guardian=(403, 403)),
+    ),
+    "meetings:cancel": (
+        _pk("meeting"),
+        log_page((200, 302), actor=(403, 403), guardian=(403, 403)),
+    ),
+    "meetings:minutes": (
+        _pk("meeting"),
+        log_page((200, 302), actor=(403, 403), guardian=(403, 403)),
     ),
 }
 

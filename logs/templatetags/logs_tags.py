@@ -21,6 +21,15 @@ FIELD_LABELS = {
     "email": _("E-post"),
     "phone": _("Telefon"),
     "name": _("Navn"),
+    # Meetings (meetings.services).
+    "starts_at": _("Starter"),
+    "ends_at": _("Slutter"),
+    "meeting_place": _("Sted"),
+    "agenda": _("Agenda"),
+    "minutes": _("Referat"),
+    "invitees": _("Inviterte"),
+    "holder": _("Stafettholder"),
+    "unit": _("Virksomhet"),
 }
 
 

@@ -1,0 +1,179 @@
+"""Pages of a transfer (R-TRAN-01…05): hand a log over, accept it, pass it on, withdraw it.
+
+The log page shows the chain of holders and the pending transfer; *Min side* lists the
+transfers waiting for the person (organisations.views.home).
+"""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from common.errors import ReadOnlyError
+from common.views import apply_errors
+from logs import rules, services
+from logs.forms import TransferForm, TransferUnitForm
+from logs.models import Log, Transfer
+from logs.queries import transfers_visible_to
+from logs.views import fetch_log
+from organisations.enums import Role
+from organisations.models import Unit
+from organisations.queries import active_role
+
+
+def _units(log: Log):
+    """The units a log can go to: those of its municipality, never outside (R-TRAN-01)."""
+    return Unit.objects.filter(municipality_id=log.unit.municipality_id).order_by("name")
+
+
+def _transfer_page(
+    request: HttpRequest,
+    *,
+    log: Log,
+    send: Callable[[dict], Transfer],
+    done: Callable[[Transfer], HttpResponse],
+    incoming: Transfer | None = None,
+) -> HttpResponse:
+    """The form shared by a new transfer and *not accept* (R-TRAN-02).
+
+    The unit first, in a GET step so that it works without JavaScript; then the holders of
+    that unit (with a name search), the reason and, across units, the consent confirmation.
+    """
+    units = _units(log)
+    chooser = TransferUnitForm(request.GET or None, units=units, initial={"unit": log.unit_id})
+    unit = chooser.cleaned_data["unit"] if chooser.is_bound and chooser.is_valid() else None
+    search = chooser.cleaned_data.get("q", "") if unit is not None else ""
+    form = None
+    if request.method == "POST":
+        form = TransferForm(request.POST, log=log, by=request.user, units=units, search=search)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                transfer = send(
+                    {
+                        "to_user": data["to_user"],
+                        "to_unit": data["to_unit"],
+                        "reason": data["reason"],
+                        "consent_confirmed": data.get("consent_confirmed", False),
+                    }
+                )
+            except ValidationError as error:
+                apply_errors(error, form)
+            else:
+                return done(transfer)
+    elif unit is not None:
+        form = TransferForm(log=log, by=request.user, units=units, unit=unit, search=search)
+    context = {
+        "log": log,
+        "chooser": chooser,
+        "form": form,
+        "unit": form.unit if form is not None else None,
+        "search": search,
+        "incoming": incoming,
+    }
+    return render(request, "logs/transfer_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def transfer_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """*Overfør logg*: only the holder of an active log (R-TRAN-01, R-TRAN-02)."""
+    log = fetch_log(request, pk, for_edit=True)
+
+    def send(data: dict) -> Transfer:
+        return services.transfer_log(log, by=request.user, **data)
+
+    def done(transfer: Transfer) -> HttpResponse:
+        messages.success(
+            request,
+            _(
+                "Loggen er sendt til %(name)s. Den kan ikke endres før overføringen er godtatt "
+                "eller trukket tilbake."
+            )
+            % {"name": transfer.to_user.get_full_name()},
+        )
+        return redirect("logs:detail", pk=log.pk)
+
+    return _transfer_page(request, log=log, send=send, done=done)
+
+
+def _incoming(request: HttpRequest, pk: int) -> Transfer | None:
+    """A transfer sent to this person, working as holder; anyone else gets a 404.
+
+    None (with a message) if it has been decided already, e.g. a second click.
+    """
+    if active_role(request) != Role.HOLDER:
+        raise Http404
+    transfer = get_object_or_404(
+        Transfer.objects.select_related("log__child", "log__unit", "from_holder"),
+        pk=pk,
+        to_user=request.user,
+    )
+    if not transfer.is_pending:
+        messages.info(request, _("Overføringen er allerede avgjort."))
+        return None
+    return transfer
+
+
+@require_POST
+@login_required
+def transfer_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    """*Godta*: the recipient becomes the log's holder (R-TRAN-04)."""
+    transfer = _incoming(request, pk)
+    if transfer is None:
+        return redirect("home")
+    try:
+        services.accept_transfer(transfer, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("home")
+    messages.success(request, _("Du er nå stafettholder for loggen."))
+    return redirect("logs:detail", pk=transfer.log_id)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def transfer_forward(request: HttpRequest, pk: int) -> HttpResponse:
+    """*Ikke godta*: the recipient passes the log on to another person (R-TRAN-04)."""
+    transfer = _incoming(request, pk)
+    if transfer is None:
+        return redirect("home")
+
+    def send(data: dict) -> Transfer:
+        return services.forward_transfer(transfer, by=request.user, **data)
+
+    def done(forwarded: Transfer) -> HttpResponse:
+        messages.success(
+            request,
+            _("Loggen er sendt videre til %(name)s.") % {"name": forwarded.to_user.get_full_name()},
+        )
+        return redirect("home")
+
+    return _transfer_page(request, log=transfer.log, send=send, done=done, incoming=transfer)
+
+
+@require_POST
+@login_required
+def transfer_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The holder takes a pending transfer back; the log is active again."""
+    role = active_role(request)
+    transfer = get_object_or_404(
+        transfers_visible_to(request.user, role).select_related("log"), pk=pk
+    )
+    if not transfer.is_pending:
+        messages.info(request, _("Overføringen er allerede avgjort."))
+        return redirect("logs:detail", pk=transfer.log_id)
+    if not rules.can_withdraw_transfer(request.user, role, transfer):
+        raise ReadOnlyError(_("Bare stafettholderen kan trekke tilbake overføringen."))
+    try:
+        services.withdraw_transfer(transfer, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Overføringen er trukket tilbake. Loggen er aktiv igjen."))
+    return redirect("logs:detail", pk=transfer.log_id)

@@ -1,0 +1,160 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from logs.enums import ConcernStatus, Level
+from logs.forms import TEXTAREA, VersionMixin
+from logs.models import Concern, Guardian, Log
+from logs.queries import actors_allowed_for
+from meetings.rules import LEVEL_ONE_ACTORS, actors_allowed_at
+from organisations.queries import actors_in_municipality
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ConcernChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.category} – {Truncator(obj.description).chars(60)}"
+
+
+class GuardianChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        if obj.email:
+            return f"{obj.first_name} {obj.last_name} ({obj.email})"
+        return _("%(name)s (ingen e-post: gi beskjed på annen måte)") % {
+            "name": f"{obj.first_name} {obj.last_name}"
+        }
+
+
+def actor_labels(municipality_id: int, user_ids) -> list[tuple[int, str]]:
+    """Actors as «Name (Unit, Unit)», sorted by name, in one query."""
+    labels: dict[int, list[str]] = {}
+    memberships = actors_in_municipality(municipality_id).filter(
+        user__is_active=True, user_id__in=list(user_ids)
+    )
+    for membership in memberships:
+        entry = labels.setdefault(membership.user_id, [membership.user.get_full_name()])
+        entry.append(membership.unit.name)
+    choices = [(pk, f"{names[0]} ({', '.join(names[1:])})") for pk, names in labels.items()]
+    return sorted(choices, key=lambda choice: choice[1])
+
+
+class MeetingForm(VersionMixin, forms.Form):
+    """Time, place, level, concerns and invitees of a meeting (R-MEET-01…03).
+
+    The choices come from the log only: the log's concerns and guardians, the municipality's
+    actors; any other id is an ordinary field error. `actor_ids` limits which actors are
+    listed (a search, R-MEET-04); the chosen ones are always listed.
+    """
+
+    level = forms.TypedChoiceField(
+        label=_("Møtets nivå"),
+        choices=Level.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text=_("På nivå 1 deltar bare foresatte, stafettholderen og barnet."),
+    )
+    starts_at = forms.DateTimeField(label=_("Starter"), widget=DATETIME_WIDGET)
+    ends_at = forms.DateTimeField(label=_("Slutter"), widget=DATETIME_WIDGET)
+    place = forms.CharField(label=_("Sted"), max_length=200)
+    agenda = forms.CharField(
+        label=_("Agenda"),
+        required=False,
+        widget=TEXTAREA,
+        help_text=_("Vises bare i Stafettlogg, aldri i e-posten til de inviterte."),
+    )
+    concerns = ConcernChoiceField(
+        label=_("Oppmerksomheter møtet gjelder"),
+        queryset=Concern.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Velg oppmerksomheter fra denne loggen.")},
+    )
+    invite_holder = forms.BooleanField(label=_("Inviter meg som stafettholder"), required=False)
+    guardians = GuardianChoiceField(
+        label=_("Foresatte"),
+        queryset=Guardian.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Velg foresatte fra denne loggen.")},
+    )
+    child_invited = forms.BooleanField(label=_("Barnet deltar i møtet"), required=False)
+    actors = forms.ModelMultipleChoiceField(
+        label=_("Aktører"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Bare på nivå 2 og 3. Finner du ikke aktøren, søk etter hen eller registrer en ny."
+        ),
+        error_messages={"invalid_choice": _("Aktøren finnes ikke blant aktørene i kommunen.")},
+    )
+
+    def __init__(self, *args, log: Log, meeting=None, actor_ids=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.log = log
+        concerns = log.concerns.select_related("category")
+        open_or_chosen = {"status": ConcernStatus.OPEN}
+        if meeting is not None:
+            chosen = list(meeting.concerns.values_list("pk", flat=True))
+            concerns = concerns.filter(pk__in=chosen) | concerns.filter(**open_or_chosen)
+        else:
+            concerns = concerns.filter(**open_or_chosen)
+        self.fields["concerns"].queryset = concerns.distinct()
+        self.fields["guardians"].queryset = log.guardians.select_related("user")
+        actors = self.fields["actors"]
+        actors.queryset = actors_allowed_for(log, level=Level.TWO)
+        shown = set(actor_ids or ())
+        shown |= {int(pk) for pk in self._chosen_actor_ids() if str(pk).isdigit()}
+        actors.choices = actor_labels(log.unit.municipality_id, shown)
+
+    def _chosen_actor_ids(self) -> list:
+        if self.is_bound:
+            return self.data.getlist(self.add_prefix("actors"))
+        return list(self.initial.get("actors") or [])
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts_at and ends_at and ends_at <= starts_at:
+            self.add_error("ends_at", _("Møtet må slutte etter at det har begynt."))
+        level = cleaned.get("level")
+        if level and cleaned.get("actors") and not actors_allowed_at(level):
+            self.add_error("actors", LEVEL_ONE_ACTORS)
+        return cleaned
+
+    def service_data(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        for name in ("concerns", "guardians", "actors"):
+            data[name] = list(data[name])
+        return data
+
+
+class MinutesForm(VersionMixin, forms.Form):
+    minutes = forms.CharField(
+        label=_("Referat"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_(
+            "Hva ble sagt og avtalt? Referatet er en del av loggen og vises for stafettholderen "
+            "og de foresatte og for de inviterte aktørene."
+        ),
+    )
+
+
+class CancelForm(VersionMixin, forms.Form):
+    pass
+
+
+class ChooseLogForm(forms.Form):
+    """*Nytt møte* from Min side: choose the child first (R-MEET-01)."""
+
+    logg = forms.ModelChoiceField(
+        label=_("Stafettbarn"), queryset=Log.objects.none(), empty_label=_("Velg barn")
+    )
+
+    def __init__(self, *args, logs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["logg"].queryset = logs
+        self.fields["logg"].label_from_instance = lambda log: log.child.full_name

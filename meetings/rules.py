@@ -1,0 +1,44 @@
+"""Pure predicates on meetings; views, templates and services use the same ones.
+
+They assume the meeting was fetched through meetings.queries (so it is visible).
+"""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from logs import rules as log_rules
+from logs.enums import Level
+from meetings.enums import MeetingStatus
+
+# Shown next to the actors when someone tries to invite one to a level 1 meeting.
+LEVEL_ONE_ACTORS = gettext_lazy(
+    "Et møte på nivå 1 er bare for foresatte, stafettholderen og barnet. Velg nivå 2 eller 3 "
+    "for å invitere aktører."
+)
+
+
+def can_create_meeting(user, role, log) -> bool:
+    """Only the log's holder, on an active log (R-ROLE-04, R-TRAN-03, R-LOG-06)."""
+    return log_rules.can_edit_log(user, role, log)
+
+
+def can_edit_meeting(user, role, meeting) -> bool:
+    """Edit, cancel and write the minutes: the holder, while the meeting is not cancelled."""
+    return (
+        log_rules.can_edit_log(user, role, meeting.log) and meeting.status == MeetingStatus.PLANNED
+    )
+
+
+def actors_allowed_at(level: int) -> bool:
+    """A level 1 meeting is for the guardians, the holder and the child only (R-MEET-02)."""
+    return level in (Level.TWO, Level.THREE)
+
+
+def read_only_reason(user, role, meeting) -> str:
+    """Why the person cannot change the meeting now, in words for them; "" if they can."""
+    reason = log_rules.read_only_reason(user, role, meeting.log)
+    if reason:
+        return reason
+    if meeting.status == MeetingStatus.CANCELLED:
+        return _("Møtet er avlyst og kan ikke endres.")
+    return ""

@@ -1,0 +1,330 @@
+"""Pages of meetings: the list, a new meeting (from a log, or choosing the log first), the
+meeting page, edit, cancel and minutes (R-MEET-01…05).
+
+Every page fetches through meetings.queries or logs.queries: a meeting or log the person
+cannot see is a 404; one they see but may not change is a 403 that says why.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from common.errors import ReadOnlyError
+from common.views import apply_errors
+from logs import rules as log_rules
+from logs import services as log_services
+from logs.enums import LogStatus
+from logs.forms import ConcernForm, MeasureForm
+from logs.models import Concern, Log, Measure
+from logs.queries import logs_visible_to
+from logs.views import fetch_log
+from meetings import rules, services
+from meetings.enums import InviteeRole
+from meetings.forms import (
+    CancelForm,
+    ChooseLogForm,
+    MeetingForm,
+    MinutesForm,
+)
+from meetings.models import Invitation, Meeting
+from meetings.queries import meetings_visible_to, past_meetings_for, upcoming_meetings_for
+from organisations.enums import Role
+from organisations.forms import ActorSearchForm, OptionalActorForm
+from organisations.models import Membership
+from organisations.queries import active_role, search_actors
+from organisations.services import register_actor
+
+LIST_ROLES = (Role.HOLDER, Role.ACTOR, Role.GUARDIAN)
+PAGE_SIZE = 50
+# A search lists at most this many actors to tick; a narrower search finds the rest.
+SEARCH_LIMIT = 100
+
+
+def fetch_meeting(request: HttpRequest, pk: int, *, for_edit: bool = False) -> Meeting:
+    """The meeting, if the person may see it in their active role; 404 otherwise (R-ROLE-07).
+
+    With `for_edit`, a meeting they may see but not change is a 403 that says why.
+    """
+    role = active_role(request)
+    meeting = get_object_or_404(
+        meetings_visible_to(request.user, role).select_related(
+            "log__child", "log__unit", "log__holder"
+        ),
+        pk=pk,
+    )
+    if for_edit:
+        reason = rules.read_only_reason(request.user, role, meeting)
+        if reason:
+            raise ReadOnlyError(reason)
+    return meeting
+
+
+@require_GET
+@login_required
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    """*Tverrfaglige møter*: the upcoming ones, or (`?tidligere=1`) the past and cancelled."""
+    role = active_role(request)
+    if role not in LIST_ROLES:
+        raise Http404
+    past = request.GET.get("tidligere") == "1"
+    finder = past_meetings_for if past else upcoming_meetings_for
+    meetings = finder(request.user, role).select_related("log__unit")
+    page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("side"))
+    context = {
+        "page_obj": page,
+        "past": past,
+        "can_create": role == Role.HOLDER,
+    }
+    return render(request, "meetings/meeting_list.html", context)
+
+
+@require_GET
+@login_required
+def choose_log(request: HttpRequest) -> HttpResponse:
+    """*Nytt møte* from Min side or the list: choose the child first (R-MEET-01)."""
+    if active_role(request) != Role.HOLDER:
+        raise Http404
+    logs = (
+        logs_visible_to(request.user, Role.HOLDER)
+        .filter(status=LogStatus.ACTIVE)
+        .select_related("child")
+        .order_by("child__last_name", "child__first_name", "pk")
+    )
+    form = ChooseLogForm(request.GET or None, logs=logs)
+    if form.is_bound and form.is_valid():
+        return redirect("meetings:create", pk=form.cleaned_data["logg"].pk)
+    return render(request, "meetings/choose_log.html", {"form": form})
+
+
+# --- new and changed meetings ---------------------------------------------------------------
+
+
+def _typed(form, data) -> bool:
+    """Whether anything was typed or ticked in `form` (an optional part of the page)."""
+    return any(
+        value.strip() for name in form.fields for value in data.getlist(form.add_prefix(name))
+    )
+
+
+def _concern_forms(data, log: Log):
+    """The optional *new concern with its first measure* (R-MEET-03): left empty it is
+    ignored; once anything is typed, it is validated as on the concern page."""
+    concern_form = ConcernForm(data, log=log, prefix="concern")
+    measure_form = MeasureForm(data, log=log, prefix="measure")
+    if data is not None and not (_typed(concern_form, data) or _typed(measure_form, data)):
+        concern_form = ConcernForm(None, log=log, prefix="concern")
+        measure_form = MeasureForm(None, log=log, prefix="measure")
+    return concern_form, measure_form
+
+
+def _listed_actor_ids(log: Log, search: ActorSearchForm) -> tuple[set, bool]:
+    """The actors to list for ticking: a search's hits (R-MEET-04), or else the actors on the
+    log's measures and in the log's unit."""
+    if search.is_search:
+        unit = search.cleaned_data["unit"]
+        hits = search_actors(
+            log.unit.municipality_id, search.cleaned_data["q"], unit_id=unit.pk if unit else None
+        )
+        ids = list(hits.values_list("user_id", flat=True).distinct()[: SEARCH_LIMIT + 1])
+        return set(ids[:SEARCH_LIMIT]), len(ids) > SEARCH_LIMIT
+    on_log = Measure.actors.through.objects.filter(measure__concern__log=log)
+    own_unit = Membership.objects.filter(unit=log.unit, role=Role.ACTOR)
+    ids = set(on_log.values_list("user_id", flat=True))
+    ids |= set(own_unit.values_list("user_id", flat=True))
+    return ids, False
+
+
+def _initial(log: Log, meeting: Meeting | None) -> dict:
+    if meeting is None:
+        return {
+            "level": log.level,
+            "invite_holder": True,
+            "guardians": list(log.guardians.values_list("pk", flat=True)),
+        }
+    invitations = list(meeting.invitations.all())
+    return {
+        "level": meeting.level,
+        "starts_at": meeting.starts_at,
+        "ends_at": meeting.ends_at,
+        "place": meeting.place,
+        "agenda": meeting.agenda,
+        "child_invited": meeting.child_invited,
+        "concerns": list(meeting.concerns.values_list("pk", flat=True)),
+        "invite_holder": any(i.role == InviteeRole.HOLDER for i in invitations),
+        "guardians": [i.guardian_id for i in invitations if i.guardian_id],
+        "actors": [i.user_id for i in invitations if i.role == InviteeRole.ACTOR and i.user_id],
+        "version": meeting.version,
+    }
+
+
+@transaction.atomic
+def _save(request, log, meeting, form, concern_form, measure_form, new_actor) -> Meeting:
+    """The new actor, the new concern and the meeting in one transaction: a refused meeting
+    leaves no half-registered actor or stray concern behind (R-MEET-03)."""
+    data = form.service_data()
+    person = None
+    if new_actor.has_data:
+        person = register_actor(by=request.user, **new_actor.cleaned_data)
+        data["actors"].append(person)
+    if concern_form.is_bound:
+        measure = dict(measure_form.cleaned_data)
+        measure["actors"] = [*measure["actors"], *([person] if person else [])]
+        concern = log_services.create_concern(
+            log, by=request.user, measure=measure, **concern_form.cleaned_data
+        )
+        data["concerns"].append(concern)
+    if meeting is None:
+        return services.create_meeting(log, by=request.user, **data)
+    return services.update_meeting(
+        meeting, by=request.user, version=form.cleaned_data.get("version"), **data
+    )
+
+
+def _meeting_form_page(request: HttpRequest, log: Log, meeting: Meeting | None) -> HttpResponse:
+    municipality_id = log.unit.municipality_id
+    search = ActorSearchForm(request.GET or None, municipality_id=municipality_id)
+    actor_ids, more_hits = _listed_actor_ids(log, search)
+    data = request.POST if request.method == "POST" else None
+    form = MeetingForm(
+        data, log=log, meeting=meeting, actor_ids=actor_ids, initial=_initial(log, meeting)
+    )
+    concern_form, measure_form = _concern_forms(data, log)
+    new_actor = OptionalActorForm(data, municipality_id=municipality_id, prefix="new_actor")
+    if data is not None:
+        # Validate every part, so that all errors show at once.
+        valid = form.is_valid() & new_actor.is_valid()
+        if concern_form.is_bound:
+            valid &= concern_form.is_valid() & measure_form.is_valid()
+        level = form.cleaned_data.get("level")
+        if new_actor.has_data and level and not rules.actors_allowed_at(level):
+            new_actor.add_error(None, rules.LEVEL_ONE_ACTORS)
+            valid = False
+        if valid:
+            try:
+                saved = _save(request, log, meeting, form, concern_form, measure_form, new_actor)
+            except ValidationError as error:
+                apply_errors(
+                    error, form, concern_form, new_actor, prefixed={"measure_": measure_form}
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Møtet er lagret, og invitasjonene sendes på e-post.")
+                    if meeting is None
+                    else _("Møtet er endret. De inviterte får beskjed på e-post."),
+                )
+                return redirect("meetings:detail", pk=saved.pk)
+    context = {
+        "log": log,
+        "meeting": meeting,
+        "form": form,
+        "search": search,
+        "more_hits": more_hits,
+        "hit_count": len(actor_ids) if search.is_search else 0,
+        "concern_form": concern_form,
+        "measure_form": measure_form,
+        "new_actor": new_actor,
+        "new_concern_open": concern_form.is_bound,
+    }
+    return render(request, "meetings/meeting_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """*Nytt møte* for a log: only its holder, on an active log (R-MEET-01…03)."""
+    log = fetch_log(request, pk, for_edit=True)
+    return _meeting_form_page(request, log, None)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a planned meeting; the invitees get an update (R-MEET-05)."""
+    meeting = fetch_meeting(request, pk, for_edit=True)
+    return _meeting_form_page(request, meeting.log, meeting)
+
+
+# --- the meeting page, cancel and minutes ---------------------------------------------------
+
+
+@require_GET
+@login_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Time, place, level, concerns, invitees, agenda and minutes of a meeting."""
+    role = active_role(request)
+    concerns = Concern.objects.select_related("category").order_by("created_at", "pk")
+    invitations = Invitation.objects.order_by("role", "name", "pk")
+    meeting = get_object_or_404(
+        meetings_visible_to(request.user, role)
+        .select_related("log__child", "log__unit", "log__holder")
+        .prefetch_related(
+            Prefetch("concerns", queryset=concerns), Prefetch("invitations", queryset=invitations)
+        ),
+        pk=pk,
+    )
+    services.record_meeting_view(meeting, by=request.user)
+    log = meeting.log
+    context = {
+        "meeting": meeting,
+        "log": log,
+        "can_edit": rules.can_edit_meeting(request.user, role, meeting),
+        "read_only_reason": rules.read_only_reason(request.user, role, meeting)
+        if role == Role.HOLDER
+        else "",
+        "can_open_log": logs_visible_to(request.user, role).filter(pk=log.pk).exists(),
+        "sensitive": log_rules.can_see_sensitive_details(role),
+        "is_past": meeting.ends_at < timezone.now(),
+    }
+    return render(request, "meetings/meeting_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """*Avlys møtet*, after a confirmation page; the invitees get a cancellation (R-MEET-05)."""
+    meeting = fetch_meeting(request, pk, for_edit=True)
+    data = request.POST if request.method == "POST" else None
+    form = CancelForm(data, initial={"version": meeting.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel_meeting(
+                meeting, by=request.user, version=form.cleaned_data.get("version")
+            )
+        except ValidationError as error:
+            apply_errors(error, form)
+        else:
+            messages.success(request, _("Møtet er avlyst. De inviterte får beskjed på e-post."))
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render(request, "meetings/meeting_cancel.html", {"meeting": meeting, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    """The minutes (*referat*): in BTI practice the log is the meeting's minutes."""
+    meeting = fetch_meeting(request, pk, for_edit=True)
+    data = request.POST if request.method == "POST" else None
+    form = MinutesForm(data, initial={"minutes": meeting.minutes, "version": meeting.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_minutes(
+                meeting,
+                by=request.user,
+                minutes=form.cleaned_data["minutes"],
+                version=form.cleaned_data.get("version"),
+            )
+        except ValidationError as error:
+            apply_errors(error, form)
+        else:
+            messages.success(request, _("Referatet er lagret."))
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render(request, "meetings/meeting_minutes.html", {"meeting": meeting, "form": form})

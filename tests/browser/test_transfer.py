@@ -1,0 +1,104 @@
+"""A log handed over to a holder in another unit (issue 4, R-TRAN-01…05): the holder chooses
+the unit, then the person, writes the reason and confirms the consent; the recipient, in
+another browser, finds it on Min side above the notes, accepts, and can work in the log; the
+previous holder gets a 404. axe on every page visited."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from logs.enums import LogStatus, TransferStatus
+from logs.models import Glimpse, Log, Transfer
+from tests.browser.conftest import check_axe, log_in
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+REASON = "Sara begynner i barnehagen, og helsestasjonen følger opp derfra."
+CONSENT = "Jeg bekrefter at foresatte har samtykket til at loggen overføres til den nye tjenesten"
+
+
+def test_a_transfer_to_another_unit_is_accepted_and_the_log_changes_hands_R_TRAN_01_to_05(
+    page, new_page, log, holder, holder_other_unit, other_unit
+):
+    # The holder: log page → «Overfør logg».
+    log_in(page, holder.email, PASSWORD)
+    page.goto(f"/logger/{log.pk}/")
+    check_axe(page)
+    page.get_by_role("link", name="Overfør logg").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Overfør logg")
+    check_axe(page)
+
+    # R-TRAN-02: the unit first (the select submits itself), then the person in it.
+    page.get_by_label("Virksomhet", exact=True).select_option(label=other_unit.name)
+    page.wait_for_url(re.compile(rf"unit={other_unit.pk}"))
+    expect(page.get_by_role("heading", name=f"2. Velg ny stafettholder i {other_unit.name}"))
+    check_axe(page)
+    page.get_by_label(re.compile(re.escape(holder_other_unit.get_full_name()))).check()
+    page.get_by_label("Begrunnelse").fill(REASON)
+
+    # Across units the consent must be confirmed: refused next to the box, reason kept.
+    page.get_by_role("button", name="Overfør logg").click()
+    expect(page.locator("#id_consent_confirmed_error")).to_contain_text(
+        "Bekreft at foresatte har samtykket"
+    )
+    expect(page.get_by_label("Begrunnelse")).to_have_value(REASON)
+    check_axe(page)
+    page.get_by_label(CONSENT).check()
+    page.get_by_role("button", name="Overfør logg").click()
+
+    page.get_by_text(f"Loggen er sendt til {holder_other_unit.get_full_name()}").wait_for()
+    expect(page.get_by_role("heading", name="Overføring venter")).to_be_visible()
+    expect(page.get_by_role("link", name="Ny oppmerksomhet")).to_have_count(0)  # R-TRAN-03
+    check_axe(page)
+    log.refresh_from_db()
+    assert log.status == LogStatus.TRANSFER_PENDING
+
+    # The recipient, in another browser: Min side lists it above the notes (R-TRAN-04).
+    recipient = new_page()
+    log_in(recipient, holder_other_unit.email, PASSWORD)
+    recipient.goto("/")
+    waiting = recipient.get_by_role("heading", name="Overføringer som venter på deg")
+    notes = recipient.get_by_role("heading", name="Personlige notater")
+    expect(waiting).to_be_visible()
+    assert waiting.bounding_box()["y"] < notes.bounding_box()["y"]
+    expect(recipient.get_by_text(REASON)).to_be_visible()
+    check_axe(recipient)
+
+    # They may read the log before deciding, but not change it.
+    recipient.get_by_role("link", name=log.child.full_name).click()
+    expect(recipient.get_by_role("heading", name="Loggen er overført til deg")).to_be_visible()
+    expect(recipient.get_by_role("link", name="Nytt lysglimt")).to_have_count(0)
+    check_axe(recipient)
+
+    recipient.get_by_role("button", name="Godta", exact=True).click()
+    recipient.get_by_text("Du er nå stafettholder for loggen.").wait_for()
+    expect(recipient.get_by_text("foresatte må gi nytt samtykke")).to_be_visible()  # R-LOG-02
+    # R-TRAN-05: the chain with the reason.
+    expect(recipient.locator("#holders")).to_contain_text(REASON)
+    check_axe(recipient)
+    log.refresh_from_db()
+    assert (log.holder, log.unit, log.status) == (holder_other_unit, other_unit, LogStatus.ACTIVE)
+    assert Transfer.objects.get(log=log).status == TransferStatus.ACCEPTED
+
+    # The log is theirs: in *Mine stafettbarn*, and editable (a new glimpse).
+    recipient.goto("/logger/")
+    check_axe(recipient)
+    recipient.get_by_role("link", name=log.child.full_name).click()
+    recipient.get_by_role("link", name="Nytt lysglimt").click()
+    check_axe(recipient)
+    recipient.get_by_label("Hva skjedde?").fill("Sara lekte med nye venner første dag.")
+    recipient.get_by_role("button", name="Lagre lysglimt").click()
+    recipient.get_by_text("Nytt lysglimt lagt til!").wait_for()
+    check_axe(recipient)
+    assert Glimpse.objects.get(log=log).author == holder_other_unit
+
+    # The previous holder has no access any more.
+    response = page.goto(f"/logger/{log.pk}/")
+    assert response.status == 404
+    check_axe(page)
+    page.goto("/logger/")
+    expect(page.get_by_role("link", name=log.child.full_name)).to_have_count(0)
+    check_axe(page)
+    assert Log.objects.filter(holder=holder).count() == 0

@@ -1,0 +1,150 @@
+"""Constant query count (architecture): a page asks the database as often for one log or
+concern as for many. Each test counts the same page with 1 and with 3 of them."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from logs.enums import Outcome
+from logs.services import add_measure, create_glimpse, evaluate_measure, set_level
+from organisations.enums import Role
+from tests.factories import (
+    MembershipFactory,
+    UserFactory,
+    make_concern,
+    make_log,
+    measure_category,
+)
+
+
+def login(client, user, role: str | None = None):
+    client.force_login(user)
+    if role:
+        session = client.session
+        session["active_role"] = role
+        session.save()
+
+
+def count_queries(client, url: str) -> tuple[int, list[str]]:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(context.captured_queries), [q["sql"] for q in context.captured_queries]
+
+
+def assert_same_count(first, second):
+    (few, _), (many, many_sql) = first, second
+    assert few == many, "\n".join(
+        [f"{few} queries with one, {many} with three. With three:", *many_sql]
+    )
+
+
+def overdue_log(holder, unit, n: int):
+    log = make_log(holder, unit, first_name=f"Barn{n}")
+    make_concern(log, deadline=timezone.localdate() - timedelta(days=2))
+    return log
+
+
+def test_the_holders_log_list_has_a_constant_query_count_R_HOLD_01_R_MEAS_02(client, holder, unit):
+    overdue_log(holder, unit, 0)
+    login(client, holder)
+    client.get("/logger/")  # warm-up: sessions, caches
+
+    one = count_queries(client, "/logger/")
+    overdue_log(holder, unit, 1)
+    overdue_log(holder, unit, 2)
+    three = count_queries(client, "/logger/")
+
+    assert_same_count(one, three)
+
+
+def test_the_holders_home_page_has_a_constant_query_count_R_HOLD_02(client, holder, unit):
+    overdue_log(holder, unit, 0)
+    login(client, holder)
+    client.get("/")
+
+    one = count_queries(client, "/")
+    overdue_log(holder, unit, 1)
+    overdue_log(holder, unit, 2)
+    three = count_queries(client, "/")
+
+    assert_same_count(one, three)
+
+
+@pytest.fixture
+def second_actor(unit):
+    person = UserFactory(first_name="Siri", last_name="Sekund")
+    MembershipFactory(user=person, unit=unit, role=Role.ACTOR)
+    return person
+
+
+def rich_concern(log, actors):
+    """A concern with two measures, each with both actors; the first one evaluated."""
+    concern = make_concern(log, actors=actors)
+    add_measure(
+        concern,
+        by=log.holder,
+        category=measure_category(log.unit.municipality),
+        description="Et tiltak til",
+        deadline=timezone.localdate() + timedelta(days=10),
+        actors=actors,
+    )
+    evaluate_measure(
+        concern.measures.first(),
+        by=log.holder,
+        outcome=Outcome.SOME_EFFECT,
+        text="Noe bedre",
+        child_voice="Litt",
+    )
+    create_glimpse(
+        log,
+        by=log.holder,
+        role=Role.HOLDER,
+        text="Et lysglimt",
+        happened_on=timezone.localdate(),
+        publish=True,
+    )
+    return concern
+
+
+@pytest.mark.parametrize("persona", ["holder", "actor", "guardian_user"])
+def test_the_log_page_has_a_constant_query_count_R_LOG_01_R_ROLE_05_R_ROLE_06(
+    client, request, holder, log, actor, second_actor, persona
+):
+    set_level(log, by=holder, level=2)
+    rich_concern(log, [actor, second_actor])
+    user = request.getfixturevalue(persona)
+    login(client, user)
+    url = f"/logger/{log.pk}/"
+    client.get(url)
+
+    one = count_queries(client, url)
+    rich_concern(log, [actor, second_actor])
+    rich_concern(log, [actor, second_actor])
+    three = count_queries(client, url)
+
+    assert_same_count(one, three)
+
+
+def test_the_actors_home_and_list_have_a_constant_query_count_R_ACT_01_R_ACT_02(
+    client, holder, unit, actor
+):
+    def attached_log(n):
+        log = make_log(holder, unit, first_name=f"Barn{n}")
+        make_concern(log, actors=[actor], deadline=timezone.localdate() - timedelta(days=1))
+
+    attached_log(0)
+    login(client, actor)
+    client.get("/")
+    client.get("/logger/")
+
+    one = [count_queries(client, "/"), count_queries(client, "/logger/")]
+    attached_log(1)
+    attached_log(2)
+    three = [count_queries(client, "/"), count_queries(client, "/logger/")]
+
+    for few, many in zip(one, three, strict=True):
+        assert_same_count(few, many)
