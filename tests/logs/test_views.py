@@ -1097,8 +1097,9 @@ def test_the_consent_download_is_a_pdf_attachment_and_is_audited_R_SEC_01_R_LOG_
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Type"] == "application/pdf"
+    # Reading the stream ends the request; closing it again would close the test's database
+    # connection on PostgreSQL.
     assert b"".join(response.streaming_content) == make_pdf()
-    response.close()
     event = AuditEvent.objects.get(action="consent.downloaded")
     assert (event.actor, event.log_id) == (holder, log.pk)
 
