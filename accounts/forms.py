@@ -1,6 +1,11 @@
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.utils.translation import gettext_lazy as _
 
@@ -127,3 +132,25 @@ class ResetOrActivatePasswordForm(PasswordResetForm):
 
     def get_users(self, email):
         return get_user_model().objects.filter(email__iexact=email, is_active=True)
+
+
+class RevokingSetPasswordForm(SetPasswordForm):
+    """Setting a password through «Glemt passord» closes open activation links and codes."""
+
+    def save(self, commit=True):
+        from accounts.services import revoke_activations
+
+        user = super().save(commit=commit)
+        if commit:
+            revoke_activations(user, reason="password_reset")
+        return user
+
+
+class RevokingPasswordChangeForm(PasswordChangeForm):
+    def save(self, commit=True):
+        from accounts.services import revoke_activations
+
+        user = super().save(commit=commit)
+        if commit:
+            revoke_activations(user, reason="password_changed")
+        return user

@@ -250,6 +250,9 @@ def activate(token: ActivationToken, *, password: str, email: str = "", request=
         )
     elif not user.is_active:
         raise ValidationError(_("Denne brukeren er deaktivert."), code="inactive")
+    elif user.has_usable_password():
+        # A letter or link must never replace a password the person has already chosen.
+        raise ValidationError(problem or "used", code="used")
     try:
         validate_password(password, user)
     except ValidationError as error:
@@ -285,6 +288,22 @@ def activate(token: ActivationToken, *, password: str, email: str = "", request=
         data={"channel": token.channel},
     )
     return user
+
+
+@transaction.atomic
+def revoke_activations(user, *, reason: str) -> int:
+    """Close every open activation link or letter code of the person, e.g. once they have
+    set a password another way (a forgotten letter must not stay a way in)."""
+    from logs.models import Guardian
+
+    now = timezone.now()
+    open_tokens = ActivationToken.objects.filter(used_at__isnull=True, revoked_at__isnull=True)
+    guardians = Guardian.objects.filter(user=user).values("pk")
+    count = open_tokens.filter(user=user).update(revoked_at=now)
+    count += open_tokens.filter(guardian__in=guardians).update(revoked_at=now)
+    if count:
+        record(actor=user, action="account.activations_revoked", obj=user, data={"why": reason})
+    return count
 
 
 @transaction.atomic
@@ -337,21 +356,24 @@ def invite_guardian(guardian, *, by) -> None:
             email, first_name=guardian.first_name, last_name=guardian.last_name
         )
         record(actor=by, action="user.registered", obj=person, data={"via": "guardian"})
-    if guardian.user_id != person.pk:
+    if not person.is_active:
+        return
+    # Someone who can already log in is linked only when they confirm, logged in, from the
+    # e-mail: a mistyped address must not open a child's log to a stranger.
+    confirm = person.has_usable_password()
+    if not confirm and guardian.user_id != person.pk:
         guardian.user = person
         guardian.save(update_fields=["user"])
         record(actor=by, action="guardian.linked", obj=guardian, log_id=guardian.log_id)
-    if not person.is_active:
-        return
-    municipality = guardian.log.unit.municipality.name
-    context = {"municipality": municipality, "log_url": _log_url(guardian.log_id)}
-    if person.has_usable_password():
-        context["login_url"] = settings.STAFETT_SITE_URL + reverse("accounts:login")
-    else:
-        issued = issue_activation(
-            channel=ActivationToken.Channel.EMAIL, user=person, guardian=guardian, by=by
-        )
-        context |= {"link": issued.url, "valid_days": ACTIVATION_VALID_FOR.days}
+    issued = issue_activation(
+        channel=ActivationToken.Channel.EMAIL, user=person, guardian=guardian, by=by
+    )
+    context = {
+        "municipality": guardian.log.unit.municipality.name,
+        "link": issued.url,
+        "valid_days": ACTIVATION_VALID_FOR.days,
+        "confirm": confirm,
+    }
     queue_email(
         kind=Kind.GUARDIAN_INVITATION,
         to=person.email,
@@ -359,6 +381,38 @@ def invite_guardian(guardian, *, by) -> None:
         context=context,
         user=person,
     )
+
+
+def is_confirmation(token: ActivationToken) -> bool:
+    """A link asking a person who already has a login to confirm that they are a guardian."""
+    return bool(token.guardian_id and token.user_id and token.user.has_usable_password())
+
+
+@transaction.atomic
+def confirm_guardianship(token: ActivationToken, *, by, request=None):
+    """The invited person, logged in, confirms they are this guardian (R-LOG-04, R-GUAR-02).
+
+    Side effects: the guardian is linked to their login (history, audit); the token is used.
+    """
+    from logs.services import link_guardian_login
+
+    token = ActivationToken.objects.select_for_update().select_related("guardian").get(pk=token.pk)
+    problem = token.problem()
+    if problem:
+        raise ValidationError(problem, code=problem)
+    if token.user_id != by.pk or token.guardian_id is None:
+        raise ValidationError("unknown", code="unknown")
+    link_guardian_login(token.guardian, user=by, by=by)
+    token.used_at = timezone.now()
+    token.save(update_fields=["used_at"])
+    record(
+        actor=by,
+        action="guardian.confirmed",
+        obj=token.guardian,
+        request=request,
+        log_id=token.guardian.log_id,
+    )
+    return token.guardian
 
 
 def _log_url(log_id: int) -> str:

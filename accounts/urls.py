@@ -2,7 +2,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from accounts import views
-from accounts.forms import ResetOrActivatePasswordForm
+from accounts.forms import (
+    ResetOrActivatePasswordForm,
+    RevokingPasswordChangeForm,
+    RevokingSetPasswordForm,
+)
 
 app_name = "accounts"
 
@@ -19,6 +23,7 @@ urlpatterns = [
     path(
         "passord/",
         auth_views.PasswordChangeView.as_view(
+            form_class=RevokingPasswordChangeForm,
             template_name="accounts/password_change.html",
             success_url=reverse_lazy("accounts:password_change_done"),
         ),
@@ -50,6 +55,7 @@ urlpatterns = [
     path(
         "nytt-passord/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
+            form_class=RevokingSetPasswordForm,
             template_name="accounts/password_reset_confirm.html",
             success_url=reverse_lazy("accounts:password_reset_complete"),
         ),

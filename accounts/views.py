@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -141,6 +142,11 @@ def _qr_data_uri(url: str) -> str:
 @login_required
 def totp_setup(request: HttpRequest) -> HttpResponse:
     """Enrol an authenticator app: QR code, the key in text, and a code to confirm it."""
+    if services.confirmed_totp_device(request.user) and not request.user.is_verified():
+        # A session without the second factor must not replace the app that protects it.
+        logout(request)
+        messages.info(request, _("Logg inn med koden fra autentiseringsappen først."))
+        return redirect("accounts:login")
     device = services.pending_totp_device(request.user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -303,7 +309,27 @@ def activate_link(request: HttpRequest, token: str) -> HttpResponse:
     found, problem = services.find_activation(link=token)
     if problem:
         return _refused(request, problem, ActivationToken.Channel.EMAIL, found)
+    if services.is_confirmation(found):
+        return _confirm_guardianship(request, found)
     return _password_step(request, found, bound=request.method == "POST")
+
+
+def _confirm_guardianship(request: HttpRequest, token: ActivationToken) -> HttpResponse:
+    """A person with a login confirms, logged in as themself, that they are the guardian."""
+    if request.user != token.user:
+        if request.user.is_authenticated:
+            logout(request)
+        messages.info(request, _("Logg inn for å bekrefte at du er foresatt."))
+        return redirect_to_login(request.get_full_path())
+    if request.method == "POST":
+        try:
+            guardian = services.confirm_guardianship(token, by=request.user, request=request)
+        except ValidationError as error:
+            return _refused(request, error.code or "unknown", token.channel, token)
+        request.session[ACTIVE_ROLE_SESSION_KEY] = Role.GUARDIAN.value
+        messages.success(request, _("Du er nå registrert som foresatt i loggen."))
+        return redirect("logs:detail", pk=guardian.log_id)
+    return render(request, "accounts/activate.html", {"state": "confirm"})
 
 
 @never_cache

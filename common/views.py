@@ -31,3 +31,15 @@ def forbidden(request, exception=None):
     """403: seen but not allowed now; says why in words a user understands."""
     message = str(exception) if exception and str(exception) else ""
     return render(request, "403.html", {"message": message}, status=403)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent from a page that has expired (e.g. after logging in again in another tab):
+    explained in the user's language, with no inline style for the CSP to block."""
+    from django.utils.translation import gettext as _
+
+    message = _(
+        "Skjemaet kunne ikke sendes fordi siden var for gammel. Gå tilbake, last siden på nytt "
+        "og prøv igjen."
+    )
+    return render(request, "403.html", {"message": message}, status=403)

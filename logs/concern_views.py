@@ -66,7 +66,9 @@ def _version(form) -> int | None:
 
 
 def _detail(log_id: int, anchor: str = "") -> str:
-    return reverse("logs:detail", args=[log_id]) + (f"#{anchor}" if anchor else "")
+    """Back to the log page, at its top: that is where the confirmation or the reason for
+    a refusal is shown (R-GEN-04); a jump to the concern would scroll it out of sight."""
+    return reverse("logs:detail", args=[log_id])
 
 
 @login_required

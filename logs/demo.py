@@ -13,6 +13,14 @@ from organisations.models import ConcernCategory, MeasureCategory
 GUARDIAN_EMAIL = "foresatt@demo.stafettlogg.no"
 
 
+def _years_ago(today, years: int):
+    """The same day `years` ago (28 February for a 29 February)."""
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:
+        return today.replace(year=today.year - years, day=28)
+
+
 def _child(first, last, born, street):
     return {
         "first_name": first,
@@ -38,7 +46,24 @@ def _guardian(first, last, email=""):
     }
 
 
-def seed_logs(*, holder, unit, actors_here, actors_elsewhere, password: str) -> int:
+# Each demo holder has children of their own (the school's and the kindergarten's).
+CHILDREN = [
+    [
+        ("Emma", "Berg", 9, "Kari", "Per"),
+        ("Noah", "Dahl", 7, "Lise", ""),
+        ("Ida", "Lie", 11, "Tor", ""),
+    ],
+    [
+        ("Ella", "Haugen", 5, "Mona", "Geir"),
+        ("Jakob", "Moen", 4, "Siv", ""),
+        ("Nora", "Lund", 3, "Ali", ""),
+    ],
+]
+
+
+def seed_logs(
+    *, holder, unit, actors_here, actors_elsewhere, password: str, variant: int = 0
+) -> int:
     """Idempotent: a holder who already holds logs gets none."""
     if Log.objects.filter(holder=holder).exists():
         return 0
@@ -55,13 +80,18 @@ def seed_logs(*, holder, unit, actors_here, actors_elsewhere, password: str) -> 
             "actors": list(actors),
         }
 
+    first_name, last_name, age, mother, father = CHILDREN[variant % len(CHILDREN)][0]
+
     # 1. Level 2, an overdue measure with an actor from another unit, an evaluated one.
     first = services.create_log(
         by=holder,
         unit=unit,
         level=Level.TWO,
-        child=_child("Emma", "Berg", today.replace(year=today.year - 9), "Bjørkeveien 3"),
-        guardians=[_guardian("Kari", "Berg", GUARDIAN_EMAIL), _guardian("Per", "Berg")],
+        child=_child(first_name, last_name, _years_ago(today, age), "Bjørkeveien 3"),
+        guardians=[
+            _guardian(mother, last_name, GUARDIAN_EMAIL if variant == 0 else ""),
+            _guardian(father, last_name),
+        ],
     )
     concern = services.create_concern(
         first,
@@ -91,10 +121,17 @@ def seed_logs(*, holder, unit, actors_here, actors_elsewhere, password: str) -> 
         first,
         by=holder,
         role="holder",
-        text="Emma holdt et lite innlegg for klassen i dag!",
+        text=f"{first_name} fortalte en historie for hele gruppa i dag!",
         happened_on=today - timedelta(days=2),
         publish=True,
     )
+    if variant == 0:
+        _demo_guardian_login(first, password)
+    _second_and_third(holder, unit, actors_here, concern_category, measure, today, variant)
+    return 3
+
+
+def _demo_guardian_login(first, password: str) -> None:
     user_model = get_user_model()
     guardian_user = user_model.objects.filter(email=GUARDIAN_EMAIL).first()
     if guardian_user is None:
@@ -109,12 +146,20 @@ def seed_logs(*, holder, unit, actors_here, actors_elsewhere, password: str) -> 
     if kari.user_id != guardian_user.pk:
         services.link_guardian_login(kari, user=guardian_user)
 
+
+def _named(child, today):
+    return child[0], child[1], _years_ago(today, child[2])
+
+
+def _second_and_third(holder, unit, actors_here, concern_category, measure, today, variant):
+    second_child, third_child = CHILDREN[variant % len(CHILDREN)][1:]
+
     # 2. Level 1, one closed concern and one open.
     second = services.create_log(
         by=holder,
         unit=unit,
-        child=_child("Noah", "Dahl", today.replace(year=today.year - 7), "Granveien 8"),
-        guardians=[_guardian("Lise", "Dahl")],
+        child=_child(*_named(second_child, today), "Granveien 8"),
+        guardians=[_guardian(second_child[3], second_child[1])],
     )
     closed = services.create_concern(
         second,
@@ -144,8 +189,8 @@ def seed_logs(*, holder, unit, actors_here, actors_elsewhere, password: str) -> 
     third = services.create_log(
         by=holder,
         unit=unit,
-        child=_child("Ida", "Lie", today.replace(year=today.year - 11), "Eikeveien 12"),
-        guardians=[_guardian("Tor", "Lie")],
+        child=_child(*_named(third_child, today), "Eikeveien 12"),
+        guardians=[_guardian(third_child[3], third_child[1])],
     )
     finished = services.create_concern(
         third,
@@ -163,4 +208,3 @@ def seed_logs(*, holder, unit, actors_here, actors_elsewhere, password: str) -> 
     )
     services.close_concern(finished, by=holder)
     services.set_log_passive(third, by=holder, confirmed=True)
-    return 3

@@ -305,7 +305,7 @@ class TransferUnitForm(forms.Form):
         label=_("Virksomhet"),
         queryset=None,
         empty_label=None,
-        widget=forms.Select(attrs={"data-autosubmit": ""}),
+        widget=forms.Select(),
         help_text=_("Velg virksomheten til den nye stafettholderen."),
     )
     q = forms.CharField(label=_("Søk etter person"), required=False, max_length=100)

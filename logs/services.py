@@ -156,9 +156,19 @@ def _complete_child(child: Child) -> None:
         )
     if child.national_id:
         child.national_id = fodselsnummer.compact(child.national_id)
+    if child.birth_date and child.birth_date > timezone.localdate():
+        raise ValidationError(
+            {"birth_date": _("Fødselsdatoen kan ikke være fram i tid.")}, code="future"
+        )
     _clean(child)
-    if child.national_id and not child.birth_date:
-        child.birth_date = fodselsnummer.get_birth_date(child.national_id)
+    if child.national_id:
+        born = fodselsnummer.get_birth_date(child.national_id)
+        if child.birth_date and child.birth_date != born:
+            raise ValidationError(
+                {"birth_date": _("Fødselsdatoen stemmer ikke med fødselsnummeret.")},
+                code="mismatch",
+            )
+        child.birth_date = born
 
 
 def _validate_guardians(guardians: list[dict], kind: str) -> list[Guardian]:
@@ -803,9 +813,26 @@ def _check_transfer(log: Log, *, by, to_user, to_unit, reason, consent_confirmed
         errors["consent_confirmed"] = [
             _("Bekreft at foresatte har samtykket til at loggen overføres til den nye tjenesten.")
         ]
+    if in_municipality and to_unit.pk != log.unit_id and _level_one_with_actors(log):
+        # In the new unit today's actors would be outside actors, which level 1 forbids.
+        errors["to_unit"] = [
+            _(
+                "Loggen er på nivå 1 og har aktører på åpne tiltak. Sett nivå 2 eller 3 før "
+                "loggen overføres til en annen virksomhet."
+            )
+        ]
     if errors:
         raise ValidationError(errors)
     return reason
+
+
+def _level_one_with_actors(log: Log) -> bool:
+    return (
+        log.level == Level.ONE
+        and Measure.objects.filter(
+            concern__log=log, status=MeasureStatus.OPEN, actors__isnull=False
+        ).exists()
+    )
 
 
 def _open_transfer(

@@ -4,7 +4,6 @@ import filetype
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 
 MAX_CONSENT_BYTES = 10 * 1024 * 1024
 
@@ -33,7 +32,10 @@ def validate_pdf(upload) -> None:
             )
         if len(reader.pages) == 0:
             raise ValidationError(_("PDF-en har ingen sider."), code="empty_pdf")
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError):
+    except ValidationError:
+        raise
+    # pypdf raises many kinds of errors on a malformed file; every one means «broken».
+    except Exception:
         raise ValidationError(
             _("PDF-en kan ikke leses. Den kan være skadet; prøv å skanne eller lagre den på nytt."),
             code="broken_pdf",

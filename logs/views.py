@@ -4,6 +4,8 @@ passive and glimpses. Concerns and measures are in concern_views.py.
 Every page fetches through logs.queries; a log the person cannot see is a 404.
 """
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,12 +15,14 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import AuditEvent
 from common.errors import ReadOnlyError
 from common.views import apply_errors
 from logs import rules, services
+from logs.enums import ConcernStatus
 from logs.forms import (
     ChildForm,
     ConsentForm,
@@ -43,10 +47,12 @@ from logs.queries import (
 from organisations.enums import Role
 from organisations.queries import active_role, units_of
 
+logger = logging.getLogger(__name__)
+
 LIST_TITLES = {
-    Role.HOLDER: _("Mine stafettbarn"),
-    Role.ACTOR: _("Mine aktørbarn"),
-    Role.GUARDIAN: _("Mitt barn"),
+    Role.HOLDER: gettext_lazy("Mine stafettbarn"),
+    Role.ACTOR: gettext_lazy("Mine aktørbarn"),
+    Role.GUARDIAN: gettext_lazy("Mitt barn"),
 }
 
 
@@ -199,7 +205,10 @@ def log_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     concerns = list(_concerns_for(request, role, log))
     for concern in concerns:
-        concern.has_overdue = any(m.is_overdue(today) for m in concern.measures.all())
+        measures = concern.measures.all()
+        concern.has_overdue = any(m.is_overdue(today) for m in measures)
+        # Offer «close» only when it will work (R-CONC-02).
+        concern.can_close = bool(measures) and not any(m.is_open for m in measures)
     sensitive = rules.can_see_sensitive_details(role)
     consents = list(consents_visible_to(request.user, role).filter(log=log)) if sensitive else []
     can_edit = rules.can_edit_log(request.user, role, log)
@@ -318,10 +327,14 @@ def guardian_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 @login_required
 def guardian_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Removing a guardian ends their access at once: asked for once more first."""
     guardian = _guardian_for(request, pk)
+    if request.method != "POST":
+        return render(
+            request, "logs/guardian_remove.html", {"log": guardian.log, "guardian": guardian}
+        )
     try:
         services.remove_guardian(guardian, by=request.user)
     except ValidationError as error:
@@ -358,11 +371,16 @@ def consent_upload(request: HttpRequest, pk: int) -> HttpResponse:
 def consent_file(request: HttpRequest, pk: int) -> FileResponse:
     """The consent PDF, only for those who may see it, as an attachment (R-LOG-02)."""
     consent = get_object_or_404(consents_visible_to(request.user, active_role(request)), pk=pk)
+    try:
+        stored = consent.file.open("rb")
+    except FileNotFoundError:
+        logger.error("The file of consent %s is missing from the upload folder.", consent.pk)
+        raise Http404 from None
     services.record_consent_download(consent, by=request.user)
     response = FileResponse(
-        consent.file.open("rb"),
+        stored,
         as_attachment=True,
-        filename=f"samtykke-{consent.uploaded_at:%Y-%m-%d}.pdf",
+        filename=f"samtykke-{timezone.localtime(consent.uploaded_at):%Y-%m-%d}.pdf",
         content_type="application/pdf",
     )
     response["X-Content-Type-Options"] = "nosniff"
@@ -383,7 +401,7 @@ def set_passive(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Loggen er satt passiv."))
             return redirect("logs:detail", pk=log.pk)
-    open_concerns = log.concerns.filter(status="open").count()
+    open_concerns = log.concerns.filter(status=ConcernStatus.OPEN).count()
     return render(
         request,
         "logs/passive_confirm.html",

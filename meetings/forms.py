@@ -106,7 +106,9 @@ class MeetingForm(VersionMixin, forms.Form):
         actors = self.fields["actors"]
         actors.queryset = actors_allowed_for(log, level=Level.TWO)
         shown = set(actor_ids or ())
-        shown |= {int(pk) for pk in self._chosen_actor_ids() if str(pk).isdigit()}
+        shown |= {
+            int(pk) for pk in self._chosen_actor_ids() if str(pk).isdecimal() and str(pk).isascii()
+        }
         actors.choices = actor_labels(log.unit.municipality_id, shown)
 
     def _chosen_actor_ids(self) -> list:

@@ -17,8 +17,9 @@ def meetings_visible_to(user, role: Role | None) -> QuerySet[Meeting]:
       they may read to decide (R-TRAN-04). A log handed on takes its meetings with it.
     - Actor: the meetings they are invited to as an actor (R-ROLE-05), whether or not they
       are on a measure of the log; being removed from the invitees removes the meeting.
-    - Guardian: the meetings of their own child's logs that they are invited to (their
-      guardian record on the log, linked to their login) (R-ROLE-06).
+    - Guardian: every meeting of their own child's logs (their guardian record on the log,
+      linked to their login), invited or not: a guardian reads the whole log, its history
+      included (R-ROLE-06, R-GUAR-01).
     - Leader: none; leaders see no content of logs (R-ROLE-03).
     - Anyone else: none (R-ROLE-07).
     """
@@ -30,11 +31,7 @@ def meetings_visible_to(user, role: Role | None) -> QuerySet[Meeting]:
         invited = Invitation.objects.filter(user=user, role=InviteeRole.ACTOR)
         return Meeting.objects.filter(pk__in=invited.values("meeting_id"))
     if role == Role.GUARDIAN:
-        invited = Invitation.objects.filter(guardian__user=user, role=InviteeRole.GUARDIAN)
-        return Meeting.objects.filter(
-            pk__in=invited.values("meeting_id"),
-            log__in=logs_visible_to(user, Role.GUARDIAN),
-        )
+        return Meeting.objects.filter(log__in=logs_visible_to(user, Role.GUARDIAN))
     return Meeting.objects.none()
 
 

@@ -108,25 +108,42 @@ def deliver(email_id: int) -> str:
         now = timezone.now()
         try:
             message.send()
-        except (smtplib.SMTPException, OSError) as error:
+        except Exception as error:
             email.attempts += 1
             email.last_error = f"{type(error).__name__}: {error}"[:500]
             if now - email.created_at >= GIVE_UP_AFTER or isinstance(
                 error, smtplib.SMTPRecipientsRefused
             ):
                 email.status = EmailStatus.FAILED
+                email.body, email.attachment = _forget(email)
                 log.warning("E-mail %s failed for good: %s", email.pk, type(error).__name__)
             else:
                 email.next_attempt_at = now + _backoff(email.attempts)
-            email.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+            email.save(
+                update_fields=[
+                    "attempts",
+                    "last_error",
+                    "status",
+                    "next_attempt_at",
+                    "body",
+                    "attachment",
+                ]
+            )
             if email.status == EmailStatus.PENDING:
                 _enqueue(email)
             return "retry" if email.status == EmailStatus.PENDING else "failed"
         email.status = EmailStatus.SENT
         email.sent_at = now
         email.attempts += 1
-        email.save(update_fields=["status", "sent_at", "attempts"])
+        email.body, email.attachment = _forget(email)
+        email.save(update_fields=["status", "sent_at", "attempts", "body", "attachment"])
         return "sent"
+
+
+def _forget(email: OutgoingEmail) -> tuple[str, str]:
+    """Once delivered or given up, the text is not kept: it may hold an activation link,
+    which must not outlive its use in the database or its backups."""
+    return "", ""
 
 
 @transaction.atomic

@@ -84,26 +84,15 @@ class RegisterActorForm(forms.Form):
 
 
 class OptionalActorForm(RegisterActorForm):
-    """*Register a new actor* inside another form (a concern, a meeting): left empty, it is
-    ignored; once anything is typed, the same fields as on the actor page are required."""
-
-    REQUIRED = ("first_name", "last_name", "email", "unit", "national_id")
+    """*Register a new actor* inside another form (a concern, a meeting): left untouched it is
+    skipped; once anything is typed, it is validated like the actor page, and its fields are
+    labelled as required (they are, for registering someone)."""
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_permitted", True)
+        kwargs.setdefault("use_required_attribute", False)
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.required = False
 
     @property
     def has_data(self) -> bool:
-        return self.is_bound and any(
-            self.data.get(self.add_prefix(name), "").strip() for name in self.fields
-        )
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.has_data:
-            for name in self.REQUIRED:
-                if not cleaned.get(name) and name not in self.errors:
-                    self.add_error(name, _("Fyll inn dette feltet for å registrere aktøren."))
-        return cleaned
+        return self.is_bound and self.has_changed()

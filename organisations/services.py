@@ -115,6 +115,16 @@ def switch_role(request, role: str) -> bool:
     return True
 
 
+def _same_name(person, first_name: str, last_name: str) -> bool:
+    def norm(value: str) -> str:
+        return " ".join((value or "").split()).casefold()
+
+    return (norm(person.first_name), norm(person.last_name)) == (
+        norm(first_name),
+        norm(last_name),
+    )
+
+
 @transaction.atomic
 def register_actor(
     *,
@@ -129,10 +139,11 @@ def register_actor(
     """Register a new actor in a unit of the registering person's municipality (R-MEET-03).
 
     The national ID number is required and validated (it is how the actor will be matched
-    when logging in through ID-porten). An existing person with the same e-mail or national
-    ID is given the actor role instead of a duplicate account. Side effects: the user (with no
-    usable password until activation) and membership; audit events; the activation e-mail
-    (R-LEAD-01, see add_membership).
+    when logging in through ID-porten). An existing person is given the actor role instead of
+    a duplicate account only when both the e-mail and the number match them; their stored
+    number is never changed here (that would let anyone redirect an ID-porten login).
+    Side effects: the user (with no usable password until activation) and membership; audit
+    events; the activation e-mail (R-LEAD-01, see add_membership).
     """
     from django.core.exceptions import ValidationError
     from django.utils.translation import gettext as _
@@ -155,11 +166,24 @@ def register_actor(
     email = (email or "").strip().lower()
     by_email = user_model.objects.filter(email__iexact=email).first() if email else None
     by_nid = user_model.objects.filter(national_id=national_id).first() if national_id else None
-    if by_email and by_nid and by_email != by_nid:
-        errors["email"] = [_("E-postadressen tilhører en annen person enn fødselsnummeret.")]
-    if by_email and by_email.national_id and national_id and by_email.national_id != national_id:
-        errors["national_id"] = [_("Fødselsnummeret stemmer ikke med personen med denne e-posten.")]
-    person = by_nid or by_email
+    # An existing person is attached only when the e-mail and the number point to the same
+    # person (or the number is not registered on anyone); the refusal never says which of the
+    # two was wrong, so the form cannot be used to look up who owns a national ID number.
+    known = by_email is not None or by_nid is not None
+    same_person = (
+        by_email is not None
+        and (by_nid == by_email or (by_nid is None and not by_email.national_id))
+        and _same_name(by_email, first_name, last_name)
+    )
+    if known and not same_person and "national_id" not in errors:
+        record(actor=by, action="user.register_refused", data={"unit": unit.pk})
+        errors["email"] = [
+            _(
+                "Navnet, e-postadressen og fødselsnummeret passer ikke med samme person. "
+                "Sjekk opplysningene, eller kontakt kommuneadministratoren."
+            )
+        ]
+    person = by_email if same_person else None
     if person is None:
         person = user_model(
             email=email,

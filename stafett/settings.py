@@ -155,6 +155,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG and env_bool("STAFETT_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "common.views.csrf_failure"
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
@@ -249,7 +250,10 @@ STAFETT_SELF_CONSENT_AGE = env_int("STAFETT_SELF_CONSENT_AGE", 15, minimum=12)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # The address people reach the site at; links in e-mails and letters start with it.
-STAFETT_SITE_URL = env_str("STAFETT_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Required in production: a letter or e-mail with a wrong address strands the reader.
+STAFETT_SITE_URL = env_str("STAFETT_SITE_URL", "http://127.0.0.1:8000" if DEBUG else None).rstrip(
+    "/"
+)
 
 # Shown on the login page of a demo installation.
 STAFETT_DEMO = env_bool("STAFETT_DEMO", False)

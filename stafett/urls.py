@@ -1,13 +1,20 @@
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.urls import include, path
+from django.utils.translation import gettext as _
 
 from accounts.views import set_language_view
 from organisations import views as organisation_views
 
 
 def _admin_login(request, extra_context=None):
-    # The admin has no login of its own: everyone signs in with the second factor.
+    # The admin has no login of its own: everyone signs in with the second factor. A signed-in
+    # person who is no operator is told so (sending them to log in again would loop).
+    if request.user.is_authenticated:
+        raise PermissionDenied(
+            _("Administrasjonen er bare for driftsansvarlige og kommuneadministratorer.")
+        )
     return redirect_to_login(request.GET.get("next", "/admin/"))
 
 

@@ -235,11 +235,7 @@ MATRIX = {
     ),
     # Actors never see guardians (need-to-know): 404, not 403.
     "logs:guardian_edit": (_pk("guardian"), log_page((200, 200), guardian=(403, 403))),
-    "logs:guardian_remove": (
-        _pk("guardian"),
-        log_page((405, 302), guardian=(405, 403), anonymous=(405, LOGIN))
-        | dict.fromkeys(STRANGERS | {"actor"}, (405, 404)),
-    ),
+    "logs:guardian_remove": (_pk("guardian"), log_page((200, 302), guardian=(403, 403))),
     # The printed invitation (R-LOG-04): the holder only, 404 for everyone else. This
     # guardian can already log in, so the holder is sent back to the log with a message.
     "logs:guardian_letter": (

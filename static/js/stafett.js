@@ -1,6 +1,5 @@
 /*
  * Progressive enhancement only: every page works without this file.
- * - select[data-autosubmit] submits its form on change (the button stays for no-JS users);
  * - the idle time-out warning with «stay signed in» (R-GEN-03);
  * - the unsaved-changes guard on every form (R-GEN-05).
  */
@@ -10,14 +9,6 @@
   function csrfToken() {
     var input = document.querySelector("input[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
-  }
-
-  function autosubmit() {
-    document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
-      select.addEventListener("change", function () {
-        if (select.form) select.form.requestSubmit();
-      });
-    });
   }
 
   function idleTimeout() {
@@ -148,7 +139,6 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    autosubmit();
     idleTimeout();
     unsavedGuard();
   });

@@ -354,3 +354,45 @@ def test_a_role_given_in_the_admin_to_a_person_without_password_sends_activation
     email = OutgoingEmail.objects.get(kind=Kind.ACTIVATION, user=person)
     assert "/konto/aktiver/" in email.body
     assert AuditEvent.objects.filter(action="membership.created", actor=admin).exists()
+
+
+def test_a_link_cannot_replace_a_password_already_chosen_R_GUAR_02_R_SEC_02(holder):
+    """A forgotten letter or e-mail must not become a second way into an activated account."""
+    issued = issue_activation(channel=ActivationToken.Channel.EMAIL, user=holder)
+
+    with pytest.raises(ValidationError) as excinfo:
+        activate(issued.token, password="et-helt-nytt-passord-2026")
+
+    assert excinfo.value.code == "used"
+    holder.refresh_from_db()
+    assert holder.check_password("riktig-hest-batteri-stift")
+
+
+def test_setting_a_password_by_reset_closes_open_activations_R_GUAR_02(client, new_actor):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    open_token = ActivationToken.objects.get(user=new_actor, used_at__isnull=True)
+    uid = urlsafe_base64_encode(force_bytes(new_actor.pk))
+    token = default_token_generator.make_token(new_actor)
+    form_url = client.get(f"/konto/nytt-passord/{uid}/{token}/")["Location"]
+    client.post(
+        form_url, {"new_password1": "lang-nok-passord-99", "new_password2": "lang-nok-passord-99"}
+    )
+
+    open_token.refresh_from_db()
+    assert open_token.revoked_at is not None
+
+
+def test_an_unverified_session_cannot_replace_the_authenticator_app_R_SEC_02(client, holder):
+    from tests.factories import totp_device
+
+    device = totp_device(holder)
+    client.force_login(holder)  # signed in without the second factor
+
+    response = client.get("/konto/tofaktor/")
+
+    assert response["Location"] == "/konto/logg-inn/"
+    assert "_auth_user_id" not in client.session
+    assert list(holder.totpdevice_set.filter(confirmed=True)) == [device]

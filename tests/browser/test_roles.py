@@ -33,7 +33,8 @@ def test_multi_role_user_switches_between_own_roles_R_ROLE_01(page, multi_role_u
     expect(switcher).to_have_value("leader")
     expect(page.locator("header").get_by_role("button", name="Bytt rolle")).to_be_visible()
 
-    switcher.select_option("holder")  # submits on change
+    switcher.select_option("holder")
+    page.locator("header").get_by_role("button", name="Bytt rolle").click()
     expect(_min_side_heading(page)).to_contain_text("Stafettholder")
     expect(page.get_by_role("heading", name="Mine stafettbarn")).to_be_visible()
     expect(page.locator("#messages")).to_contain_text("Du bruker nå rollen Stafettholder.")
@@ -45,6 +46,7 @@ def test_multi_role_user_switches_between_own_roles_R_ROLE_01(page, multi_role_u
     expect(_min_side_heading(page)).to_have_text("Min side – Stafettholder")
 
     page.locator("header").get_by_label("Rolle", exact=True).select_option("leader")
+    page.locator("header").get_by_role("button", name="Bytt rolle").click()
     expect(_min_side_heading(page)).to_have_text("Min side – Virksomhetsleder")
     expect(page.get_by_role("heading", name="Stafettholdere og aktører")).to_be_visible()
     expect(page.locator("header").get_by_label("Rolle", exact=True)).to_have_value("leader")

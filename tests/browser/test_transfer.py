@@ -30,8 +30,9 @@ def test_a_transfer_to_another_unit_is_accepted_and_the_log_changes_hands_R_TRAN
     expect(page.get_by_role("heading", level=1)).to_have_text("Overfør logg")
     check_axe(page)
 
-    # R-TRAN-02: the unit first (the select submits itself), then the person in it.
+    # R-TRAN-02: the unit first, then the person in it.
     page.get_by_label("Virksomhet", exact=True).select_option(label=other_unit.name)
+    page.get_by_role("button", name="Vis stafettholdere").click()
     page.wait_for_url(re.compile(rf"unit={other_unit.pk}"))
     expect(page.get_by_role("heading", name=f"2. Velg ny stafettholder i {other_unit.name}"))
     check_axe(page)

@@ -30,3 +30,15 @@ def test_pages_contain_no_inline_script_or_style(client, holder):
     assert "<style" not in html
     assert " style=" not in html
     assert " onclick=" not in html
+
+
+def test_a_form_without_a_valid_csrf_token_gets_a_translated_page_R_GEN_02(holder):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(holder)
+    response = client.post("/konto/innstillinger/", {"first_name": "X"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "siden var for gammel" in html
+    assert "<style" not in html

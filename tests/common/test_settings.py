@@ -59,7 +59,7 @@ def _start(env: dict) -> subprocess.CompletedProcess:
 
 
 def test_production_start_without_secret_key_names_the_variable():
-    result = _start({"ALLOWED_HOSTS": "x.no"})
+    result = _start({"ALLOWED_HOSTS": "x.no", "STAFETT_SITE_URL": "https://x.no"})
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
     assert "Traceback" in result.stderr or "ImproperlyConfigured" in result.stderr
@@ -83,10 +83,22 @@ def test_security_defaults_in_production_mode():
     result = subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "shell", "-v", "0", "-c", code],
         cwd=ROOT,
-        env={**clean, "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "x.no"},
+        env={
+            **clean,
+            "SECRET_KEY": "x" * 60,
+            "ALLOWED_HOSTS": "x.no",
+            "STAFETT_SITE_URL": "https://x.no",
+        },
         capture_output=True,
         text=True,
         timeout=60,
         check=True,
     )
     assert result.stdout.split() == ["31536000", "True", "True", "True", "True", "1200", "5", "900"]
+
+
+def test_production_start_without_the_site_address_names_the_variable():
+    """Letters and e-mails carry links: in production the address must be given."""
+    result = _start({"ALLOWED_HOSTS": "x.no", "SECRET_KEY": "x" * 60})
+    assert result.returncode != 0
+    assert "STAFETT_SITE_URL" in result.stderr

@@ -44,17 +44,46 @@ def test_the_invitation_names_no_child_and_no_national_id_R_NOTIFY_01(holder, un
     assert "Testkommune" in text
 
 
-def test_an_existing_person_with_that_email_is_reused_and_just_told_R_LOG_04(holder, unit):
+def test_an_existing_person_is_linked_only_when_they_confirm_logged_in_R_LOG_04(
+    client, holder, unit
+):
+    """A mistyped address that belongs to someone else must not open the child's log."""
     parent = UserFactory(email="gunn@example.no")
     log = create_log(by=holder, unit=unit, child=child_data(), guardians=[guardian_data()])
 
-    assert log.guardians.get().user == parent
+    guardian = log.guardians.get()
+    assert guardian.user is None
     assert User.objects.filter(email__iexact="gunn@example.no").count() == 1
     email = _invitations().get()
     assert email.user == parent
-    assert "/konto/aktiver/" not in email.body
-    assert f"/logger/{log.pk}/" in email.body
-    assert not ActivationToken.objects.exists()
+    link = re.search(r"https?://[^/\s]+(/konto/aktiver/\S+/)", email.body).group(1)
+
+    # Not logged in: the link asks them to log in first, and changes nothing.
+    assert client.get(link)["Location"].startswith("/konto/logg-inn/")
+    client.force_login(parent)
+    assert "Bekreft at jeg er foresatt" in client.get(link).content.decode()
+    guardian.refresh_from_db()
+    assert guardian.user is None
+
+    response = client.post(link)
+
+    assert response["Location"] == f"/logger/{log.pk}/"
+    guardian.refresh_from_db()
+    assert guardian.user == parent
+    assert client.get(f"/logger/{log.pk}/").status_code == 200
+    assert 'id="activation-problem"' in client.post(link).content.decode()  # single use
+
+
+def test_someone_else_logged_in_cannot_confirm_the_invitation_R_LOG_04(client, holder, unit):
+    UserFactory(email="gunn@example.no")
+    log = create_log(by=holder, unit=unit, child=child_data(), guardians=[guardian_data()])
+    link = re.search(r"https?://[^/\s]+(/konto/aktiver/\S+/)", _invitations().get().body).group(1)
+    client.force_login(holder)
+
+    response = client.post(link)
+
+    assert response["Location"].startswith("/konto/logg-inn/")
+    assert log.guardians.get().user is None
 
 
 def test_a_guardian_without_email_gets_no_email_and_no_login_R_LOG_04(holder, unit):

@@ -1610,3 +1610,31 @@ def test_no_glimpse_can_be_added_to_a_passive_log_by_anyone_R_GLIM_01_R_LOG_06(
 def test_audit_trail_of_a_whole_log_never_holds_the_national_id_R_SEC_03(passive_log):
     assert AuditEvent.objects.filter(log_id=passive_log.log.pk).count() > 5
     assert VALID_NATIONAL_ID not in all_audit_text()
+
+
+def test_a_birth_date_in_the_future_is_refused_R_LOG_01(holder, unit):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    with pytest.raises(ValidationError) as excinfo:
+        create_log(
+            by=holder,
+            unit=unit,
+            child=child_data(national_id="", birth_date=timezone.localdate() + timedelta(days=1)),
+            guardians=[guardian_data()],
+        )
+    assert "birth_date" in error_fields(excinfo)
+
+
+def test_a_birth_date_that_contradicts_the_national_id_is_refused_R_LOG_01_R_SEC_03(holder, unit):
+    from datetime import date
+
+    with pytest.raises(ValidationError) as excinfo:
+        create_log(
+            by=holder,
+            unit=unit,
+            child=child_data(birth_date=date(2001, 1, 1)),
+            guardians=[guardian_data()],
+        )
+    assert "birth_date" in error_fields(excinfo)

@@ -708,3 +708,17 @@ def test_two_concurrent_decisions_on_one_transfer_have_exactly_one_winner_R_TRAN
         assert Transfer.objects.filter(log=log, status=TransferStatus.PENDING).count() == 1
     else:
         assert (log.holder, log.status) == (holder, LogStatus.ACTIVE)
+
+
+def test_a_level_1_log_with_actors_cannot_move_to_another_unit_R_TRAN_01_R_LOG_03(
+    log, holder, actor, holder_other_unit, other_unit
+):
+    """Today's own-unit actors would be outside actors in the new unit, which level 1 forbids."""
+    make_concern(log, actors=[actor])
+
+    with pytest.raises(ValidationError) as excinfo:
+        send(log, holder_other_unit, other_unit)
+
+    assert "to_unit" in error_fields(excinfo)
+    services.set_level(log, by=holder, level=2)
+    assert send(log, holder_other_unit, other_unit).status == TransferStatus.PENDING

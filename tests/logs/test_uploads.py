@@ -105,3 +105,16 @@ def test_a_real_pdf_of_exactly_ten_megabytes_is_accepted_R_LOG_02():
     assert len(content) == MAX_CONSENT_BYTES
 
     validate_pdf(upload(content))
+
+
+def test_a_pdf_that_makes_the_parser_fail_in_any_way_is_refused_R_LOG_02(monkeypatch):
+    """pypdf raises many kinds of errors on malformed files: each is a clear refusal."""
+    from logs import uploads
+
+    def explode(*args, **kwargs):
+        raise RecursionError("deeply nested objects")
+
+    monkeypatch.setattr(uploads, "PdfReader", explode)
+    with pytest.raises(ValidationError) as excinfo:
+        uploads.validate_pdf(pdf_upload())
+    assert excinfo.value.code == "broken_pdf"

@@ -414,14 +414,16 @@ def test_meetings_visible_per_role_R_ROLE_05_R_ROLE_06_R_ROLE_07(
     assert not sees(outsider, Role.HOLDER)
 
 
-def test_a_guardian_not_invited_does_not_see_the_meeting_R_ROLE_06(log2):
+def test_a_guardian_sees_every_meeting_of_their_childs_log_R_ROLE_06_R_GUAR_01(log2):
+    """Invited or not: the guardian reads the whole log, and its history names meetings."""
     from tests.factories import UserFactory
 
     guardian_user = UserFactory()
     log2.guardians.update(user=guardian_user)
     meeting = make_meeting(log2, guardians=[])
 
-    assert meeting not in meetings_visible_to(guardian_user, Role.GUARDIAN)
+    assert meeting in meetings_visible_to(guardian_user, Role.GUARDIAN)
+    assert meeting not in meetings_visible_to(UserFactory(), Role.GUARDIAN)
 
 
 def test_a_removed_actor_no_longer_sees_the_meeting_R_ROLE_05(log2, holder, actor_other_unit):

@@ -294,7 +294,7 @@ def test_service_errors_land_next_to_their_fields_R_MEET_03(client, holder, unit
     html = response.content.decode()
     assert response.status_code == 200
     assert 'id="id_email_error"' in html
-    assert "E-postadressen tilhører en annen person enn fødselsnummeret." in html
+    assert "Navnet, e-postadressen og fødselsnummeret passer ikke med samme person." in html
     assert 'value="Petter"' in html
     assert not Membership.objects.filter(user=someone_else, role=Role.ACTOR).exists()
 

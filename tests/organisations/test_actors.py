@@ -126,7 +126,11 @@ def test_an_existing_person_with_the_same_email_gets_the_role_not_a_duplicate_R_
     person = register_actor(
         by=holder,
         unit=unit,
-        **actor_fields(email=holder_other_unit.email.upper(), first_name="Noe", last_name="Annet"),
+        **actor_fields(
+            email=holder_other_unit.email.upper(),
+            first_name=holder_other_unit.first_name,
+            last_name=holder_other_unit.last_name.upper(),
+        ),
     )
 
     assert person == holder_other_unit
@@ -136,13 +140,31 @@ def test_an_existing_person_with_the_same_email_gets_the_role_not_a_duplicate_R_
     assert person.first_name == "Berit"
 
 
-def test_an_existing_person_with_the_same_national_id_gets_the_role_R_MEET_03(holder, unit):
-    known = UserFactory(national_id=NID_A)
+def test_an_existing_person_with_the_same_email_and_national_id_gets_the_role_R_MEET_03(
+    holder, unit
+):
+    known = UserFactory(
+        email="kari.krokus@example.no", national_id=NID_A, first_name="Kari", last_name="Krokus"
+    )
 
-    person = register_actor(by=holder, unit=unit, **actor_fields(email="ny@example.no"))
+    person = register_actor(by=holder, unit=unit, **actor_fields())
 
     assert person == known
     assert Membership.objects.filter(user=known, unit=unit, role=Role.ACTOR).exists()
+
+
+def test_a_known_national_id_with_another_email_is_refused_without_saying_which_R_MEET_03(
+    holder, unit
+):
+    """The form must not tell who owns a national ID number, nor attach them silently."""
+    known = UserFactory(national_id=NID_A)
+
+    with pytest.raises(ValidationError) as excinfo:
+        register_actor(by=holder, unit=unit, **actor_fields(email="ny@example.no"))
+
+    assert list(excinfo.value.message_dict) == ["email"]
+    assert "passer ikke med samme person" in excinfo.value.message_dict["email"][0]
+    assert not Membership.objects.filter(user=known, role=Role.ACTOR).exists()
 
 
 def test_an_email_of_one_person_and_the_national_id_of_another_is_refused_R_MEET_03(holder, unit):
@@ -162,7 +184,7 @@ def test_an_existing_email_with_a_different_national_id_is_refused_R_MEET_03(hol
     with pytest.raises(ValidationError) as excinfo:
         register_actor(by=holder, unit=unit, **actor_fields())
 
-    assert "national_id" in excinfo.value.message_dict
+    assert list(excinfo.value.message_dict) == ["email"]
 
 
 def test_registering_an_existing_actor_again_changes_nothing_R_MEET_03(holder, unit):
@@ -288,3 +310,14 @@ def test_actors_in_municipality_lists_each_actor_membership_of_the_municipality_
         ("Johanne", "Testskolen"),
         ("Petra", "Testbarnehagen"),
     ]
+
+
+def test_an_existing_email_with_another_name_is_refused_not_attached_R_MEET_03(holder, unit):
+    """Typing a new person's name with a colleague's e-mail must not attach the colleague."""
+    colleague = UserFactory(email="kari.krokus@example.no", first_name="Astrid")
+
+    with pytest.raises(ValidationError) as excinfo:
+        register_actor(by=holder, unit=unit, **actor_fields())
+
+    assert list(excinfo.value.message_dict) == ["email"]
+    assert not Membership.objects.filter(user=colleague, role=Role.ACTOR).exists()

@@ -62,3 +62,10 @@ def test_unit_tree_and_category_lists_are_editable_in_the_admin_R_ROLE_02(client
     assert response.status_code == 302
     assert municipality.units.get(name="Nord skole").parent == parent
     assert Municipality.objects.count() == 1
+
+
+def test_a_signed_in_non_operator_is_told_not_sent_round_in_circles_R_ROLE_02(client, holder):
+    client.force_login(holder)
+    response = client.get("/admin/", follow=True)
+    assert response.status_code == 403
+    assert "bare for driftsansvarlige" in response.content.decode()

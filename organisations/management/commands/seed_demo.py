@@ -73,9 +73,8 @@ class Command(BaseCommand):
         user_model = get_user_model()
         people = {email: user_model.objects.get(email=email) for email, *_rest in PEOPLE}
         actors = [people[e] for e, _f, _l, role, _u in PEOPLE if role == Role.ACTOR]
-        for email, _first, _last, role, unit_index in PEOPLE:
-            if role != Role.HOLDER:
-                continue
+        holders = [person for person in PEOPLE if person[3] == Role.HOLDER]
+        for variant, (email, _first, _last, _role, unit_index) in enumerate(holders):
             here = [a for a in actors if a.memberships.filter(unit=units[unit_index]).exists()]
             elsewhere = [a for a in actors if a not in here]
             seed_logs(
@@ -84,4 +83,5 @@ class Command(BaseCommand):
                 actors_here=here,
                 actors_elsewhere=elsewhere,
                 password=DEMO_PASSWORD,
+                variant=variant,
             )
