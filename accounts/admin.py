@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -26,7 +27,25 @@ class UserAdmin(DjangoUserAdmin):
         if request.user.is_superuser:
             return qs
         municipalities = request.user.administered_municipalities.all()
-        return qs.filter(memberships__unit__municipality__in=municipalities).distinct()
+        # Operators and other administrators are out of a municipality administrator's reach.
+        return (
+            qs.filter(memberships__unit__municipality__in=municipalities)
+            .exclude(is_staff=True)
+            .exclude(is_superuser=True)
+            .distinct()
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser or obj is None:
+            return super().get_readonly_fields(request, obj)
+        # The national ID number decides who an ID-porten login becomes (R-SEC-02), and
+        # a password set by someone else is a way into the children's logs: operators only.
+        return ["national_id", "password", "last_login", "date_joined"]
+
+    def user_change_password(self, request, id, form_url=""):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -429,7 +429,10 @@ def issue_guardian_letter(guardian, *, by) -> IssuedActivation:
     from logs.enums import LogStatus
     from logs.models import Guardian
 
-    guardian = Guardian.objects.select_related("log", "user").get(pk=guardian.pk)
+    # Locked, so that two letters printed at once cannot leave two valid codes.
+    guardian = (
+        Guardian.objects.select_for_update().select_related("log", "user").get(pk=guardian.pk)
+    )
     if guardian.log.holder_id != by.pk or guardian.log.status != LogStatus.ACTIVE:
         raise ReadOnlyError(_("Bare stafettholderen kan skrive ut invitasjoner."))
     if guardian.user is not None and guardian.user.has_usable_password():

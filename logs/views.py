@@ -63,7 +63,7 @@ def fetch_log(request: HttpRequest, pk: int, *, for_edit: bool = False) -> Log:
     """
     role = active_role(request)
     log = get_object_or_404(
-        logs_visible_to(request.user, role).select_related("child", "unit__municipality"),
+        logs_visible_to(request.user, role).select_related("child", "unit__municipality", "holder"),
         pk=pk,
     )
     if for_edit:

@@ -69,3 +69,28 @@ def test_a_signed_in_non_operator_is_told_not_sent_round_in_circles_R_ROLE_02(cl
     response = client.get("/admin/", follow=True)
     assert response.status_code == 403
     assert "bare for driftsansvarlige" in response.content.decode()
+
+
+def test_a_municipality_administrator_cannot_set_passwords_or_national_ids_R_ROLE_02_R_SEC_02(
+    client, db
+):
+    from organisations.enums import Role
+    from tests.factories import MembershipFactory, UserFactory
+
+    municipality, admin = create_municipality(
+        name="Vakt",
+        org_number="123456782",
+        admin_email="a@vakt.no",
+        admin_first_name="A",
+        admin_last_name="B",
+    )
+    holder = UserFactory()
+    MembershipFactory(user=holder, unit=UnitFactory(municipality=municipality), role=Role.HOLDER)
+    operator = UserFactory(is_staff=True)
+    MembershipFactory(user=operator, unit=UnitFactory(municipality=municipality))
+    client.force_login(admin)
+
+    assert client.get(f"/admin/accounts/user/{holder.pk}/password/").status_code == 403
+    page = client.get(f"/admin/accounts/user/{holder.pk}/change/").content.decode()
+    assert 'name="national_id"' not in page
+    assert client.get(f"/admin/accounts/user/{operator.pk}/change/").status_code == 302
