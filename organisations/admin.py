@@ -9,6 +9,7 @@ from organisations.models import (
     Municipality,
     Unit,
 )
+from organisations.services import add_membership, delete_setup, save_setup
 
 
 def _administered(request):
@@ -16,7 +17,20 @@ def _administered(request):
 
 
 class MunicipalityScopedAdmin(admin.ModelAdmin):
+    """Scoped to the administrator's municipality; every write goes through a service that
+    writes the audit row (architecture rule 1)."""
+
     municipality_path = "municipality"
+
+    def save_model(self, request, obj, form, change):
+        save_setup(obj, by=request.user, created=not change)
+
+    def delete_model(self, request, obj):
+        delete_setup(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            delete_setup(obj, by=request.user)
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
@@ -46,7 +60,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
 @admin.register(Unit)
 class UnitAdmin(MunicipalityScopedAdmin):
     list_display = ["name", "parent", "org_number", "municipality"]
-    list_filter = ["municipality"]
+    list_filter = [("municipality", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "org_number"]
 
 
@@ -54,7 +68,8 @@ class UnitAdmin(MunicipalityScopedAdmin):
 class MembershipAdmin(MunicipalityScopedAdmin):
     municipality_path = "unit__municipality"
     list_display = ["user", "role", "unit"]
-    list_filter = ["role", "unit"]
+    list_filter = ["role", ("unit", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["user", "unit"]
     search_fields = ["user__first_name", "user__last_name", "user__email", "unit__name"]
     autocomplete_fields = ["user"]
 
@@ -62,8 +77,6 @@ class MembershipAdmin(MunicipalityScopedAdmin):
         if change:
             return super().save_model(request, obj, form, change)
         # Through the service: audited, and a new person gets the activation e-mail (R-LEAD-01).
-        from organisations.services import add_membership
-
         obj.pk = add_membership(user=obj.user, unit=obj.unit, role=obj.role, by=request.user).pk
 
 
@@ -71,11 +84,11 @@ class MembershipAdmin(MunicipalityScopedAdmin):
 class ConcernCategoryAdmin(MunicipalityScopedAdmin):
     list_display = ["name", "position", "is_active", "municipality"]
     list_editable = ["position", "is_active"]
-    list_filter = ["municipality", "is_active"]
+    list_filter = [("municipality", admin.RelatedOnlyFieldListFilter), "is_active"]
 
 
 @admin.register(MeasureCategory)
 class MeasureCategoryAdmin(MunicipalityScopedAdmin):
     list_display = ["name", "position", "is_active", "municipality"]
     list_editable = ["position", "is_active"]
-    list_filter = ["municipality", "is_active"]
+    list_filter = [("municipality", admin.RelatedOnlyFieldListFilter), "is_active"]

@@ -206,3 +206,23 @@ def register_actor(
         record(actor=by, action="user.registered", obj=person, data={"unit": unit.pk})
     add_membership(user=person, unit=unit, role=Role.ACTOR, by=by)
     return person
+
+
+@transaction.atomic
+def save_setup(obj, *, by, created: bool):
+    """Save a unit, category or membership changed in the administration (R-ROLE-02).
+
+    Side effect: an audit event naming what changed (never personal data).
+    """
+    obj.save()
+    record(
+        actor=by, action=f"{obj._meta.model_name}.{'created' if created else 'changed'}", obj=obj
+    )
+    return obj
+
+
+@transaction.atomic
+def delete_setup(obj, *, by) -> None:
+    """Delete a unit, category or membership in the administration; audited first."""
+    record(actor=by, action=f"{obj._meta.model_name}.deleted", obj=obj)
+    obj.delete()

@@ -94,3 +94,26 @@ def test_a_municipality_administrator_cannot_set_passwords_or_national_ids_R_ROL
     page = client.get(f"/admin/accounts/user/{holder.pk}/change/").content.decode()
     assert 'name="national_id"' not in page
     assert client.get(f"/admin/accounts/user/{operator.pk}/change/").status_code == 302
+
+
+def test_changes_in_the_administration_are_audited_R_ROLE_02_R_SEC_01(client, db):
+    from audit.models import AuditEvent
+
+    municipality, admin = create_municipality(
+        name="Spor",
+        org_number="123456783",
+        admin_email="a@spor.no",
+        admin_first_name="A",
+        admin_last_name="B",
+    )
+    client.force_login(admin)
+    client.post(
+        "/admin/organisations/unit/add/",
+        {"municipality": municipality.pk, "name": "Ny skole", "org_number": ""},
+    )
+    unit = municipality.units.get(name="Ny skole")
+    client.post(f"/admin/organisations/unit/{unit.pk}/delete/", {"post": "yes"})
+
+    actions = set(AuditEvent.objects.filter(actor=admin).values_list("action", flat=True))
+    assert {"unit.created", "unit.deleted"} <= actions
+    assert not municipality.units.filter(name="Ny skole").exists()
