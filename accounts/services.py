@@ -396,7 +396,11 @@ def confirm_guardianship(token: ActivationToken, *, by, request=None):
     """
     from logs.services import link_guardian_login
 
-    token = ActivationToken.objects.select_for_update().select_related("guardian").get(pk=token.pk)
+    token = (
+        ActivationToken.objects.select_for_update(of=("self",))
+        .select_related("guardian")
+        .get(pk=token.pk)
+    )
     problem = token.problem()
     if problem:
         raise ValidationError(problem, code=problem)
@@ -431,7 +435,9 @@ def issue_guardian_letter(guardian, *, by) -> IssuedActivation:
 
     # Locked, so that two letters printed at once cannot leave two valid codes.
     guardian = (
-        Guardian.objects.select_for_update().select_related("log", "user").get(pk=guardian.pk)
+        Guardian.objects.select_for_update(of=("self",))
+        .select_related("log", "user")
+        .get(pk=guardian.pk)
     )
     if guardian.log.holder_id != by.pk or guardian.log.status != LogStatus.ACTIVE:
         raise ReadOnlyError(_("Bare stafettholderen kan skrive ut invitasjoner."))
