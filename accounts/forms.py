@@ -133,6 +133,21 @@ class ResetOrActivatePasswordForm(PasswordResetForm):
     def get_users(self, email):
         return get_user_model().objects.filter(email__iexact=email, is_active=True)
 
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        """Through the outbox like every other e-mail: retried while the mail server is down,
+        in the person's language, with the link built on STAFETT_SITE_URL (R-SEC-04)."""
+        from notifications.enums import Kind
+        from notifications.services import queue_email
+
+        user = context["user"]
+        queue_email(
+            kind=Kind.PASSWORD_RESET,
+            to=user.email,
+            template="accounts/email/password_reset",
+            context={"uid": context["uid"], "token": context["token"]},
+            user=user,
+        )
+
 
 class RevokingSetPasswordForm(SetPasswordForm):
     """Setting a password through «Glemt passord» closes open activation links and codes."""

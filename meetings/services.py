@@ -123,6 +123,10 @@ def _wanted_invitations(log: Log, *, invite_holder, guardians, actors) -> dict:
 
 def _key(invitation: Invitation) -> tuple:
     if invitation.role == InviteeRole.GUARDIAN:
+        if invitation.guardian_id is None:
+            # The guardian was removed from the log: each such invitation stands alone, so
+            # that every one of them is cancelled, not just one.
+            return ("removed-guardian", invitation.pk)
         return (InviteeRole.GUARDIAN, invitation.guardian_id)
     return (invitation.role, invitation.user_id)
 

@@ -12,6 +12,7 @@ class Kind(models.TextChoices):
     """What an e-mail is about; the non-essential ones can be switched off (R-NOTIFY-01)."""
 
     ACTIVATION = "activation", _("Aktivering av konto")
+    PASSWORD_RESET = "password_reset", _("Nytt passord")
     GUARDIAN_INVITATION = "guardian_invitation", _("Invitasjon til foresatt")
     MEETING = "meeting", _("Møteinvitasjon")
     TRANSFER = "transfer", _("Overføring av logg")

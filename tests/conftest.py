@@ -7,6 +7,17 @@ from tests.factories import MembershipFactory, MunicipalityFactory, UnitFactory,
 
 
 @pytest.fixture(autouse=True)
+def _bokmal_unless_asked():
+    """Each test starts in bokmål: a request in another language must not leak into the next
+    test through the thread's active language."""
+    from django.utils import translation
+
+    translation.activate("nb")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_and_predictable(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "uploads"

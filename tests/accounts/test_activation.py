@@ -317,8 +317,15 @@ def test_after_the_7_days_a_new_person_can_still_get_in_through_forgot_password_
 ):
     from django.core import mail
 
+    from notifications.services import deliver
+
     response = client.post("/konto/glemt-passord/", {"email": "nina.ny@example.no"})
     assert response.status_code == 302
+    # Through the outbox (R-SEC-04), with the link on the site's own address.
+    reset = OutgoingEmail.objects.get(kind=Kind.PASSWORD_RESET)
+    assert reset.to == "nina.ny@example.no"
+    assert "http://127.0.0.1:8000/konto/nytt-passord/" in reset.body
+    deliver(reset.pk)
     assert [m.to for m in mail.outbox] == [["nina.ny@example.no"]]
 
 

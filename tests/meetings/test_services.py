@@ -443,3 +443,25 @@ def test_upcoming_meetings_leave_out_past_and_cancelled_ones_R_HOLD_02(log2, hol
 
     assert upcoming == [soon, later]
     assert past in meetings_visible_to(holder, Role.HOLDER)
+
+
+def test_every_invitation_of_removed_guardians_is_cancelled_R_MEET_05(log2, holder):
+    """Two guardians removed from the log leave two invitations without a guardian: a
+    cancellation reaches both, not just one."""
+    from logs.services import add_guardian, remove_guardian
+    from meetings.services import cancel_meeting
+    from notifications.models import OutgoingEmail
+    from tests.factories import guardian_data
+
+    first = add_guardian(log2, by=holder, **guardian_data(first_name="En", email="en@example.no"))
+    second = add_guardian(log2, by=holder, **guardian_data(first_name="To", email="to@example.no"))
+    meeting = make_meeting(log2, guardians=[first, second])
+    remove_guardian(first, by=holder)
+    remove_guardian(second, by=holder)
+    OutgoingEmail.objects.all().delete()
+
+    cancel_meeting(meeting, by=holder)
+
+    assert {"en@example.no", "to@example.no"} <= set(
+        OutgoingEmail.objects.values_list("to", flat=True)
+    )
