@@ -419,10 +419,6 @@ def confirm_guardianship(token: ActivationToken, *, by, request=None):
     return token.guardian
 
 
-def _log_url(log_id: int) -> str:
-    return settings.STAFETT_SITE_URL + reverse("logs:detail", args=[log_id])
-
-
 @transaction.atomic
 def issue_guardian_letter(guardian, *, by) -> IssuedActivation:
     """*Skriv ut invitasjon*: a code for a printed letter to a guardian (R-LOG-04, R-GUAR-02).

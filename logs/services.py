@@ -42,7 +42,7 @@ from logs.models import (
     Transfer,
 )
 from logs.queries import actors_allowed_for, logs_visible_to
-from logs.rules import can_publish_glimpse
+from logs.rules import can_publish_glimpse, read_only_reason
 from logs.uploads import validate_pdf
 from notifications import notices
 from notifications.enums import Kind
@@ -73,13 +73,12 @@ def _lock(model, pk):
     return model.objects.select_for_update().get(pk=pk)
 
 
-def _require_holder(by, log: Log) -> None:
-    if log.holder_id != by.pk:
-        raise ReadOnlyError(_("Bare stafettholderen kan endre denne loggen."))
-    if log.status == LogStatus.PASSIVE:
-        raise ReadOnlyError(_("Loggen er passiv og kan ikke endres."))
-    if log.status == LogStatus.TRANSFER_PENDING:
-        raise ReadOnlyError(_("Loggen venter på overføring og kan ikke endres så lenge."))
+def require_holder(by, log: Log) -> None:
+    """Only the holder changes an active log; the same rule, in the same words, as the pages
+    show (logs.rules.read_only_reason)."""
+    reason = read_only_reason(by, Role.HOLDER, log)
+    if reason:
+        raise ReadOnlyError(reason)
 
 
 def _check_version(obj, version: int | None) -> None:
@@ -96,7 +95,7 @@ def _plain(value):
     return value
 
 
-def _revise(log: Log, by, action: str, obj=None, before=None, after=None) -> None:
+def revise(log: Log, by, action: str, obj=None, before=None, after=None) -> None:
     Revision.objects.create(
         log=log,
         action=action,
@@ -221,7 +220,7 @@ def create_log(
     for guardian in guardian_objects:
         guardian.log = log
         guardian.save()
-    _revise(log, by, "log.created", log, after={"holder": str(by), "level": level})
+    revise(log, by, "log.created", log, after={"holder": str(by), "level": level})
     record(actor=by, action="log.created", obj=log, log_id=log.pk)
     for guardian in guardian_objects:
         invite_guardian(guardian, by=by)
@@ -240,7 +239,7 @@ def create_log(
 def update_child(log: Log, *, by, version: int | None = None, **fields) -> Child:
     """Edit the child's details. Side effects: history with the old values; audit."""
     log = _lock(Log, log.pk)
-    _require_holder(by, log)
+    require_holder(by, log)
     _check_version(log, version)
     child = log.child
     before, after = _changes(child, {k: v for k, v in fields.items() if k in CHILD_FIELDS})
@@ -253,7 +252,7 @@ def update_child(log: Log, *, by, version: int | None = None, **fields) -> Child
         child.save()
         log.version += 1
         log.save(update_fields=["version"])
-        _revise(log, by, "child.edited", child, _masked(before), _masked(after))
+        revise(log, by, "child.edited", child, _masked(before), _masked(after))
         record(
             actor=by, action="child.edited", obj=child, log_id=log.pk, data={"fields": list(after)}
         )
@@ -267,7 +266,7 @@ def set_level(log: Log, *, by, level: int, version: int | None = None) -> Log:
     Lowering to level 1 is refused while open measures have actors from other units.
     """
     log = _lock(Log, log.pk)
-    _require_holder(by, log)
+    require_holder(by, log)
     _check_version(log, version)
     if level not in Level.values:
         raise ValidationError({"level": _("Velg et gyldig nivå.")})
@@ -293,7 +292,7 @@ def set_level(log: Log, *, by, level: int, version: int | None = None) -> Log:
     log.level = level
     log.version += 1
     log.save(update_fields=["level", "version"])
-    _revise(log, by, "log.level_changed", log, before, {"level": level})
+    revise(log, by, "log.level_changed", log, before, {"level": level})
     record(actor=by, action="log.level_changed", obj=log, log_id=log.pk, data={"level": level})
     return log
 
@@ -306,13 +305,13 @@ def add_guardian(log: Log, *, by, **fields) -> Guardian:
     """Add a guardian (at most four, R-LOG-04). Side effects: history; audit; with an
     e-mail address, a login and an invitation."""
     log = _lock(Log, log.pk)
-    _require_holder(by, log)
+    require_holder(by, log)
     if log.guardians.count() >= MAX_GUARDIANS:
         raise ValidationError(_("En logg kan ha høyst fire foresatte."), code="guardian_count")
     guardian = Guardian(log=log, **{k: fields.get(k, "") for k in GUARDIAN_FIELDS})
     _clean(guardian, exclude=["user"])
     guardian.save()
-    _revise(log, by, "guardian.added", guardian, after={"name": str(guardian)})
+    revise(log, by, "guardian.added", guardian, after={"name": str(guardian)})
     record(actor=by, action="guardian.added", obj=guardian, log_id=log.pk)
     invite_guardian(guardian, by=by)
     return guardian
@@ -321,7 +320,7 @@ def add_guardian(log: Log, *, by, **fields) -> Guardian:
 @transaction.atomic
 def update_guardian(guardian: Guardian, *, by, **fields) -> Guardian:
     log = _lock(Log, guardian.log_id)
-    _require_holder(by, log)
+    require_holder(by, log)
     guardian = _lock(Guardian, guardian.pk)
     before, after = _changes(guardian, {k: v for k, v in fields.items() if k in GUARDIAN_FIELDS})
     for name, value in after.items():
@@ -329,7 +328,7 @@ def update_guardian(guardian: Guardian, *, by, **fields) -> Guardian:
     _clean(guardian, exclude=["user"])
     if after:
         guardian.save()
-        _revise(log, by, "guardian.edited", guardian, before, after)
+        revise(log, by, "guardian.edited", guardian, before, after)
         record(
             actor=by,
             action="guardian.edited",
@@ -346,12 +345,12 @@ def update_guardian(guardian: Guardian, *, by, **fields) -> Guardian:
 def remove_guardian(guardian: Guardian, *, by) -> None:
     """Remove a guardian; a child's log keeps at least one (R-LOG-05)."""
     log = _lock(Log, guardian.log_id)
-    _require_holder(by, log)
+    require_holder(by, log)
     if log.kind == LogKind.CHILD and log.guardians.count() <= 1:
         raise ValidationError(
             _("En logg for et barn må ha minst én foresatt."), code="guardian_count"
         )
-    _revise(log, by, "guardian.removed", guardian, before={"name": str(guardian)})
+    revise(log, by, "guardian.removed", guardian, before={"name": str(guardian)})
     record(actor=by, action="guardian.removed", obj=guardian, log_id=log.pk)
     guardian.delete()
 
@@ -370,7 +369,7 @@ def upload_consent(
     audit event consent.uploaded.
     """
     log = _lock(Log, log.pk)
-    _require_holder(by, log)
+    require_holder(by, log)
     errors = {}
     try:
         validate_pdf(file)
@@ -404,7 +403,7 @@ def upload_consent(
         # The renewed consent asked for after a transfer to another unit (R-LOG-02).
         log.consent_renewal_needed = False
         log.save(update_fields=["consent_renewal_needed"])
-    _revise(log, by, "consent.uploaded", consent, after={"valid_until": valid_until})
+    revise(log, by, "consent.uploaded", consent, after={"valid_until": valid_until})
     record(actor=by, action="consent.uploaded", obj=consent, log_id=log.pk)
     return consent
 
@@ -465,7 +464,7 @@ def create_concern(log: Log, *, by, measure: dict, **fields) -> Concern:
     rule (R-LOG-03). Side effects: history; audit; a notice to each actor (R-NOTIFY-01).
     """
     log = _lock(Log, log.pk)
-    _require_holder(by, log)
+    require_holder(by, log)
     concern = Concern(
         log=log,
         created_by=by,
@@ -494,8 +493,8 @@ def create_concern(log: Log, *, by, measure: dict, **fields) -> Concern:
         raise ValidationError(errors)
     concern.save()
     first = _new_measure(concern, by, measure)
-    _revise(log, by, "concern.created", concern, after={"category": concern.category})
-    _revise(log, by, "measure.created", first, after={"category": first.category})
+    revise(log, by, "concern.created", concern, after={"category": concern.category})
+    revise(log, by, "measure.created", first, after={"category": first.category})
     record(actor=by, action="concern.created", obj=concern, log_id=log.pk)
     record(actor=by, action="measure.created", obj=first, log_id=log.pk)
     notices.notify_measure_actors(first, first.actors.all(), by=by)
@@ -506,7 +505,7 @@ def create_concern(log: Log, *, by, measure: dict, **fields) -> Concern:
 def update_concern(concern: Concern, *, by, version: int | None = None, **fields) -> Concern:
     """Edit an open concern; the old text stays in the log's history (R-LOG-08)."""
     log = _lock(Log, concern.log_id)
-    _require_holder(by, log)
+    require_holder(by, log)
     concern = _lock(Concern, concern.pk)
     _check_version(concern, version)
     if not concern.is_open:
@@ -518,7 +517,7 @@ def update_concern(concern: Concern, *, by, version: int | None = None, **fields
     if after:
         concern.version += 1
         concern.save()
-        _revise(log, by, "concern.edited", concern, before, after)
+        revise(log, by, "concern.edited", concern, before, after)
         record(
             actor=by,
             action="concern.edited",
@@ -533,7 +532,7 @@ def update_concern(concern: Concern, *, by, version: int | None = None, **fields
 def close_concern(concern: Concern, *, by) -> Concern:
     """Close a concern when every measure on it is evaluated (R-CONC-02)."""
     log = _lock(Log, concern.log_id)
-    _require_holder(by, log)
+    require_holder(by, log)
     concern = _lock(Concern, concern.pk)
     if not concern.is_open:
         raise ValidationError(_("Oppmerksomheten er allerede avsluttet."), code="closed")
@@ -546,7 +545,7 @@ def close_concern(concern: Concern, *, by) -> Concern:
     concern.closed_at = timezone.now()
     concern.version += 1
     concern.save(update_fields=["status", "closed_at", "version"])
-    _revise(log, by, "concern.closed", concern)
+    revise(log, by, "concern.closed", concern)
     record(actor=by, action="concern.closed", obj=concern, log_id=log.pk)
     return concern
 
@@ -556,14 +555,14 @@ def add_measure(concern: Concern, *, by, based_on: Measure | None = None, **fiel
     """A new measure on an open concern (R-MEAS-01); `based_on` links a follow-up
     (R-MEAS-03, R-MEAS-04). Side effects: history; audit; a notice to each actor."""
     log = _lock(Log, concern.log_id)
-    _require_holder(by, log)
+    require_holder(by, log)
     concern = _lock(Concern, concern.pk)
     if not concern.is_open:
         raise ReadOnlyError(_("Oppmerksomheten er avsluttet. Opprett en ny oppmerksomhet."))
     if based_on is not None and based_on.concern_id != concern.pk:
         raise ValidationError(_("Tiltaket det bygger på, hører til en annen oppmerksomhet."))
     measure = _new_measure(concern, by, fields, based_on=based_on)
-    _revise(
+    revise(
         log,
         by,
         "measure.created",
@@ -579,7 +578,7 @@ def add_measure(concern: Concern, *, by, based_on: Measure | None = None, **fiel
 def update_measure(measure: Measure, *, by, version: int | None = None, **fields) -> Measure:
     """Edit a measure until it is evaluated (R-LOG-08); actors follow the level rule."""
     log = _lock(Log, measure.concern.log_id)
-    _require_holder(by, log)
+    require_holder(by, log)
     measure = _lock(Measure, measure.pk)
     _check_version(measure, version)
     if not measure.is_open:
@@ -602,7 +601,7 @@ def update_measure(measure: Measure, *, by, version: int | None = None, **fields
     if after or actors_changed:
         measure.version += 1
         measure.save()
-        _revise(log, by, "measure.edited", measure, before, after)
+        revise(log, by, "measure.edited", measure, before, after)
         record(
             actor=by,
             action="measure.edited",
@@ -616,7 +615,7 @@ def update_measure(measure: Measure, *, by, version: int | None = None, **fields
 
 def _evaluate(measure: Measure, by, outcome: str, text: str, child_voice: str) -> Evaluation:
     log = _lock(Log, measure.concern.log_id)
-    _require_holder(by, log)
+    require_holder(by, log)
     measure = _lock(Measure, measure.pk)
     if not measure.is_open or Evaluation.objects.filter(measure=measure).exists():
         raise ValidationError(_("Tiltaket er allerede evaluert."), code="evaluated")
@@ -632,7 +631,7 @@ def _evaluate(measure: Measure, by, outcome: str, text: str, child_voice: str) -
     measure.status = MeasureStatus.EVALUATED
     measure.version += 1
     measure.save(update_fields=["status", "version"])
-    _revise(log, by, "measure.evaluated", measure, after={"outcome": outcome})
+    revise(log, by, "measure.evaluated", measure, after={"outcome": outcome})
     record(
         actor=by,
         action="measure.evaluated",
@@ -660,7 +659,7 @@ def evaluate_measure(
 @transaction.atomic
 def mark_deadline_passed(measure: Measure, *, by, text: str = "") -> Evaluation:
     """Close an overdue measure without effect: status *deadline passed* (R-MEAS-04)."""
-    _require_holder(by, _lock(Log, measure.concern.log_id))
+    require_holder(by, _lock(Log, measure.concern.log_id))
     measure = _lock(Measure, measure.pk)
     if not measure.is_overdue():
         raise ValidationError(_("Fristen for tiltaket er ikke passert."), code="not_overdue")
@@ -670,7 +669,7 @@ def mark_deadline_passed(measure: Measure, *, by, text: str = "") -> Evaluation:
 @transaction.atomic
 def extend_deadline(measure: Measure, *, by, deadline: date) -> Measure:
     """Give an open measure a new deadline, today or later (R-MEAS-04)."""
-    _require_holder(by, _lock(Log, measure.concern.log_id))
+    require_holder(by, _lock(Log, measure.concern.log_id))
     if deadline is None or deadline < timezone.localdate():
         raise ValidationError({"deadline": _("Den nye fristen kan ikke være tilbake i tid.")})
     return update_measure(measure, by=by, deadline=deadline)
@@ -686,7 +685,7 @@ def set_log_passive(log: Log, *, by, confirmed: bool) -> Log:
     Side effects: the log is read-only for everyone from now on; history; audit.
     """
     log = _lock(Log, log.pk)
-    _require_holder(by, log)
+    require_holder(by, log)
     if not confirmed:
         raise ValidationError(
             {"confirm": _("Bekreft at loggen skal settes passiv. Dette kan ikke angres.")}
@@ -704,7 +703,7 @@ def set_log_passive(log: Log, *, by, confirmed: bool) -> Log:
     log.passive_at = timezone.now()
     log.version += 1
     log.save(update_fields=["status", "passive_at", "version"])
-    _revise(log, by, "log.passive", log)
+    revise(log, by, "log.passive", log)
     record(actor=by, action="log.passive", obj=log, log_id=log.pk)
     return log
 
@@ -745,7 +744,7 @@ def create_glimpse(
     )
     _clean(glimpse, exclude=["log", "author"])
     glimpse.save()
-    _revise(log, by, "glimpse.created", glimpse, after={"published": publish})
+    revise(log, by, "glimpse.created", glimpse, after={"published": publish})
     record(actor=by, action="glimpse.created", obj=glimpse, log_id=log.pk)
     if publish:
         notices.notify_glimpse_published(glimpse, by=by)
@@ -760,7 +759,7 @@ def publish_glimpse(glimpse: Glimpse, *, by, role: Role) -> Glimpse:
         raise ReadOnlyError(_("Du kan ikke publisere dette lysglimtet."))
     glimpse.published_at = timezone.now()
     glimpse.save(update_fields=["published_at"])
-    _revise(glimpse.log, by, "glimpse.published", glimpse)
+    revise(glimpse.log, by, "glimpse.published", glimpse)
     record(actor=by, action="glimpse.published", obj=glimpse, log_id=glimpse.log_id)
     notices.notify_glimpse_published(glimpse, by=by)
     return glimpse
@@ -775,7 +774,7 @@ def link_guardian_login(guardian: Guardian, *, user, by=None) -> Guardian:
     guardian = _lock(Guardian, guardian.pk)
     guardian.user = user
     guardian.save(update_fields=["user"])
-    _revise(guardian.log, by or user, "guardian.linked", guardian)
+    revise(guardian.log, by or user, "guardian.linked", guardian)
     record(actor=by or user, action="guardian.linked", obj=guardian, log_id=guardian.log_id)
     return guardian
 
@@ -850,7 +849,7 @@ def _open_transfer(
         previous=previous,
     )
     action = "transfer.forwarded" if previous is not None else "transfer.created"
-    _revise(log, by, action, transfer, after={"holder": str(to_user), "unit": str(to_unit)})
+    revise(log, by, action, transfer, after={"holder": str(to_user), "unit": str(to_unit)})
     record(
         actor=by,
         action=action,
@@ -911,7 +910,7 @@ def transfer_log(
     transfer.created; an e-mail to the recipient (a notice and a link only).
     """
     log = _lock(Log, log.pk)
-    _require_holder(by, log)
+    require_holder(by, log)
     reason = _check_transfer(
         log,
         by=by,
@@ -960,7 +959,7 @@ def accept_transfer(transfer: Transfer, *, by) -> Log:
     log.version += 1
     log.save(update_fields=["holder", "unit", "status", "version", "consent_renewal_needed"])
     _decide(transfer, by, TransferStatus.ACCEPTED)
-    _revise(
+    revise(
         log, by, "transfer.accepted", transfer, before, {"holder": str(by), "unit": str(log.unit)}
     )
     record(
@@ -1032,6 +1031,6 @@ def withdraw_transfer(transfer: Transfer, *, by) -> Log:
     log.status = LogStatus.ACTIVE
     log.version += 1
     log.save(update_fields=["status", "version"])
-    _revise(log, by, "transfer.withdrawn", transfer)
+    revise(log, by, "transfer.withdrawn", transfer)
     record(actor=by, action="transfer.withdrawn", obj=transfer, log_id=log.pk)
     return log

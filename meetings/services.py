@@ -21,8 +21,8 @@ from logs.models import Concern, Guardian, Log
 from logs.queries import actors_allowed_for
 
 # The log's history is written the same way as every other change of the log.
-from logs.services import _require_holder
-from logs.services import _revise as revise_log
+from logs.services import require_holder
+from logs.services import revise as revise_log
 from meetings.enums import InviteeRole, MeetingStatus
 from meetings.ics import METHOD_CANCEL, METHOD_REQUEST, Attendee, build_ics, meeting_url
 from meetings.models import Invitation, Meeting
@@ -203,7 +203,7 @@ def create_meeting(
     history; audit event meeting.created.
     """
     log = _lock_log(log.pk)
-    _require_holder(by, log)
+    require_holder(by, log)
     concerns, guardians, actors = list(concerns), list(guardians), list(actors)
     values = {
         "level": log.level if level is None else level,
@@ -247,7 +247,7 @@ def update_meeting(meeting: Meeting, *, by, version: int | None = None, **change
     changed, the others an update with the same UID; the log's history; audit.
     """
     log = _lock_log(meeting.log_id)
-    _require_holder(by, log)
+    require_holder(by, log)
     meeting = _lock_meeting(meeting.pk)
     if meeting.is_cancelled:
         raise ReadOnlyError(_("Møtet er avlyst og kan ikke endres."))
@@ -325,7 +325,7 @@ def cancel_meeting(meeting: Meeting, *, by, version: int | None = None) -> Meeti
     calendar; the log's history; audit.
     """
     log = _lock_log(meeting.log_id)
-    _require_holder(by, log)
+    require_holder(by, log)
     meeting = _lock_meeting(meeting.pk)
     if meeting.is_cancelled:
         raise ReadOnlyError(_("Møtet er allerede avlyst."))
@@ -347,7 +347,7 @@ def save_minutes(meeting: Meeting, *, by, minutes: str, version: int | None = No
     """Write the minutes (*referat*) of a meeting into the log; the earlier text stays in the
     log's history (R-LOG-08). No e-mail: the minutes are case content (R-NOTIFY-01)."""
     log = _lock_log(meeting.log_id)
-    _require_holder(by, log)
+    require_holder(by, log)
     meeting = _lock_meeting(meeting.pk)
     if meeting.is_cancelled:
         raise ReadOnlyError(_("Møtet er avlyst og kan ikke endres."))

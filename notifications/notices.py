@@ -31,7 +31,8 @@ def glimpse_recipients(glimpse: Glimpse, *, by=None):
     )
     if by is not None:
         people = people.exclude(pk=by.pk)
-    return people.distinct().order_by("pk")
+    # Each recipient's preferences are read by queue_email: fetched with the people.
+    return people.distinct().select_related("notification_preferences").order_by("pk")
 
 
 def notify_glimpse_published(glimpse: Glimpse, *, by=None) -> int:

@@ -17,4 +17,3 @@ MEMBERSHIP_ROLES = [
     (Role.HOLDER.value, Role.HOLDER.label),
     (Role.ACTOR.value, Role.ACTOR.label),
 ]
-STAFF_ROLES = frozenset({Role.LEADER, Role.HOLDER, Role.ACTOR})

@@ -63,12 +63,6 @@ def actors_of_units(units: QuerySet[Unit]):
     )
 
 
-def municipalities_of(user):
-    from organisations.models import Municipality
-
-    return Municipality.objects.filter(units__memberships__user=user).distinct()
-
-
 def actors_in_municipality(municipality_id: int):
     """Actor memberships of a municipality, with person and unit, for lists and search."""
     return (

@@ -37,11 +37,3 @@ FIELD_LABELS = {
 def field_label(name: str) -> str:
     """The words for a field name in the log's history."""
     return FIELD_LABELS.get(name, name)
-
-
-@register.filter
-def hide_national_id(value, field: str):
-    """National ID numbers stay masked in the history as everywhere else (R-SEC-03)."""
-    if field == "national_id" and value:
-        return f"{str(value)[:6]} *****"
-    return value
