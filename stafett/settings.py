@@ -104,6 +104,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The server and the e-mail worker write to one SQLite file at once. WAL lets them read
+    # while the other writes; IMMEDIATE takes the write lock when a transaction begins, so
+    # a transaction that read first never fails at its first write ("database is locked")
+    # but waits its turn, for up to the busy timeout.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("STAFETT_SQLITE_TIMEOUT", 30, minimum=1),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
