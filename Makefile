@@ -39,7 +39,7 @@ run: setup
 	$(RUN_ENV) $(MANAGE) seed_demo
 	@echo "Stafettlogg: http://$(HOST):$(PORT)/  (e-mail: the worker prints it here)"
 	@# The e-mail worker runs beside the server and stops with it (R-SEC-04).
-	$(RUN_ENV) $(MANAGE) db_worker --no-reload -v 0 & worker=$$!; \
+	$(RUN_ENV) $(MANAGE) run_worker --no-reload -v 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(RUN_ENV) $(MANAGE) runserver $(HOST):$(PORT)
 

@@ -256,7 +256,7 @@ LOGGING = {
 STAFETT_SELF_CONSENT_AGE = env_int("STAFETT_SELF_CONSENT_AGE", 15, minimum=12)
 
 # Background work: the database backend, so that a task is enqueued in the same transaction
-# as the change that causes it (R-SEC-04). Worker: `manage.py db_worker`.
+# as the change that causes it (R-SEC-04). Worker: `manage.py run_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # The address people reach the site at; links in e-mails and letters start with it.
