@@ -6,8 +6,17 @@ PY := $(BIN)/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Development defaults for `make run`; production sets its own environment (README).
-RUN_ENV := STAFETT_DEBUG=1 STAFETT_DEMO=1 STAFETT_REQUIRE_2FA=$${STAFETT_REQUIRE_2FA:-0}
+# Links in e-mails, letters and calendar files point where `make run` listens, unless
+# STAFETT_SITE_URL names another address (another machine, a proxy in front).
+STAFETT_SITE_URL ?= http://$(HOST):$(PORT)
+STAFETT_VAR_DIR ?= var
+# The demo's e-mails go to files, one each, so the worker never scrolls the logins away.
+EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
+EMAIL_FILE_PATH ?= $(STAFETT_VAR_DIR)/mail
+# Development defaults for `make run`; production sets its own environment (docs/deployment.md).
+RUN_ENV := STAFETT_DEBUG=1 STAFETT_DEMO=1 STAFETT_REQUIRE_2FA=$${STAFETT_REQUIRE_2FA:-0} \
+	STAFETT_SITE_URL='$(STAFETT_SITE_URL)' STAFETT_VAR_DIR='$(STAFETT_VAR_DIR)' \
+	EMAIL_BACKEND='$(EMAIL_BACKEND)' EMAIL_FILE_PATH='$(EMAIL_FILE_PATH)'
 TEST_ENV := STAFETT_DEBUG=1
 
 .PHONY: run test setup static messages lint format clean
@@ -36,11 +45,15 @@ setup: $(BIN)/.installed static messages
 
 run: setup
 	$(RUN_ENV) $(MANAGE) migrate --noinput -v 0
-	$(RUN_ENV) $(MANAGE) seed_demo
-	@echo "Stafettlogg: http://$(HOST):$(PORT)/  (e-mail: the worker prints it here)"
-	@# The e-mail worker runs beside the server and stops with it (R-SEC-04).
-	$(RUN_ENV) $(MANAGE) db_worker --no-reload -v 0 & worker=$$!; \
+	@# The e-mail worker runs beside the server and stops with it (R-SEC-04); the demo logins
+	@# are printed last, just before the server's own lines.
+	@logins=$$($(RUN_ENV) $(MANAGE) seed_demo) || exit 1; \
+	$(RUN_ENV) $(MANAGE) run_worker --no-reload -v 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	echo; echo "Stafettlogg: $(STAFETT_SITE_URL)/"; echo "$$logins"; \
+	$(if $(findstring filebased,$(EMAIL_BACKEND)),echo "E-mails (activation links, invitations) \
+	are files in $(EMAIL_FILE_PATH)/";) \
+	echo "Stop with Ctrl-C."; echo; \
 	$(RUN_ENV) $(MANAGE) runserver $(HOST):$(PORT)
 
 test: setup

@@ -50,7 +50,7 @@ class SessionTimeoutMiddleware:
 
     def _expire(self, request, idle: bool):
         user = request.user
-        back_to = request.get_full_path() if request.method == "GET" else request.path
+        back_to = request.get_full_path() if request.method in ("GET", "HEAD") else request.path
         if request.headers.get("HX-Request") or request.path == _status_path():
             back_to = request.headers.get("HX-Current-URL", "") or reverse("home")
         record(actor=user, action="auth.session_expired", request=request, data={"idle": idle})

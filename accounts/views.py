@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_otp import login as otp_login
 
 from accounts import services
@@ -215,7 +215,7 @@ def keepalive(request: HttpRequest) -> HttpResponse:
     return HttpResponse(status=204)
 
 
-@require_GET
+@require_safe
 def session_status(request: HttpRequest) -> JsonResponse:
     """Seconds left before the idle time-out; asking does not count as activity."""
     if not request.user.is_authenticated:
@@ -300,7 +300,7 @@ def _password_step(request: HttpRequest, token: ActivationToken, *, bound: bool)
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def activate_link(request: HttpRequest, token: str) -> HttpResponse:
     """The link in an activation or invitation e-mail: choose a password, and you are in.
 
@@ -333,13 +333,13 @@ def _confirm_guardianship(request: HttpRequest, token: ActivationToken) -> HttpR
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def activate_code(request: HttpRequest) -> HttpResponse:
     """The code from a printed letter (R-GUAR-02): first the code, then e-mail and password.
 
     Between the two steps the token is remembered in the session, never in the page.
     """
-    if request.method == "GET":
+    if request.method != "POST":
         request.session.pop(ACTIVATION_TOKEN, None)
         form = ActivationCodeForm()
     elif request.POST.get("step") != "password":

@@ -79,7 +79,7 @@ def _transfer_page(
     return render(request, "logs/transfer_form.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def transfer_create(request: HttpRequest, pk: int) -> HttpResponse:
     """*Overfør logg*: only the holder of an active log (R-TRAN-01, R-TRAN-02)."""
@@ -136,7 +136,7 @@ def transfer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("logs:detail", pk=transfer.log_id)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def transfer_forward(request: HttpRequest, pk: int) -> HttpResponse:
     """*Ikke godta*: the recipient passes the log on to another person (R-TRAN-04)."""

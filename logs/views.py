@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from audit.models import AuditEvent
 from common.errors import ReadOnlyError
@@ -80,7 +80,7 @@ def _post_version(request) -> int | None:
         return None
 
 
-@require_GET
+@require_safe
 @login_required
 def log_list(request: HttpRequest) -> HttpResponse:
     """*Mine stafettbarn* (R-HOLD-01): level, status and the red overdue marker (R-MEAS-02)."""
@@ -195,7 +195,7 @@ def _transfer_facts(request, role, log) -> dict:
     }
 
 
-@require_GET
+@require_safe
 @login_required
 def log_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The log page: everything the person may see of the log, in one place."""
@@ -366,7 +366,7 @@ def consent_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "logs/consent_form.html", {"log": log, "form": form})
 
 
-@require_GET
+@require_safe
 @login_required
 def consent_file(request: HttpRequest, pk: int) -> FileResponse:
     """The consent PDF, only for those who may see it, as an attachment (R-LOG-02)."""

@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from common.errors import ReadOnlyError
 from common.views import apply_errors
@@ -67,7 +67,7 @@ def fetch_meeting(request: HttpRequest, pk: int, *, for_edit: bool = False) -> M
     return meeting
 
 
-@require_GET
+@require_safe
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
     """*Tverrfaglige møter*: the upcoming ones, or (`?tidligere=1`) the past and cancelled."""
@@ -86,7 +86,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     return render(request, "meetings/meeting_list.html", context)
 
 
-@require_GET
+@require_safe
 @login_required
 def choose_log(request: HttpRequest) -> HttpResponse:
     """*Nytt møte* from Min side or the list: choose the child first (R-MEET-01)."""
@@ -237,7 +237,7 @@ def _meeting_form_page(request: HttpRequest, log: Log, meeting: Meeting | None) 
     return render(request, "meetings/meeting_form.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     """*Nytt møte* for a log: only its holder, on an active log (R-MEET-01…03)."""
@@ -245,7 +245,7 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _meeting_form_page(request, log, None)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a planned meeting; the invitees get an update (R-MEET-05)."""
@@ -256,7 +256,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the meeting page, cancel and minutes ---------------------------------------------------
 
 
-@require_GET
+@require_safe
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Time, place, level, concerns, invitees, agenda and minutes of a meeting."""
@@ -287,7 +287,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/meeting_detail.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """*Avlys møtet*, after a confirmation page; the invitees get a cancellation (R-MEET-05)."""
@@ -307,7 +307,7 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/meeting_cancel.html", {"meeting": meeting, "form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     """The minutes (*referat*): in BTI practice the log is the meeting's minutes."""

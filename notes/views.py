@@ -36,7 +36,7 @@ def _create(request: HttpRequest, form: NoteForm) -> HttpResponse | None:
     return redirect("notes:list")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def note_list(request: HttpRequest) -> HttpResponse:
     """The person's own notes, newest first, with a form for a new one."""
@@ -47,7 +47,7 @@ def note_list(request: HttpRequest) -> HttpResponse:
     return render(request, "notes/note_list.html", {"form": form, "page_obj": page})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def note_create(request: HttpRequest) -> HttpResponse:
     form = NoteForm(request.POST or None)
@@ -56,7 +56,7 @@ def note_create(request: HttpRequest) -> HttpResponse:
     return render(request, "notes/note_form.html", {"form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Read and edit one's own note; a save over someone's newer one is refused (R-SEC-05)."""
@@ -82,7 +82,7 @@ def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "notes/note_form.html", {"form": form, "note": note})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def note_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST deletes."""

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -20,9 +21,10 @@ log = logging.getLogger(__name__)
 BACKOFF = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1)]
 LATER = timedelta(hours=6)
 GIVE_UP_AFTER = timedelta(hours=72)
-# A pending e-mail whose task has not run this long after it was due is queued again
-# (a worker killed mid-send): see requeue_stale().
-STALE_AFTER = timedelta(minutes=10)
+# A pending e-mail this long past due that no live task will deliver (a worker stopped
+# mid-send, a database outage during delivery) is queued again by the worker's sweeper
+# (notifications.worker), every minute: see requeue_stale(). Longer than any one SMTP send.
+STALE_AFTER = timedelta(minutes=2)
 
 
 def _enqueue(email: OutgoingEmail) -> None:
@@ -146,16 +148,42 @@ def _forget(email: OutgoingEmail) -> tuple[str, str]:
     return "", ""
 
 
-@transaction.atomic
-def requeue_stale(now=None) -> int:
-    """Queue again the pending e-mails whose delivery never finished (a worker that died
-    between sending and marking). Run by `manage.py send_reminders`, hourly."""
-    now = now or timezone.now()
-    stale = OutgoingEmail.objects.filter(
-        status=EmailStatus.PENDING, next_attempt_at__lt=now - STALE_AFTER
+def _emails_in_hand(now, stale_after: timedelta) -> set[int]:
+    """The e-mails a task will still deliver: queued (now or later), or taken by a worker
+    so recently that it may still be sending. A task "running" for longer lost its worker."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from notifications.tasks import deliver_email
+
+    live = DBTaskResult.objects.filter(task_path=deliver_email.module_path).filter(
+        Q(status=TaskResultStatus.READY)
+        | Q(status=TaskResultStatus.RUNNING, started_at__gte=now - stale_after)
     )
+    return {
+        args_kwargs["args"][0]
+        for args_kwargs in live.values_list("args_kwargs", flat=True)
+        if args_kwargs.get("args")
+    }
+
+
+@transaction.atomic
+def requeue_stale(now=None, *, stale_after: timedelta = STALE_AFTER) -> int:
+    """Queue again the pending e-mails whose delivery will not happen by itself: the worker
+    stopped between taking the task and marking the e-mail (killed, or its database went
+    away mid-send), or the task failed. Run by the worker every minute, and by
+    `manage.py send_reminders`. An e-mail still queued or being sent is left alone."""
+    now = now or timezone.now()
+    overdue = OutgoingEmail.objects.filter(
+        status=EmailStatus.PENDING, next_attempt_at__lt=now - stale_after
+    )
+    if not overdue.exists():
+        return 0
+    in_hand = _emails_in_hand(now, stale_after)
     count = 0
-    for email in stale.select_for_update(skip_locked=True):
+    for email in overdue.select_for_update(skip_locked=True):
+        if email.pk in in_hand:
+            continue
         email.next_attempt_at = now
         email.save(update_fields=["next_attempt_at"])
         _enqueue(email)

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from common.views import apply_errors
 from logs.enums import LogStatus
@@ -37,7 +37,7 @@ ACTORS_PAGE_SIZE = 50
 ACTOR_PAGE_ROLES = (Role.HOLDER, Role.LEADER)
 
 
-@require_GET
+@require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """*Min side* of the active role (R-ROLE-01)."""
@@ -81,7 +81,7 @@ def _actor_page_scope(request: HttpRequest) -> tuple[Role, int]:
     return role, municipality_id
 
 
-@require_GET
+@require_safe
 @login_required
 def actors(request: HttpRequest) -> HttpResponse:
     """The actors of one's own units (R-HOLD-03), or a search in the municipality (R-MEET-04)."""
@@ -99,7 +99,7 @@ def actors(request: HttpRequest) -> HttpResponse:
     return render(request, "organisations/actors.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def register_actor_view(request: HttpRequest) -> HttpResponse:
     """Register a new actor in a unit of one's municipality (R-MEET-03).

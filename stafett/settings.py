@@ -104,6 +104,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The server and the e-mail worker write to one SQLite file at once. WAL lets them read
+    # while the other writes; IMMEDIATE takes the write lock when a transaction begins, so
+    # a transaction that read first never fails at its first write ("database is locked")
+    # but waits its turn, for up to the busy timeout.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("STAFETT_SQLITE_TIMEOUT", 30, minimum=1),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -231,6 +241,8 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
+# For the file backend (`make run`): one file per e-mail in this folder.
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Stafettlogg <ikke-svar@stafettlogg.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -246,7 +258,7 @@ LOGGING = {
 STAFETT_SELF_CONSENT_AGE = env_int("STAFETT_SELF_CONSENT_AGE", 15, minimum=12)
 
 # Background work: the database backend, so that a task is enqueued in the same transaction
-# as the change that causes it (R-SEC-04). Worker: `manage.py db_worker`.
+# as the change that causes it (R-SEC-04). Worker: `manage.py run_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # The address people reach the site at; links in e-mails and letters start with it.

@@ -149,9 +149,15 @@ def test_essential_emails_cannot_be_switched_off_R_NOTIFY_01(holder):
 
 
 def test_send_reminders_also_requeues_emails_a_dead_worker_left_R_SEC_04(holder, log):
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
     stale = OutgoingEmail.objects.filter(kind=Kind.GUARDIAN_INVITATION).get()
-    OutgoingEmail.objects.filter(pk=stale.pk).update(
-        next_attempt_at=timezone.now() - timedelta(hours=1)
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    OutgoingEmail.objects.filter(pk=stale.pk).update(next_attempt_at=an_hour_ago)
+    # Its worker took the task an hour ago and never finished it.
+    DBTaskResult.objects.filter(args_kwargs__args=[stale.pk]).update(
+        status=TaskResultStatus.RUNNING, started_at=an_hour_ago
     )
     call_command("send_reminders", verbosity=0)
     stale.refresh_from_db()

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--admin-first-name", default="Kommune")
         parser.add_argument("--admin-last-name", default="Administrator")
         parser.add_argument(
-            "--base-url", default="http://127.0.0.1:8000", help="where the site is served"
+            "--base-url", default="", help="where the site is served (default: STAFETT_SITE_URL)"
         )
 
     def handle(self, *args, **options):
@@ -36,4 +37,5 @@ class Command(BaseCommand):
         token = default_token_generator.make_token(admin)
         link = reverse("accounts:password_reset_confirm", args=[uid, token])
         self.stdout.write(f"Created {municipality} with administrator {admin.email}.")
-        self.stdout.write(f"Set the password (valid for one day): {options['base_url']}{link}")
+        base_url = (options["base_url"] or settings.STAFETT_SITE_URL).rstrip("/")
+        self.stdout.write(f"Set the password (valid for one day): {base_url}{link}")
