@@ -1,6 +1,7 @@
 """Municipality administration (R-ROLE-02): each administrator sees only their municipality."""
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 
 from organisations.models import (
     ConcernCategory,
@@ -9,7 +10,8 @@ from organisations.models import (
     Municipality,
     Unit,
 )
-from organisations.services import add_membership, delete_setup, save_setup
+from organisations.queries import people_in
+from organisations.services import assign_role, delete_setup, save_setup
 
 
 def _administered(request):
@@ -39,11 +41,16 @@ class MunicipalityScopedAdmin(admin.ModelAdmin):
         return qs.filter(**{f"{self.municipality_path}__in": _administered(request)})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Every id an administrator can post is one of their municipality's (R-SEC-07). The
+        # autocomplete widget only narrows what is offered; the field's queryset is what
+        # decides what a posted id may be.
         if not request.user.is_superuser:
             if db_field.name == "municipality":
                 kwargs["queryset"] = _administered(request)
             elif db_field.related_model is Unit:
                 kwargs["queryset"] = Unit.objects.filter(municipality__in=_administered(request))
+            elif db_field.related_model is get_user_model():
+                kwargs["queryset"] = people_in(_administered(request))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -76,8 +83,9 @@ class MembershipAdmin(MunicipalityScopedAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             return super().save_model(request, obj, form, change)
-        # Through the service: audited, and a new person gets the activation e-mail (R-LEAD-01).
-        obj.pk = add_membership(user=obj.user, unit=obj.unit, role=obj.role, by=request.user).pk
+        # Through the service: checked, audited, and a person who has not activated yet gets
+        # the activation e-mail (R-LEAD-01).
+        obj.pk = assign_role(user=obj.user, unit=obj.unit, role=obj.role, by=request.user).pk
 
 
 @admin.register(ConcernCategory)

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +63,20 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        """The tree stays one municipality's, and a tree (no unit above itself)."""
+        if self.parent_id is None or self.municipality_id is None:
+            return
+        if self.parent.municipality_id != self.municipality_id:
+            raise ValidationError(
+                {"parent": _("Den overordnete enheten må høre til samme kommune.")}
+            )
+        above = self.parent
+        while above is not None:
+            if above.pk == self.pk:
+                raise ValidationError({"parent": _("En enhet kan ikke ligge under seg selv.")})
+            above = above.parent
 
 
 class Membership(models.Model):
