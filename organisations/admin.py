@@ -90,13 +90,13 @@ class MembershipAdmin(MunicipalityScopedAdmin):
 
 @admin.register(ConcernCategory)
 class ConcernCategoryAdmin(MunicipalityScopedAdmin):
-    list_display = ["name", "position", "is_active", "municipality"]
+    list_display = ["name", "name_nn", "name_en", "position", "is_active", "municipality"]
     list_editable = ["position", "is_active"]
     list_filter = [("municipality", admin.RelatedOnlyFieldListFilter), "is_active"]
 
 
 @admin.register(MeasureCategory)
 class MeasureCategoryAdmin(MunicipalityScopedAdmin):
-    list_display = ["name", "position", "is_active", "municipality"]
+    list_display = ["name", "name_nn", "name_en", "position", "is_active", "municipality"]
     list_editable = ["position", "is_active"]
     list_filter = [("municipality", admin.RelatedOnlyFieldListFilter), "is_active"]

@@ -43,6 +43,30 @@ DEFAULT_MEASURE_CATEGORIES = [
     "Sosial trening",
     "Annet",
 ]
+# The default lists' names in nynorsk and English (R-GEN-01), by their bokmål name.
+CATEGORY_TRANSLATIONS = {
+    "Språk og kommunikasjon": ("Språk og kommunikasjon", "Language and communication"),
+    "Sosial fungering og vennskap": (
+        "Sosial fungering og venskap",
+        "Social functioning and friendship",
+    ),
+    "Atferd": ("Åtferd", "Behaviour"),
+    "Psykisk helse og trivsel": ("Psykisk helse og trivsel", "Mental health and well-being"),
+    "Fysisk helse og motorikk": ("Fysisk helse og motorikk", "Physical health and motor skills"),
+    "Læring og mestring": ("Læring og meistring", "Learning and coping"),
+    "Fravær": ("Fråvær", "Absence"),
+    "Hjem og familie": ("Heim og familie", "Home and family"),
+    "Rus": ("Rus", "Substance use"),
+    "Annet": ("Anna", "Other"),
+    "Tilpasset opplæring": ("Tilpassa opplæring", "Adapted education"),
+    "Samtale med barnet": ("Samtale med barnet", "Conversation with the child"),
+    "Foreldresamarbeid": ("Foreldresamarbeid", "Cooperation with parents"),
+    "Veiledning": ("Rettleiing", "Guidance"),
+    "Kartlegging": ("Kartlegging", "Assessment"),
+    "Henvisning": ("Tilvising", "Referral"),
+    "Helsetjeneste": ("Helseteneste", "Health service"),
+    "Sosial trening": ("Sosial trening", "Social skills training"),
+}
 _ADMIN_MODELS = ["unit", "membership", "concerncategory", "measurecategory"]
 
 
@@ -63,7 +87,8 @@ def ensure_admin_group() -> Group:
 def create_municipality(
     *, name: str, org_number: str, admin_email: str, admin_first_name: str, admin_last_name: str
 ) -> tuple[Municipality, object]:
-    """Create a municipality with its default category lists and its first administrator.
+    """Create a municipality with its default category lists (named in nb, nn and en) and
+    its first administrator.
 
     Side effects: the administrator user (without a usable password) is created or reused,
     put in the administrator group, and an audit event is written.
@@ -71,10 +96,20 @@ def create_municipality(
     municipality = Municipality(name=name, org_number=org_number)
     municipality.full_clean()
     municipality.save()
-    for position, category in enumerate(DEFAULT_CONCERN_CATEGORIES):
-        ConcernCategory.objects.create(municipality=municipality, name=category, position=position)
-    for position, category in enumerate(DEFAULT_MEASURE_CATEGORIES):
-        MeasureCategory.objects.create(municipality=municipality, name=category, position=position)
+    for model, names in (
+        (ConcernCategory, DEFAULT_CONCERN_CATEGORIES),
+        (MeasureCategory, DEFAULT_MEASURE_CATEGORIES),
+    ):
+        model.objects.bulk_create(
+            model(
+                municipality=municipality,
+                name=name,
+                name_nn=CATEGORY_TRANSLATIONS[name][0],
+                name_en=CATEGORY_TRANSLATIONS[name][1],
+                position=position,
+            )
+            for position, name in enumerate(names)
+        )
     user_model = get_user_model()
     admin = user_model.objects.filter(email__iexact=admin_email).first()
     if admin is None:

@@ -338,3 +338,24 @@ def test_every_foreign_id_a_municipality_administrator_posts_is_refused_R_SEC_07
         assert response.status_code in (400, 403) or (
             response.status_code == 302 and response.url in ("/admin/", url)
         ), f"{case}: answered {response.status_code} {getattr(response, 'url', '')}"
+
+
+def test_categories_are_named_in_nb_nn_and_en_in_the_admin_R_ROLE_02_R_GEN_06(
+    client, municipality, municipality_admin
+):
+    client.force_login(municipality_admin)
+    data = {"municipality": municipality.pk, "position": "3", "is_active": "on"}
+
+    missing = client.post(
+        "/admin/organisations/measurecategory/add/", {**data, "name": "Leksehjelp"}
+    )
+    complete = client.post(
+        "/admin/organisations/measurecategory/add/",
+        {**data, "name": "Leksehjelp", "name_nn": "Leksehjelp", "name_en": "Homework help"},
+    )
+
+    assert missing.status_code == 200
+    assert 'name="name_nn"' in missing.content.decode()
+    assert complete.status_code == 302
+    category = MeasureCategory.objects.get(municipality=municipality, name="Leksehjelp")
+    assert (category.name_nn, category.name_en) == ("Leksehjelp", "Homework help")
