@@ -83,7 +83,7 @@ class UserAdmin(DjangoUserAdmin):
     ]
     # A municipality administrator's view of a person: the way in shown, not changeable.
     administrator_fieldsets = [
-        (None, {"fields": ["email", "password"]}),
+        (None, {"fields": ["email", "login_status"]}),
         (_("Person"), {"fields": [*PERSON_FIELDS, "national_id_masked"]}),
         (_("Tilgang"), {"fields": ["is_active"]}),
         (_("Datoer"), {"fields": READ_ONLY_ALWAYS}),
@@ -108,7 +108,7 @@ class UserAdmin(DjangoUserAdmin):
             return []
         if request.user.is_superuser:
             return READ_ONLY_ALWAYS
-        return ["email", "password", "national_id_masked", *READ_ONLY_ALWAYS]
+        return ["email", "login_status", "national_id_masked", *READ_ONLY_ALWAYS]
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -126,6 +126,13 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description=_("fødselsnummer"))
     def national_id_masked(self, obj) -> str:
         return obj.masked_national_id
+
+    @admin.display(description=_("innlogging"))
+    def login_status(self, obj) -> str:
+        # Whether the person has chosen a password, never the password's hash.
+        if obj.has_usable_password():
+            return _("Har valgt passord")
+        return _("Har ikke valgt passord ennå (aktiveringslenke eller «Glemt passord»)")
 
     def save_model(self, request, obj, form, change):
         if not change:

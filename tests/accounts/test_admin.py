@@ -70,6 +70,7 @@ def test_a_municipality_administrator_cannot_change_a_login_email_R_SEC_07(
 
     assert 'name="email"' not in page
     assert address in page  # shown, read-only
+    assert holder.password.split("$")[-1] not in page  # nor the password's hash
     assert response.status_code == 302
     holder.refresh_from_db()
     assert holder.email == address
