@@ -9,7 +9,7 @@ from accounts.models import User
 from organisations.enums import Role
 from organisations.models import ConcernCategory, MeasureCategory, Membership, Municipality, Unit
 from organisations.services import create_municipality
-from tests.factories import MunicipalityFactory, UnitFactory
+from tests.factories import MunicipalityFactory, UnitFactory, concern_category
 
 
 def test_create_municipality_seeds_categories_and_an_administrator_R_ROLE_02(db):
@@ -359,3 +359,58 @@ def test_categories_are_named_in_nb_nn_and_en_in_the_admin_R_ROLE_02_R_GEN_06(
     assert complete.status_code == 302
     category = MeasureCategory.objects.get(municipality=municipality, name="Leksehjelp")
     assert (category.name_nn, category.name_en) == ("Leksehjelp", "Homework help")
+
+
+# --- accessibility of the administration (R-GEN-06; the browser test runs axe on it) -------
+
+# Django's admin strings that its nb/nn catalogues lack (locale_django/ translates them).
+ENGLISH = [
+    "Skip to main content",
+    "Toggle theme",
+    "Breadcrumbs",
+    "Sidebar",
+    "Filter navigation items",
+    "Start typing to filter",
+    "Add link",
+    "Model name",
+    "View selected",
+    "Show counts",
+    "Select all objects",
+    "Select this object",
+    "Please correct the error",
+]
+
+
+@pytest.mark.parametrize("language", ["nb", "nn"])
+def test_the_administration_shows_no_english_on_a_norwegian_page_R_GEN_06(
+    client, municipality_admin, holder, language
+):
+    concern_category(holder.memberships.get().unit.municipality)
+    client.force_login(municipality_admin)
+    client.cookies["django_language"] = language
+
+    pages = [
+        client.get("/admin/"),
+        client.get("/admin/accounts/user/"),
+        client.get(f"/admin/accounts/user/{holder.pk}/change/"),
+        client.post("/admin/organisations/membership/add/", {}),  # with its errors
+        client.get("/admin/organisations/concerncategory/"),
+    ]
+
+    html = "".join(page.content.decode() for page in pages)
+    assert f'<html lang="{language}"' in html
+    assert [phrase for phrase in ENGLISH if phrase in html] == []
+
+
+def test_the_editable_category_list_labels_each_input_with_its_category_R_GEN_06(
+    client, municipality, municipality_admin
+):
+    concern_category(municipality, "Atferd")
+    client.force_login(municipality_admin)
+
+    html = client.get("/admin/organisations/concerncategory/").content.decode()
+
+    assert 'aria-label="Rekkefølge: Atferd"' in html
+    assert 'aria-label="I bruk: Atferd"' in html
+    assert '<span lang="en">Behaviour</span>' in html
+    assert "/static/css/admin.css" in html  # underlined breadcrumbs
