@@ -368,16 +368,20 @@ def change_person(person, *, by, changes: dict):
         or not people_in(allowed).filter(pk=person.pk).exists()
     ):
         raise PermissionDenied(_("Du kan ikke endre innloggingen til andre."))
+    if "email" in changes:
+        # Stored in lower case, as logins look it up (accounts.models.UserManager).
+        changes = {**changes, "email": changes["email"].strip().lower()}
     person = get_user_model().objects.select_for_update().get(pk=person.pk)
     changed = {name: value for name, value in changes.items() if getattr(person, name) != value}
+    if not changed:
+        return person
     old_email, was_active = person.email, person.is_active
     for name, value in changed.items():
         setattr(person, name, value)
     person.full_clean(exclude=["password"])
     person.save(update_fields=list(changed))
-    if changed:
-        record(actor=by, action="user.changed", obj=person, data={"fields": sorted(changed)})
-    if "email" in changed and old_email.casefold() != person.email.casefold():
+    record(actor=by, action="user.changed", obj=person, data={"fields": sorted(changed)})
+    if "email" in changed:
         revoke_activations(person, reason="email_changed", by=by)
         tell_about_login_change(person, change="email", to=old_email)
         record(actor=by, action="user.email_changed", obj=person)
