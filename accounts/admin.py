@@ -1,9 +1,69 @@
+"""People in the Django admin (R-ROLE-02, R-SEC-07, R-SEC-03).
+
+A municipality administrator manages the people of their municipality (`people_in`): names,
+phone, language, and switching an account off and on. Nothing that leads to a login is
+theirs to change: the login e-mail, the password, the national ID number (it decides who an
+ID-porten login becomes, R-SEC-02), the second factor, operator rights. Those fields are left
+out of their forms, so a posted value is ignored, and the services refuse them as well.
+"""
+
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.services import record_password_set
+from organisations.enums import MEMBERSHIP_ROLES
+from organisations.models import Unit
+from organisations.queries import people_in
+from organisations.services import add_person, change_person
+
+
+class NewPersonForm(forms.ModelForm):
+    """«Legg til bruker»: the person and their first role, and no password: nobody chooses
+    it but the person, through the activation e-mail (R-SEC-07, R-LEAD-01)."""
+
+    # Set per request by UserAdmin.get_form: the units the administrator may choose from.
+    units = Unit.objects.none()
+    role_required = True
+
+    unit = forms.ModelChoiceField(label=_("Virksomhet"), queryset=Unit.objects.none())
+    role = forms.ChoiceField(label=_("Rolle"), choices=[("", "---------"), *MEMBERSHIP_ROLES])
+
+    class Meta:
+        model = User
+        fields = ["email", "first_name", "last_name", "phone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = self.units
+        self.fields["unit"].required = self.fields["role"].required = self.role_required
+        self.fields["unit"].help_text = _(
+            "Personen får en e-post med lenke for å lage sitt eget passord."
+        )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _("Det finnes allerede en bruker med denne e-postadressen."), code="unique"
+            )
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("unit")) != bool(cleaned.get("role")):
+            missing = "role" if cleaned.get("unit") else "unit"
+            self.add_error(missing, _("Velg både virksomhet og rolle."))
+        return cleaned
+
+
+PERSON_FIELDS = ["first_name", "last_name", "phone", "language"]
+READ_ONLY_ALWAYS = ["last_login", "date_joined"]
 
 
 @admin.register(User)
@@ -12,46 +72,99 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ["email", "first_name", "last_name", "is_active", "last_login"]
     list_filter = ["is_active", "is_staff"]
     search_fields = ["email", "first_name", "last_name"]
+    add_form = NewPersonForm
+    # Django's template for adding a user talks about choosing a password.
+    add_form_template = None
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Person"), {"fields": ["first_name", "last_name", "phone", "language", "national_id"]}),
+        (_("Person"), {"fields": [*PERSON_FIELDS, "national_id"]}),
         (_("Tilgang"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
-        (_("Datoer"), {"fields": ["last_login", "date_joined"]}),
+        (_("Datoer"), {"fields": READ_ONLY_ALWAYS}),
+    ]
+    # A municipality administrator's view of a person: the way in shown, not changeable.
+    administrator_fieldsets = [
+        (None, {"fields": ["email", "login_status"]}),
+        (_("Person"), {"fields": [*PERSON_FIELDS, "national_id_masked"]}),
+        (_("Tilgang"), {"fields": ["is_active"]}),
+        (_("Datoer"), {"fields": READ_ONLY_ALWAYS}),
     ]
     add_fieldsets = [
-        (None, {"fields": ["email", "first_name", "last_name", "password1", "password2"]}),
+        (None, {"fields": ["email", "first_name", "last_name", "phone", "unit", "role"]}),
     ]
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         if request.user.is_superuser:
             return qs
-        municipalities = request.user.administered_municipalities.all()
-        # Operators and other administrators are out of a municipality administrator's reach.
-        return (
-            qs.filter(memberships__unit__municipality__in=municipalities)
-            .exclude(is_staff=True)
-            .exclude(is_superuser=True)
-            .distinct()
-        )
-
-    def get_readonly_fields(self, request, obj=None):
-        if request.user.is_superuser or obj is None:
-            return super().get_readonly_fields(request, obj)
-        # The national ID number decides who an ID-porten login becomes (R-SEC-02), and
-        # a password set by someone else is a way into the children's logs: operators only.
-        return ["national_id", "password", "last_login", "date_joined"]
-
-    def user_change_password(self, request, id, form_url=""):
-        if not request.user.is_superuser:
-            raise PermissionDenied
-        return super().user_change_password(request, id, form_url)
+        return people_in(request.user.administered_municipalities.all(), qs)
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
         if obj is not None and not request.user.is_superuser:
-            # A municipality administrator manages people, not operator rights.
-            return [fs for fs in fieldsets if fs[0] != _("Tilgang")] + [
-                (_("Tilgang"), {"fields": ["is_active"]})
-            ]
-        return fieldsets
+            return self.administrator_fieldsets
+        return super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        if request.user.is_superuser:
+            return READ_ONLY_ALWAYS
+        return ["email", "login_status", "national_id_masked", *READ_ONLY_ALWAYS]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None:
+            operator = request.user.is_superuser
+            units = Unit.objects.select_related("municipality")
+            if not operator:
+                units = units.filter(
+                    municipality__in=request.user.administered_municipalities.all()
+                )
+            # A subclass per request: the form class itself is shared between requests.
+            form = type(form.__name__, (form,), {"units": units, "role_required": not operator})
+        return form
+
+    @admin.display(description=_("fødselsnummer"))
+    def national_id_masked(self, obj) -> str:
+        return obj.masked_national_id
+
+    @admin.display(description=_("innlogging"))
+    def login_status(self, obj) -> str:
+        # Whether the person has chosen a password, never the password's hash.
+        if obj.has_usable_password():
+            return _("Har valgt passord")
+        return _("Har ikke valgt passord ennå (aktiveringslenke eller «Glemt passord»)")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            data = form.cleaned_data
+            person = add_person(
+                by=request.user,
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                phone=data.get("phone", ""),
+                unit=data.get("unit"),
+                role=data.get("role") or None,
+            )
+            obj.pk = person.pk
+            return
+        fields = {f.name for f in User._meta.concrete_fields}
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in fields}
+        # Groups are saved with the form (save_related): only operators have them in it.
+        change_person(obj, by=request.user, changes=changes)
+
+    def user_change_password(self, request, id, form_url=""):
+        # A password set by someone else is a way into the children's logs: operators only,
+        # and the person is told (R-SEC-07).
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            saved = (
+                request.method == "POST"
+                and response.status_code == 302
+                and response.url != request.get_full_path()
+            )
+            if saved:
+                record_password_set(self.get_object(request, unquote(id)), by=request.user)
+        return response

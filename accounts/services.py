@@ -291,9 +291,10 @@ def activate(token: ActivationToken, *, password: str, email: str = "", request=
 
 
 @transaction.atomic
-def revoke_activations(user, *, reason: str) -> int:
+def revoke_activations(user, *, reason: str, by=None) -> int:
     """Close every open activation link or letter code of the person, e.g. once they have
-    set a password another way (a forgotten letter must not stay a way in)."""
+    set a password another way (a forgotten letter must not stay a way in). `by` is who
+    did it, when not the person themself."""
     from logs.models import Guardian
 
     now = timezone.now()
@@ -302,7 +303,9 @@ def revoke_activations(user, *, reason: str) -> int:
     count = open_tokens.filter(user=user).update(revoked_at=now)
     count += open_tokens.filter(guardian__in=guardians).update(revoked_at=now)
     if count:
-        record(actor=user, action="account.activations_revoked", obj=user, data={"why": reason})
+        record(
+            actor=by or user, action="account.activations_revoked", obj=user, data={"why": reason}
+        )
     return count
 
 
@@ -452,3 +455,35 @@ def issue_guardian_letter(guardian, *, by) -> IssuedActivation:
         log_id=guardian.log_id,
     )
     return issued
+
+
+LOGIN_CHANGES = ("email", "password", "reactivated")
+
+
+def tell_about_login_change(user, *, change: str, to: str = "") -> None:
+    """Tell the person at their login address (or `to`, the old one) that someone else
+    changed their way in (R-SEC-07): they are the one who can tell if it was not agreed.
+
+    Callers run it inside the transaction of the change. Side effect: the queued e-mail.
+    """
+    if change not in LOGIN_CHANGES:
+        raise ValueError(f"Unknown login change: {change}")
+    queue_email(
+        kind=Kind.ACCOUNT_CHANGED,
+        to=to or user.email,
+        template="notifications/email/account_changed",
+        context={"change": change, "login_url": reverse(settings.LOGIN_URL)},
+        user=user,
+    )
+
+
+@transaction.atomic
+def record_password_set(user, *, by) -> None:
+    """An operator has set (or removed) someone's password in the admin (R-SEC-07).
+
+    Side effects: the person is told at their login address; their open activation links
+    are closed (the operator's password replaces them); audit user.password_set.
+    """
+    revoke_activations(user, reason="password_set", by=by)
+    tell_about_login_change(user, change="password")
+    record(actor=by, action="user.password_set", obj=user)

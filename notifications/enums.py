@@ -20,6 +20,7 @@ class Kind(models.TextChoices):
     MEASURE_ACTOR = "measure_actor", _("Nytt tiltak der du er aktør")
     DEADLINE = "deadline", _("Frist for tiltak")
     CONSENT_EXPIRY = "consent_expiry", _("Samtykke som går ut")
+    ACCOUNT_CHANGED = "account_changed", _("Endring av innlogging")
 
 
 # Kinds a user may switch off in Settings; the others are needed to do the work.

@@ -1,6 +1,11 @@
 """Municipality administration (R-ROLE-02): each administrator sees only their municipality."""
 
+from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from organisations.models import (
     ConcernCategory,
@@ -9,7 +14,8 @@ from organisations.models import (
     Municipality,
     Unit,
 )
-from organisations.services import add_membership, delete_setup, save_setup
+from organisations.queries import people_in
+from organisations.services import assign_role, delete_setup, save_setup
 
 
 def _administered(request):
@@ -39,11 +45,16 @@ class MunicipalityScopedAdmin(admin.ModelAdmin):
         return qs.filter(**{f"{self.municipality_path}__in": _administered(request)})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Every id an administrator can post is one of their municipality's (R-SEC-07). The
+        # autocomplete widget only narrows what is offered; the field's queryset is what
+        # decides what a posted id may be.
         if not request.user.is_superuser:
             if db_field.name == "municipality":
                 kwargs["queryset"] = _administered(request)
             elif db_field.related_model is Unit:
                 kwargs["queryset"] = Unit.objects.filter(municipality__in=_administered(request))
+            elif db_field.related_model is get_user_model():
+                kwargs["queryset"] = people_in(_administered(request))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -76,19 +87,58 @@ class MembershipAdmin(MunicipalityScopedAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             return super().save_model(request, obj, form, change)
-        # Through the service: audited, and a new person gets the activation e-mail (R-LEAD-01).
-        obj.pk = add_membership(user=obj.user, unit=obj.unit, role=obj.role, by=request.user).pk
+        # Through the service: checked, audited, and a person who has not activated yet gets
+        # the activation e-mail (R-LEAD-01).
+        obj.pk = assign_role(user=obj.user, unit=obj.unit, role=obj.role, by=request.user).pk
+
+
+class CategoryRowForm(forms.ModelForm):
+    """A row of the editable category list. Its inputs are named after the row's category:
+    a column heading is no label for a screen reader (WCAG 1.3.1, 4.1.2)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = f"{capfirst(field.label)}: {self.instance.name}"
+
+
+# Each name is marked with its language, so that a screen reader reads it right (WCAG 3.1.2).
+NAME_LANGUAGES = {"name": "nb", "name_nn": "nn", "name_en": "en"}
+
+
+class CategoryAdmin(MunicipalityScopedAdmin):
+    list_display = ["nb_name", "nn_name", "en_name", "position", "is_active", "municipality"]
+    list_display_links = ["nb_name"]
+    list_editable = ["position", "is_active"]
+    list_filter = [("municipality", admin.RelatedOnlyFieldListFilter), "is_active"]
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=CategoryRowForm, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in NAME_LANGUAGES:
+            field.widget.attrs["lang"] = NAME_LANGUAGES[db_field.name]
+        return field
+
+    @admin.display(description=_("navn på bokmål"), ordering="name")
+    def nb_name(self, obj):
+        return format_html('<span lang="nb">{}</span>', obj.name)
+
+    @admin.display(description=_("navn på nynorsk"), ordering="name_nn")
+    def nn_name(self, obj):
+        return format_html('<span lang="nn">{}</span>', obj.name_nn)
+
+    @admin.display(description=_("navn på engelsk"), ordering="name_en")
+    def en_name(self, obj):
+        return format_html('<span lang="en">{}</span>', obj.name_en)
 
 
 @admin.register(ConcernCategory)
-class ConcernCategoryAdmin(MunicipalityScopedAdmin):
-    list_display = ["name", "position", "is_active", "municipality"]
-    list_editable = ["position", "is_active"]
-    list_filter = [("municipality", admin.RelatedOnlyFieldListFilter), "is_active"]
+class ConcernCategoryAdmin(CategoryAdmin):
+    pass
 
 
 @admin.register(MeasureCategory)
-class MeasureCategoryAdmin(MunicipalityScopedAdmin):
-    list_display = ["name", "position", "is_active", "municipality"]
-    list_editable = ["position", "is_active"]
-    list_filter = [("municipality", admin.RelatedOnlyFieldListFilter), "is_active"]
+class MeasureCategoryAdmin(CategoryAdmin):
+    pass

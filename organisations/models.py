@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from organisations.enums import MEMBERSHIP_ROLES
@@ -63,6 +65,20 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self):
+        """The tree stays one municipality's, and a tree (no unit above itself)."""
+        if self.parent_id is None or self.municipality_id is None:
+            return
+        if self.parent.municipality_id != self.municipality_id:
+            raise ValidationError(
+                {"parent": _("Den overordnete enheten må høre til samme kommune.")}
+            )
+        above = self.parent
+        while above is not None:
+            if above.pk == self.pk:
+                raise ValidationError({"parent": _("En enhet kan ikke ligge under seg selv.")})
+            above = above.parent
+
 
 class Membership(models.Model):
     """A person's role in a unit: leader, holder or actor."""
@@ -94,10 +110,15 @@ class Membership(models.Model):
 
 
 class Category(models.Model):
+    """A name in each of the UI's languages (R-GEN-01): `name` is the bokmål one, and the
+    one shown when a translation is missing."""
+
     municipality = models.ForeignKey(
         Municipality, verbose_name=_("kommune"), on_delete=models.CASCADE, related_name="+"
     )
-    name = models.CharField(_("navn"), max_length=100)
+    name = models.CharField(_("navn på bokmål"), max_length=100)
+    name_nn = models.CharField(_("navn på nynorsk"), max_length=100)
+    name_en = models.CharField(_("navn på engelsk"), max_length=100)
     is_active = models.BooleanField(_("i bruk"), default=True)
     position = models.PositiveIntegerField(_("rekkefølge"), default=0)
 
@@ -106,7 +127,14 @@ class Category(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language, in bokmål when it has none."""
+        language = (translation.get_language() or "").split("-")[0]
+        translated = {"nn": self.name_nn, "en": self.name_en}.get(language, "")
+        return translated or self.name
 
 
 class ConcernCategory(Category):

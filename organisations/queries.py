@@ -104,3 +104,19 @@ def search_actors(municipality_id: int, query: str, *, unit_id: int | None = Non
             | Q(unit__name__icontains=word)
         )
     return results
+
+
+def people_in(municipalities, people: QuerySet | None = None) -> QuerySet:
+    """The people a municipality administrator manages (R-ROLE-02, R-SEC-07).
+
+    "A person of the municipality" is someone with a role (a membership) in one of its
+    units. Operators and administrators (staff) are left out: only operators touch their
+    accounts. Someone with no role yet is nobody's: a new person gets their first role in
+    the same step as the account (`organisations.services.add_person`), so that an
+    administrator can never pick, and so edit, a person of another municipality.
+    """
+    from django.contrib.auth import get_user_model
+
+    people = people if people is not None else get_user_model().objects.all()
+    members = Membership.objects.filter(unit__municipality__in=municipalities)
+    return people.filter(pk__in=members.values("user_id"), is_staff=False, is_superuser=False)

@@ -2,7 +2,9 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from audit.services import record
 from organisations.enums import Role
@@ -13,7 +15,7 @@ from organisations.models import (
     Municipality,
     Unit,
 )
-from organisations.queries import ACTIVE_ROLE_SESSION_KEY, roles_of
+from organisations.queries import ACTIVE_ROLE_SESSION_KEY, people_in, roles_of
 
 ADMIN_GROUP = "Kommuneadministrator"
 
@@ -41,6 +43,30 @@ DEFAULT_MEASURE_CATEGORIES = [
     "Sosial trening",
     "Annet",
 ]
+# The default lists' names in nynorsk and English (R-GEN-01), by their bokmål name.
+CATEGORY_TRANSLATIONS = {
+    "Språk og kommunikasjon": ("Språk og kommunikasjon", "Language and communication"),
+    "Sosial fungering og vennskap": (
+        "Sosial fungering og venskap",
+        "Social functioning and friendship",
+    ),
+    "Atferd": ("Åtferd", "Behaviour"),
+    "Psykisk helse og trivsel": ("Psykisk helse og trivsel", "Mental health and well-being"),
+    "Fysisk helse og motorikk": ("Fysisk helse og motorikk", "Physical health and motor skills"),
+    "Læring og mestring": ("Læring og meistring", "Learning and coping"),
+    "Fravær": ("Fråvær", "Absence"),
+    "Hjem og familie": ("Heim og familie", "Home and family"),
+    "Rus": ("Rus", "Substance use"),
+    "Annet": ("Anna", "Other"),
+    "Tilpasset opplæring": ("Tilpassa opplæring", "Adapted education"),
+    "Samtale med barnet": ("Samtale med barnet", "Conversation with the child"),
+    "Foreldresamarbeid": ("Foreldresamarbeid", "Cooperation with parents"),
+    "Veiledning": ("Rettleiing", "Guidance"),
+    "Kartlegging": ("Kartlegging", "Assessment"),
+    "Henvisning": ("Tilvising", "Referral"),
+    "Helsetjeneste": ("Helseteneste", "Health service"),
+    "Sosial trening": ("Sosial trening", "Social skills training"),
+}
 _ADMIN_MODELS = ["unit", "membership", "concerncategory", "measurecategory"]
 
 
@@ -61,7 +87,8 @@ def ensure_admin_group() -> Group:
 def create_municipality(
     *, name: str, org_number: str, admin_email: str, admin_first_name: str, admin_last_name: str
 ) -> tuple[Municipality, object]:
-    """Create a municipality with its default category lists and its first administrator.
+    """Create a municipality with its default category lists (named in nb, nn and en) and
+    its first administrator.
 
     Side effects: the administrator user (without a usable password) is created or reused,
     put in the administrator group, and an audit event is written.
@@ -69,10 +96,20 @@ def create_municipality(
     municipality = Municipality(name=name, org_number=org_number)
     municipality.full_clean()
     municipality.save()
-    for position, category in enumerate(DEFAULT_CONCERN_CATEGORIES):
-        ConcernCategory.objects.create(municipality=municipality, name=category, position=position)
-    for position, category in enumerate(DEFAULT_MEASURE_CATEGORIES):
-        MeasureCategory.objects.create(municipality=municipality, name=category, position=position)
+    for model, names in (
+        (ConcernCategory, DEFAULT_CONCERN_CATEGORIES),
+        (MeasureCategory, DEFAULT_MEASURE_CATEGORIES),
+    ):
+        model.objects.bulk_create(
+            model(
+                municipality=municipality,
+                name=name,
+                name_nn=CATEGORY_TRANSLATIONS[name][0],
+                name_en=CATEGORY_TRANSLATIONS[name][1],
+                position=position,
+            )
+            for position, name in enumerate(names)
+        )
     user_model = get_user_model()
     admin = user_model.objects.filter(email__iexact=admin_email).first()
     if admin is None:
@@ -208,12 +245,50 @@ def register_actor(
     return person
 
 
+# --- the administration (R-ROLE-02, R-SEC-07) ------------------------------------------------
+
+
+def administered_municipalities(by) -> set[int] | None:
+    """The municipalities `by` may set up; None for an operator or the system (no limit)."""
+    if by is None or by.is_superuser:
+        return None
+    return set(by.administered_municipalities.values_list("pk", flat=True))
+
+
+def _municipalities_of(obj) -> set[int]:
+    if isinstance(obj, Membership):
+        return {obj.unit.municipality_id}
+    if isinstance(obj, Unit) and obj.parent_id:
+        return {obj.municipality_id, obj.parent.municipality_id}
+    return {obj.municipality_id}
+
+
+def _check_reach(obj, *, by) -> None:
+    """Every id in a change by a municipality administrator belongs to their municipality:
+    the object as posted and as stored, and a membership's person (R-SEC-07). The admin's
+    forms already offer nothing else; this is the rule itself, for any other way in."""
+    allowed = administered_municipalities(by)
+    if allowed is None:
+        return
+    versions = [obj]
+    if obj.pk is not None:
+        versions.append(type(obj).objects.get(pk=obj.pk))
+    touched = set().union(*(_municipalities_of(version) for version in versions))
+    people = {v.user_id for v in versions if isinstance(v, Membership)}
+    if not touched <= allowed or people - set(
+        people_in(allowed).filter(pk__in=people).values_list("pk", flat=True)
+    ):
+        raise PermissionDenied(_("Dette hører ikke til kommunen du administrerer."))
+
+
 @transaction.atomic
 def save_setup(obj, *, by, created: bool):
     """Save a unit, category or membership changed in the administration (R-ROLE-02).
 
-    Side effect: an audit event naming what changed (never personal data).
+    Refused (PermissionDenied) when anything in it belongs to a municipality `by` does not
+    administer. Side effect: an audit event naming what changed (never personal data).
     """
+    _check_reach(obj, by=by)
     obj.save()
     record(
         actor=by, action=f"{obj._meta.model_name}.{'created' if created else 'changed'}", obj=obj
@@ -224,5 +299,96 @@ def save_setup(obj, *, by, created: bool):
 @transaction.atomic
 def delete_setup(obj, *, by) -> None:
     """Delete a unit, category or membership in the administration; audited first."""
+    _check_reach(obj, by=by)
     record(actor=by, action=f"{obj._meta.model_name}.deleted", obj=obj)
     obj.delete()
+
+
+@transaction.atomic
+def assign_role(*, by, user, unit: Unit, role: Role) -> Membership:
+    """A municipality administrator gives a person of their municipality a role in one of its
+    units (R-ROLE-02). Refused for anyone else's person or unit (R-SEC-07).
+    Side effects: see add_membership."""
+    _check_reach(Membership(user=user, unit=unit, role=role), by=by)
+    return add_membership(user=user, unit=unit, role=role, by=by)
+
+
+@transaction.atomic
+def add_person(
+    *, by, email: str, first_name: str, last_name: str, phone: str = "", unit=None, role=None
+):
+    """A new person, added in the administration, with their first role (R-ROLE-02).
+
+    Nobody sets a password for them (R-SEC-07): they choose it through the activation
+    e-mail. A municipality administrator must give the first role in one of their units in
+    the same step: that role is what makes the person theirs to manage (`people_in`).
+    Side effects: the user (no usable password); audit user.registered; the membership and
+    the activation e-mail (add_membership), or for an operator's person without a role, the
+    activation e-mail alone.
+    """
+    from accounts.services import send_activation_email
+
+    if unit is None and administered_municipalities(by) is not None:
+        raise PermissionDenied(_("En ny person må få en rolle i en av virksomhetene dine."))
+    if unit is not None:
+        _check_reach(unit, by=by)
+    person = get_user_model().objects.create_user(
+        email, first_name=first_name.strip(), last_name=last_name.strip(), phone=phone.strip()
+    )
+    record(actor=by, action="user.registered", obj=person, data={"via": "administration"})
+    if unit is not None:
+        add_membership(user=person, unit=unit, role=role, by=by)
+    else:
+        send_activation_email(person, by=by)
+    return person
+
+
+# What a municipality administrator may change about a person: nothing that leads to a login
+# (e-mail, password, national ID number, operator rights), except switching it off and on.
+ADMINISTRATOR_CHANGES = frozenset({"first_name", "last_name", "phone", "language", "is_active"})
+
+
+@transaction.atomic
+def change_person(person, *, by, changes: dict):
+    """Change a person in the administration (R-ROLE-02, R-SEC-07).
+
+    A municipality administrator changes only ADMINISTRATOR_CHANGES of a person of their
+    municipality; anything else is refused (PermissionDenied). When an operator changes the
+    login e-mail the old address is told and every open activation link is closed (it went
+    to that address). Switching a person off closes their open activation links too, so
+    that switching them on again does not revive one; switching on tells the person.
+    Side effects: audit user.changed (field names only), user.email_changed,
+    user.deactivated, user.reactivated; the e-mails.
+    """
+    from accounts.services import revoke_activations, tell_about_login_change
+
+    allowed = administered_municipalities(by)
+    if allowed is not None and (
+        not set(changes) <= ADMINISTRATOR_CHANGES
+        or not people_in(allowed).filter(pk=person.pk).exists()
+    ):
+        raise PermissionDenied(_("Du kan ikke endre innloggingen til andre."))
+    if "email" in changes:
+        # Stored in lower case, as logins look it up (accounts.models.UserManager).
+        changes = {**changes, "email": changes["email"].strip().lower()}
+    person = get_user_model().objects.select_for_update().get(pk=person.pk)
+    changed = {name: value for name, value in changes.items() if getattr(person, name) != value}
+    if not changed:
+        return person
+    old_email, was_active = person.email, person.is_active
+    for name, value in changed.items():
+        setattr(person, name, value)
+    person.full_clean(exclude=["password"])
+    person.save(update_fields=list(changed))
+    record(actor=by, action="user.changed", obj=person, data={"fields": sorted(changed)})
+    if "email" in changed:
+        revoke_activations(person, reason="email_changed", by=by)
+        tell_about_login_change(person, change="email", to=old_email)
+        record(actor=by, action="user.email_changed", obj=person)
+    if was_active and not person.is_active:
+        revoke_activations(person, reason="deactivated", by=by)
+        record(actor=by, action="user.deactivated", obj=person)
+    elif person.is_active and not was_active:
+        tell_about_login_change(person, change="reactivated")
+        record(actor=by, action="user.reactivated", obj=person)
+    return person

@@ -19,7 +19,7 @@ def _admin_login(request, extra_context=None):
 
 
 admin.site.login = _admin_login
-admin.site.site_header = "Stafettlogg"
+admin.site.site_header = admin.site.site_title = "Stafettlogg"
 
 handler403 = "common.views.forbidden"
 

@@ -143,3 +143,15 @@ def actor_other_municipality(db):
         municipality=MunicipalityFactory(name="Fjern kommune"), name="Fjernskolen"
     )
     return _member(far_unit, Role.ACTOR, first_name="Anne", last_name="Fjern")
+
+
+@pytest.fixture
+def municipality_admin(municipality):
+    """The municipality's administrator (R-ROLE-02): staff, in the administrator group, with
+    no role of their own in any unit."""
+    from organisations.services import ensure_admin_group
+
+    admin = UserFactory(first_name="Kari", last_name="Kommuneadmin", is_staff=True)
+    admin.groups.add(ensure_admin_group())
+    municipality.administrators.add(admin)
+    return admin

@@ -88,16 +88,26 @@ def pdf_upload(name: str = "samtykke.pdf", content: bytes | None = None):
     return SimpleUploadedFile(name, content or make_pdf(), content_type="application/pdf")
 
 
+def _category(model, municipality, name: str):
+    """A category named in nb, nn and en as the default lists are (R-GEN-01)."""
+    from organisations.services import CATEGORY_TRANSLATIONS
+
+    nynorsk, english = CATEGORY_TRANSLATIONS.get(name, (name, name))
+    return model.objects.get_or_create(
+        municipality=municipality, name=name, defaults={"name_nn": nynorsk, "name_en": english}
+    )[0]
+
+
 def concern_category(municipality, name: str = "Språk og kommunikasjon"):
     from organisations.models import ConcernCategory
 
-    return ConcernCategory.objects.get_or_create(municipality=municipality, name=name)[0]
+    return _category(ConcernCategory, municipality, name)
 
 
 def measure_category(municipality, name: str = "Tilpasset opplæring"):
     from organisations.models import MeasureCategory
 
-    return MeasureCategory.objects.get_or_create(municipality=municipality, name=name)[0]
+    return _category(MeasureCategory, municipality, name)
 
 
 def child_data(**changes) -> dict:

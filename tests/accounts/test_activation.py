@@ -349,6 +349,8 @@ def test_a_role_given_in_the_admin_to_a_person_without_password_sends_activation
     )
     admin.administered_municipalities.set([municipality])
     person = User.objects.create_user("ny.leder@example.no", first_name="Ny", last_name="Leder")
+    # Someone of the municipality (R-SEC-07): a role here already, given before any e-mail.
+    Membership.objects.create(user=person, unit=unit, role="actor")
     client.force_login(admin)
 
     response = client.post(

@@ -1,0 +1,94 @@
+"""The administration's services (R-ROLE-02, R-SEC-07): the rules hold whatever calls them."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from accounts.models import User
+from notifications.enums import Kind
+from notifications.models import OutgoingEmail
+from organisations.enums import Role
+from organisations.models import ConcernCategory, Membership, Unit
+from organisations.services import add_person, assign_role, delete_setup, save_setup
+from tests.factories import UnitFactory, UserFactory
+
+
+def test_the_administration_services_refuse_another_municipalitys_ids_R_SEC_07(
+    municipality_admin, unit, holder, outsider
+):
+    foreign_unit = outsider.memberships.get().unit
+    attempts = {
+        "unit there": lambda: save_setup(
+            Unit(municipality=foreign_unit.municipality, name="X"),
+            by=municipality_admin,
+            created=True,
+        ),
+        "unit under theirs": lambda: save_setup(
+            Unit(municipality=unit.municipality, parent=foreign_unit, name="X"),
+            by=municipality_admin,
+            created=True,
+        ),
+        "their unit moved here": lambda: save_setup(
+            Unit(pk=foreign_unit.pk, municipality=unit.municipality, name=foreign_unit.name),
+            by=municipality_admin,
+            created=False,
+        ),
+        "their unit deleted": lambda: delete_setup(foreign_unit, by=municipality_admin),
+        "their category": lambda: save_setup(
+            ConcernCategory(municipality=foreign_unit.municipality, name="X"),
+            by=municipality_admin,
+            created=True,
+        ),
+        "their person a role here": lambda: assign_role(
+            by=municipality_admin, user=outsider, unit=unit, role=Role.LEADER
+        ),
+        "our person a role there": lambda: assign_role(
+            by=municipality_admin, user=holder, unit=foreign_unit, role=Role.LEADER
+        ),
+        "a new person there": lambda: add_person(
+            by=municipality_admin,
+            email="n@example.no",
+            first_name="N",
+            last_name="N",
+            unit=foreign_unit,
+            role=Role.HOLDER,
+        ),
+        "a new person with no role": lambda: add_person(
+            by=municipality_admin, email="n@example.no", first_name="N", last_name="N"
+        ),
+    }
+    allowed = []
+    for name, attempt in attempts.items():
+        try:
+            attempt()
+            allowed.append(name)
+        except PermissionDenied:
+            pass
+
+    assert allowed == []
+    assert Unit.objects.filter(name="X").count() == 0
+    assert Unit.objects.get(pk=foreign_unit.pk).municipality == foreign_unit.municipality
+    assert not Membership.objects.filter(role=Role.LEADER).exists()
+    assert not User.objects.filter(email="n@example.no").exists()
+
+
+def test_an_operator_adds_a_person_with_no_role_who_activates_by_email_R_SEC_07(db):
+    operator = UserFactory(is_staff=True, is_superuser=True)
+
+    person = add_person(by=operator, email="Drift@Example.no", first_name="D", last_name="D")
+
+    assert person.email == "drift@example.no"
+    assert not person.has_usable_password()
+    assert OutgoingEmail.objects.get(kind=Kind.ACTIVATION).to == "drift@example.no"
+
+
+def test_a_unit_stays_in_its_municipalitys_tree_R_ROLE_02(unit, outsider):
+    below = UnitFactory(municipality=unit.municipality, parent=unit)
+    unit.parent = below
+    with pytest.raises(ValidationError) as loop:
+        unit.full_clean()
+    unit.parent = outsider.memberships.get().unit
+    with pytest.raises(ValidationError) as foreign:
+        unit.full_clean()
+
+    assert "parent" in loop.value.message_dict
+    assert "parent" in foreign.value.message_dict
