@@ -17,7 +17,7 @@ from stdnum.no import fodselsnummer
 
 from accounts.services import invite_guardian
 from accounts.validators import mask_national_id
-from audit.services import record
+from audit.services import record, record_each
 from common.errors import ConflictError, ReadOnlyError
 from logs.enums import (
     ConcernStatus,
@@ -708,9 +708,29 @@ def set_log_passive(log: Log, *, by, confirmed: bool) -> Log:
     return log
 
 
-def record_log_view(log: Log, *, by) -> None:
-    """Every opening of a log page is audited (R-SEC-01)."""
-    record(actor=by, action="log.viewed", obj=log, log_id=log.pk)
+# What counts as having opened a log, for its access list (R-SEC-01).
+READ_ACTIONS = ("log.viewed", "consent.downloaded")
+
+
+def record_log_view(log: Log, *, by, page: str = "logs:detail", about=None) -> None:
+    """Every page that shows a log's data records a read of the log (R-SEC-01). The log is
+    the object, so the log's access list shows it; `page` (a URL name) and `about` (the
+    concern, measure, meeting… the page is about) say what was read."""
+    record(actor=by, action="log.viewed", obj=log, log_id=log.pk, data=_read_data(page, about))
+
+
+def record_log_views(logs, *, by, page: str) -> None:
+    """One read per log shown on a page that shows several, in one query (R-SEC-01)."""
+    objs = [(log, log.pk) for log in logs]
+    if objs:
+        record_each(actor=by, action="log.viewed", objs=objs, data=_read_data(page, None))
+
+
+def _read_data(page: str, about) -> dict:
+    data = {"page": page}
+    if about is not None:
+        data[about._meta.model_name] = about.pk
+    return data
 
 
 # --- glimpses -------------------------------------------------------------------------------

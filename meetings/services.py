@@ -363,8 +363,3 @@ def save_minutes(meeting: Meeting, *, by, minutes: str, version: int | None = No
     revise_log(log, by, "meeting.minutes", meeting, before, {"minutes": minutes})
     record(actor=by, action="meeting.minutes_saved", obj=meeting, log_id=log.pk)
     return meeting
-
-
-def record_meeting_view(meeting: Meeting, *, by) -> None:
-    """Every opening of a meeting page is audited, like the log's (R-SEC-01)."""
-    record(actor=by, action="meeting.viewed", obj=meeting, log_id=meeting.log_id)
