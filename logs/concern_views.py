@@ -24,7 +24,7 @@ from logs.forms import (
     MeasureForm,
 )
 from logs.queries import concerns_visible_to, measures_visible_to
-from logs.views import fetch_log
+from logs.views import fetch_log, record_read
 from organisations.forms import OptionalActorForm
 from organisations.queries import active_role
 from organisations.services import register_actor
@@ -99,6 +99,7 @@ def concern_create(request: HttpRequest, pk: int) -> HttpResponse:
         "new_actor": new_actor,
         "new": True,
     }
+    record_read(request, log)
     return render(request, "logs/concern_form.html", context)
 
 
@@ -134,6 +135,7 @@ def concern_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Oppmerksomheten er lagret."))
             return redirect(_detail(log.pk, f"concern-{concern.pk}"))
+    record_read(request, log, about=concern)
     return render(
         request, "logs/concern_form.html", {"log": log, "concern_form": form, "new": False}
     )
@@ -181,6 +183,7 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Nytt tiltak er lagt til."))
             return redirect(_detail(log.pk, f"concern-{concern.pk}"))
+    record_read(request, log, about=concern)
     return render(
         request,
         "logs/measure_form.html",
@@ -212,6 +215,7 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Tiltaket er lagret."))
             return redirect(_detail(log.pk, f"measure-{measure.pk}"))
+    record_read(request, log, about=measure)
     return render(
         request,
         "logs/measure_form.html",
@@ -236,6 +240,7 @@ def measure_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
             if outcome in FOLLOW_UP_OUTCOMES:
                 return redirect("logs:evaluation_next", pk=measure.pk)
             return redirect(_detail(log.pk, f"measure-{measure.pk}"))
+    record_read(request, log, about=measure)
     return render(
         request, "logs/evaluation_form.html", {"log": log, "measure": measure, "form": form}
     )
@@ -252,6 +257,7 @@ def evaluation_next(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not hasattr(measure, "evaluation"):
         return redirect(_detail(measure.concern.log_id, f"measure-{measure.pk}"))
+    record_read(request, measure.concern.log, about=measure)
     return render(
         request,
         "logs/evaluation_next.html",
@@ -290,6 +296,7 @@ def measure_deadline(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(_detail(log.pk, f"measure-{measure.pk}"))
         except ValidationError as error:
             apply_errors(error, deadline_form if action == "extend" else passed_form)
+    record_read(request, log, about=measure)
     return render(
         request,
         "logs/measure_deadline.html",

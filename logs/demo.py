@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from logs import services
 from logs.enums import Level, Outcome
-from logs.models import Log
+from logs.models import Log, Measure
 from organisations.models import ConcernCategory, MeasureCategory
 
 GUARDIAN_EMAIL = "foresatt@demo.stafettlogg.no"
@@ -100,8 +100,10 @@ def seed_logs(
         description="Emma sier lite i klassen og trekker seg unna i friminuttene.",
         goal="Emma deltar i samtaler i klassen og har noen å være sammen med.",
         child_voice="Jeg vil ha en venn å være med i friminuttet.",
-        measure=measure("Samtalegruppe med helsesykepleier hver uke.", -5, actors_elsewhere[:1]),
+        measure=measure("Samtalegruppe med helsesykepleier hver uke.", 0, actors_elsewhere[:1]),
     )
+    # Shown overdue, as if planned weeks ago: a new deadline is never in the past (R-GEN-04).
+    Measure.objects.filter(concern=concern).update(deadline=today - timedelta(days=5))
     done = services.add_measure(
         concern,
         by=holder,

@@ -2,13 +2,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.dates import PlausibleDateField, PlausibleDatesMixin
 from logs.enums import EVALUATION_OUTCOMES, ConsentGiver, Level, LogKind
 from logs.models import Child, Concern, Glimpse, Guardian
 from logs.queries import holders_in_unit
+from logs.rules import BIRTH_DATE, CONSENT_END, GLIMPSE_DATE, MEASURE_DEADLINE
 from organisations.models import ConcernCategory, MeasureCategory, Membership
 from organisations.queries import actors_in_municipality
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
 
@@ -18,7 +19,14 @@ class VersionMixin(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class ChildForm(forms.ModelForm):
+class ChildForm(PlausibleDatesMixin, forms.ModelForm):
+    birth_date = PlausibleDateField(
+        plausible=BIRTH_DATE,
+        label=_("Fødselsdato"),
+        required=False,
+        help_text=_("Fylles ut når barnet ikke har fødselsnummer."),
+    )
+
     class Meta:
         model = Child
         fields = [
@@ -35,12 +43,10 @@ class ChildForm(forms.ModelForm):
             "national_id": forms.TextInput(
                 attrs={"autocomplete": "off", "inputmode": "numeric", "maxlength": 13}
             ),
-            "birth_date": DATE_WIDGET,
             "postcode": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 4}),
         }
         help_texts = {
             "national_id": _("11 siffer. Har barnet ikke fødselsnummer, fyll inn fødselsdato."),
-            "birth_date": _("Fylles ut når barnet ikke har fødselsnummer."),
         }
 
     def __init__(self, *args, **kwargs):
@@ -108,13 +114,13 @@ class LogSetupForm(forms.Form):
             self.fields["unit"].initial = units.first().pk
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(PlausibleDatesMixin, forms.Form):
     file = forms.FileField(
         label=_("Samtykke (PDF)"),
         help_text=_("Samtykket underskrevet av foresatte, som PDF. Høyst 10 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
-    valid_until = forms.DateField(label=_("Gyldig til"), widget=DATE_WIDGET)
+    valid_until = PlausibleDateField(plausible=CONSENT_END, label=_("Gyldig til"))
     given_by = forms.ChoiceField(
         label=_("Samtykket er gitt av"),
         choices=ConsentGiver.choices,
@@ -157,7 +163,7 @@ def _actor_choices(municipality_id: int, own_unit_id: int):
     return sorted(choices, key=lambda choice: (choice[0] not in own, choice[1]))
 
 
-class MeasureFields(forms.Form):
+class MeasureFields(PlausibleDatesMixin, forms.Form):
     """Category, description, deadline and actors of a measure, optionally prefixed."""
 
     def __init__(self, *args, log, **kwargs):
@@ -175,16 +181,10 @@ class MeasureFields(forms.Form):
         actor_field.choices = _actor_choices(municipality, log.unit_id)
 
 
-def _deadline_not_past(value):
-    if value and value < timezone.localdate():
-        raise forms.ValidationError(_("Fristen kan ikke være tilbake i tid."))
-    return value
-
-
 class MeasureForm(MeasureFields):
     category = forms.ModelChoiceField(label=_("Tiltakskategori"), queryset=None)
     description = forms.CharField(label=_("Beskriv tiltaket"), widget=TEXTAREA)
-    deadline = forms.DateField(label=_("Tiltaksfrist"), widget=DATE_WIDGET)
+    deadline = PlausibleDateField(plausible=MEASURE_DEADLINE, label=_("Tiltaksfrist"))
     actors = ActorChoiceField(
         label=_("Aktører"),
         queryset=None,
@@ -193,16 +193,9 @@ class MeasureForm(MeasureFields):
         help_text=_("På nivå 1 kan bare aktører fra egen virksomhet velges."),
     )
 
-    def clean_deadline(self):
-        return _deadline_not_past(self.cleaned_data.get("deadline"))
-
 
 class MeasureEditForm(VersionMixin, MeasureForm):
-    def clean_deadline(self):
-        value = self.cleaned_data.get("deadline")
-        if self.initial.get("deadline") == value:
-            return value
-        return _deadline_not_past(value)
+    pass
 
 
 class ConcernForm(forms.ModelForm):
@@ -247,8 +240,8 @@ class EvaluationForm(forms.Form):
     )
 
 
-class DeadlineForm(forms.Form):
-    deadline = forms.DateField(label=_("Ny frist"), widget=DATE_WIDGET)
+class DeadlineForm(PlausibleDatesMixin, forms.Form):
+    deadline = PlausibleDateField(plausible=MEASURE_DEADLINE, label=_("Ny frist"))
 
 
 class DeadlinePassedForm(forms.Form):
@@ -267,7 +260,8 @@ class PassiveForm(forms.Form):
     )
 
 
-class GlimpseForm(forms.ModelForm):
+class GlimpseForm(PlausibleDatesMixin, forms.ModelForm):
+    happened_on = PlausibleDateField(plausible=GLIMPSE_DATE, label=_("Dato"))
     publish = forms.BooleanField(
         label=_("Publiser nå, slik at aktører og foresatte ser det"), required=False
     )
@@ -275,20 +269,14 @@ class GlimpseForm(forms.ModelForm):
     class Meta:
         model = Glimpse
         fields = ["text", "happened_on"]
-        labels = {"text": _("Hva skjedde?"), "happened_on": _("Dato")}
-        widgets = {"text": TEXTAREA, "happened_on": DATE_WIDGET}
+        labels = {"text": _("Hva skjedde?")}
+        widgets = {"text": TEXTAREA}
 
     def __init__(self, *args, can_publish: bool, **kwargs):
         super().__init__(*args, **kwargs)
         if not can_publish:
             del self.fields["publish"]
         self.fields["happened_on"].initial = timezone.localdate()
-
-    def clean_happened_on(self):
-        value = self.cleaned_data.get("happened_on")
-        if value and value > timezone.localdate():
-            raise forms.ValidationError(_("Datoen kan ikke være fram i tid."))
-        return value
 
     def _post_clean(self):
         pass

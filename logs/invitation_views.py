@@ -16,6 +16,7 @@ from accounts.services import ACTIVATION_VALID_FOR, issue_guardian_letter
 from common.errors import ReadOnlyError
 from logs import rules
 from logs.queries import guardians_visible_to
+from logs.views import record_read
 from organisations.enums import Role
 from organisations.queries import active_role
 
@@ -69,6 +70,7 @@ def guardian_letter(request: HttpRequest, pk: int) -> HttpResponse:
         with transaction.atomic():
             issued = issue_guardian_letter(guardian, by=request.user)
             pdf = render_letter(guardian, issued)
+            record_read(request, guardian.log, about=guardian)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("logs:detail", pk=guardian.log_id)

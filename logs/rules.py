@@ -4,8 +4,36 @@ They assume the object was fetched through logs.queries (so it is visible); they
 whether the person may also change it.
 """
 
+from django.utils.translation import gettext_lazy
+
+from common.dates import PlausibleRange
 from logs.enums import LogStatus
 from organisations.enums import Role
+
+# The dates people type into a log (R-GEN-04); see common.dates.
+BIRTH_DATE = PlausibleRange(
+    years_back=25,
+    too_early=gettext_lazy("Fødselsdatoen er mer enn 25 år tilbake i tid. Sjekk årstallet."),
+    too_late=gettext_lazy("Fødselsdatoen kan ikke være fram i tid."),
+)
+# A measure is evaluated within months; two years ahead is already a long plan.
+MEASURE_DEADLINE = PlausibleRange(
+    years_ahead=2,
+    too_early=gettext_lazy("Fristen kan ikke være tilbake i tid."),
+    too_late=gettext_lazy("Fristen kan ikke være mer enn to år fram i tid. Sjekk årstallet."),
+)
+CONSENT_END = PlausibleRange(
+    years_ahead=5,
+    too_early=gettext_lazy("Samtykket er allerede utløpt. Sjekk datoen."),
+    too_late=gettext_lazy(
+        "Et samtykke kan ikke gjelde mer enn fem år fram i tid. Sjekk årstallet."
+    ),
+)
+GLIMPSE_DATE = PlausibleRange(
+    years_back=1,
+    too_early=gettext_lazy("Datoen kan ikke være mer enn ett år tilbake i tid."),
+    too_late=gettext_lazy("Datoen kan ikke være fram i tid."),
+)
 
 
 def can_edit_log(user, role, log) -> bool:

@@ -17,7 +17,7 @@ from stdnum.no import fodselsnummer
 
 from accounts.services import invite_guardian
 from accounts.validators import mask_national_id
-from audit.services import record
+from audit.services import record, record_each
 from common.errors import ConflictError, ReadOnlyError
 from logs.enums import (
     ConcernStatus,
@@ -42,7 +42,14 @@ from logs.models import (
     Transfer,
 )
 from logs.queries import actors_allowed_for, logs_visible_to
-from logs.rules import can_publish_glimpse, read_only_reason
+from logs.rules import (
+    BIRTH_DATE,
+    CONSENT_END,
+    GLIMPSE_DATE,
+    MEASURE_DEADLINE,
+    can_publish_glimpse,
+    read_only_reason,
+)
 from logs.uploads import validate_pdf
 from notifications import notices
 from notifications.enums import Kind
@@ -148,17 +155,17 @@ def _check_actors(log: Log, actors, *, level: int | None = None) -> None:
 # --- the log and the child ------------------------------------------------------------------
 
 
-def _complete_child(child: Child) -> None:
+def _complete_child(child: Child, *, typed_birth_date: bool) -> None:
+    """`typed_birth_date`: the birth date is new or changed, so its range is checked; one
+    taken from the national ID number needs no check, the number has its own."""
     if not child.national_id and not child.birth_date:
         raise ValidationError(
             {"national_id": _("Fyll inn fødselsnummer eller fødselsdato.")}, code="required"
         )
     if child.national_id:
         child.national_id = fodselsnummer.compact(child.national_id)
-    if child.birth_date and child.birth_date > timezone.localdate():
-        raise ValidationError(
-            {"birth_date": _("Fødselsdatoen kan ikke være fram i tid.")}, code="future"
-        )
+    if typed_birth_date:
+        BIRTH_DATE.validate(child.birth_date, field="birth_date")
     _clean(child)
     if child.national_id:
         born = fodselsnummer.get_birth_date(child.national_id)
@@ -211,7 +218,7 @@ def create_log(
     for name in CHILD_FIELDS:
         if getattr(new_child, name) is None and name != "birth_date":
             setattr(new_child, name, "")
-    _complete_child(new_child)
+    _complete_child(new_child, typed_birth_date=new_child.birth_date is not None)
     guardian_objects = _validate_guardians(guardians, kind)
     if level not in Level.values:
         raise ValidationError({"level": _("Velg et gyldig nivå.")})
@@ -247,7 +254,7 @@ def update_child(log: Log, *, by, version: int | None = None, **fields) -> Child
         setattr(child, name, value if value is not None or name == "birth_date" else "")
     if "national_id" in after and after["national_id"] and "birth_date" not in after:
         child.birth_date = None
-    _complete_child(child)
+    _complete_child(child, typed_birth_date="birth_date" in after)
     if after:
         child.save()
         log.version += 1
@@ -378,8 +385,8 @@ def upload_consent(
     today = timezone.localdate()
     if valid_until is None:
         errors["valid_until"] = [_("Fyll inn hvor lenge samtykket gjelder.")]
-    elif valid_until < today:
-        errors["valid_until"] = [_("Samtykket er allerede utløpt. Sjekk datoen.")]
+    elif CONSENT_END.message_for(valid_until):
+        errors["valid_until"] = [CONSENT_END.message_for(valid_until)]
     if given_by == ConsentGiver.YOUNG_PERSON:
         age = log.child.age_on(today)
         if age is None or age < settings.STAFETT_SELF_CONSENT_AGE:
@@ -424,7 +431,7 @@ def _new_measure(concern: Concern, by, data: dict, based_on: Measure | None = No
         based_on=based_on,
         created_by=by,
     )
-    _clean_measure(measure, concern.log)
+    _clean_measure(measure, concern.log, new_deadline=True)
     actors = list(data.get("actors") or [])
     _check_actors(concern.log, actors)
     measure.save()
@@ -432,12 +439,14 @@ def _new_measure(concern: Concern, by, data: dict, based_on: Measure | None = No
     return measure
 
 
-def _clean_measure(measure: Measure, log: Log) -> None:
+def _clean_measure(measure: Measure, log: Log, *, new_deadline: bool) -> None:
     errors = {}
     try:
         _clean(measure, exclude=["concern", "created_by", "based_on", "actors"])
     except ValidationError as error:
         errors.update(error.message_dict)
+    if new_deadline and measure.deadline and MEASURE_DEADLINE.message_for(measure.deadline):
+        errors["deadline"] = [MEASURE_DEADLINE.message_for(measure.deadline)]
     if measure.category_id and measure.category.municipality_id != log.unit.municipality_id:
         errors["category"] = [_("Velg en kategori fra listen.")]
     if errors:
@@ -485,6 +494,7 @@ def create_concern(log: Log, *, by, measure: dict, **fields) -> Concern:
                 deadline=measure.get("deadline"),
             ),
             log,
+            new_deadline=True,
         )
         _check_actors(log, measure.get("actors") or [])
     except ValidationError as error:
@@ -586,7 +596,7 @@ def update_measure(measure: Measure, *, by, version: int | None = None, **fields
     before, after = _changes(measure, {k: v for k, v in fields.items() if k in MEASURE_FIELDS})
     for name, value in after.items():
         setattr(measure, name, value)
-    _clean_measure(measure, log)
+    _clean_measure(measure, log, new_deadline="deadline" in after)
     actors_changed, added = False, []
     if "actors" in fields:
         new_actors = list(fields["actors"])
@@ -668,10 +678,11 @@ def mark_deadline_passed(measure: Measure, *, by, text: str = "") -> Evaluation:
 
 @transaction.atomic
 def extend_deadline(measure: Measure, *, by, deadline: date) -> Measure:
-    """Give an open measure a new deadline, today or later (R-MEAS-04)."""
+    """Give an open measure a new deadline, from today on (R-MEAS-04, R-GEN-04)."""
     require_holder(by, _lock(Log, measure.concern.log_id))
-    if deadline is None or deadline < timezone.localdate():
-        raise ValidationError({"deadline": _("Den nye fristen kan ikke være tilbake i tid.")})
+    if deadline is None:
+        raise ValidationError({"deadline": _("Fyll inn en ny frist.")})
+    MEASURE_DEADLINE.validate(deadline, field="deadline")
     return update_measure(measure, by=by, deadline=deadline)
 
 
@@ -708,9 +719,29 @@ def set_log_passive(log: Log, *, by, confirmed: bool) -> Log:
     return log
 
 
-def record_log_view(log: Log, *, by) -> None:
-    """Every opening of a log page is audited (R-SEC-01)."""
-    record(actor=by, action="log.viewed", obj=log, log_id=log.pk)
+# What counts as having opened a log, for its access list (R-SEC-01).
+READ_ACTIONS = ("log.viewed", "consent.downloaded")
+
+
+def record_log_view(log: Log, *, by, page: str = "logs:detail", about=None) -> None:
+    """Every page that shows a log's data records a read of the log (R-SEC-01). The log is
+    the object, so the log's access list shows it; `page` (a URL name) and `about` (the
+    concern, measure, meeting… the page is about) say what was read."""
+    record(actor=by, action="log.viewed", obj=log, log_id=log.pk, data=_read_data(page, about))
+
+
+def record_log_views(logs, *, by, page: str) -> None:
+    """One read per log shown on a page that shows several, in one query (R-SEC-01)."""
+    objs = [(log, log.pk) for log in logs]
+    if objs:
+        record_each(actor=by, action="log.viewed", objs=objs, data=_read_data(page, None))
+
+
+def _read_data(page: str, about) -> dict:
+    data = {"page": page}
+    if about is not None:
+        data[about._meta.model_name] = about.pk
+    return data
 
 
 # --- glimpses -------------------------------------------------------------------------------
@@ -734,6 +765,7 @@ def create_glimpse(
     # child's own, a holder the log's holder (R-ROLE-05, R-ROLE-06).
     if not logs_visible_to(by, role).filter(pk=log.pk).exists():
         raise ReadOnlyError(_("Du kan ikke legge til lysglimt i denne loggen."))
+    GLIMPSE_DATE.validate(happened_on, field="happened_on")
     glimpse = Glimpse(
         log=log,
         text=(text or "").strip(),

@@ -20,7 +20,7 @@ from logs import rules, services
 from logs.forms import TransferForm, TransferUnitForm
 from logs.models import Log, Transfer
 from logs.queries import transfers_visible_to
-from logs.views import fetch_log
+from logs.views import fetch_log, record_read
 from organisations.enums import Role
 from organisations.models import Unit
 from organisations.queries import active_role
@@ -76,6 +76,7 @@ def _transfer_page(
         "search": search,
         "incoming": incoming,
     }
+    record_read(request, log, about=incoming)
     return render(request, "logs/transfer_form.html", context)
 
 

@@ -73,6 +73,16 @@ def fetch_log(request: HttpRequest, pk: int, *, for_edit: bool = False) -> Log:
     return log
 
 
+def record_read(request: HttpRequest, log: Log, about=None) -> None:
+    """A page about to show `log`'s data records that it was read, naming itself (R-SEC-01).
+
+    Called just before rendering, so a form shown again after an error counts too.
+    """
+    services.record_log_view(
+        log, by=request.user, page=request.resolver_match.view_name, about=about
+    )
+
+
 def _post_version(request) -> int | None:
     try:
         return int(request.POST.get("version", ""))
@@ -170,7 +180,9 @@ def _concerns_for(request, role, log):
 def _access_log(log):
     """Who has opened the log, and when last (R-SEC-01)."""
     return (
-        AuditEvent.objects.filter(log_id=log.pk, action="log.viewed", actor__isnull=False)
+        AuditEvent.objects.filter(
+            log_id=log.pk, action__in=services.READ_ACTIONS, actor__isnull=False
+        )
         .values("actor__first_name", "actor__last_name", "role")
         .annotate(last=Max("at"), times=Count("id"))
         .order_by("-last")[:50]
@@ -201,7 +213,7 @@ def log_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The log page: everything the person may see of the log, in one place."""
     role = active_role(request)
     log = fetch_log(request, pk)
-    services.record_log_view(log, by=request.user)
+    record_read(request, log)
     today = timezone.localdate()
     concerns = list(_concerns_for(request, role, log))
     for concern in concerns:
@@ -258,6 +270,7 @@ def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
     # A refused form keeps the version the person started from, so that saving it again
     # cannot overwrite someone else's change unseen (R-SEC-05).
     version = _post_version(request) if request.method == "POST" else log.version
+    record_read(request, log)
     return render(request, "logs/child_edit.html", {"log": log, "form": form, "version": version})
 
 
@@ -307,6 +320,7 @@ def guardian_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Foresatt er lagt til."))
             return redirect("logs:detail", pk=log.pk)
+    record_read(request, log)
     return render(request, "logs/guardian_form.html", {"log": log, "form": form, "new": True})
 
 
@@ -322,6 +336,7 @@ def guardian_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Den foresatte er lagret."))
             return redirect("logs:detail", pk=guardian.log_id)
+    record_read(request, guardian.log, about=guardian)
     return render(
         request, "logs/guardian_form.html", {"log": guardian.log, "form": form, "new": False}
     )
@@ -332,6 +347,7 @@ def guardian_remove(request: HttpRequest, pk: int) -> HttpResponse:
     """Removing a guardian ends their access at once: asked for once more first."""
     guardian = _guardian_for(request, pk)
     if request.method != "POST":
+        record_read(request, guardian.log, about=guardian)
         return render(
             request, "logs/guardian_remove.html", {"log": guardian.log, "guardian": guardian}
         )
@@ -363,6 +379,7 @@ def consent_upload(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Samtykket er lastet opp."))
             return redirect("logs:detail", pk=log.pk)
+    record_read(request, log)
     return render(request, "logs/consent_form.html", {"log": log, "form": form})
 
 
@@ -402,6 +419,7 @@ def set_passive(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Loggen er satt passiv."))
             return redirect("logs:detail", pk=log.pk)
     open_concerns = log.concerns.filter(status=ConcernStatus.OPEN).count()
+    record_read(request, log)
     return render(
         request,
         "logs/passive_confirm.html",
@@ -433,6 +451,7 @@ def glimpse_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Nytt lysglimt lagt til!"))
             return redirect("logs:detail", pk=log.pk)
+    record_read(request, log)
     return render(request, "logs/glimpse_form.html", {"log": log, "form": form})
 
 

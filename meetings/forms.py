@@ -3,14 +3,13 @@ from django.contrib.auth import get_user_model
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from common.dates import DATETIME_WIDGET, PlausibleDatesMixin, PlausibleDateTimeField
 from logs.enums import ConcernStatus, Level
 from logs.forms import TEXTAREA, VersionMixin
 from logs.models import Concern, Guardian, Log
 from logs.queries import actors_allowed_for
-from meetings.rules import LEVEL_ONE_ACTORS, actors_allowed_at
+from meetings.rules import LEVEL_ONE_ACTORS, MEETING_START, actors_allowed_at, length_problem
 from organisations.queries import actors_in_municipality
-
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class ConcernChoiceField(forms.ModelMultipleChoiceField):
@@ -40,7 +39,7 @@ def actor_labels(municipality_id: int, user_ids) -> list[tuple[int, str]]:
     return sorted(choices, key=lambda choice: choice[1])
 
 
-class MeetingForm(VersionMixin, forms.Form):
+class MeetingForm(PlausibleDatesMixin, VersionMixin, forms.Form):
     """Time, place, level, concerns and invitees of a meeting (R-MEET-01…03).
 
     The choices come from the log only: the log's concerns and guardians, the municipality's
@@ -55,7 +54,7 @@ class MeetingForm(VersionMixin, forms.Form):
         widget=forms.RadioSelect,
         help_text=_("På nivå 1 deltar bare foresatte, stafettholderen og barnet."),
     )
-    starts_at = forms.DateTimeField(label=_("Starter"), widget=DATETIME_WIDGET)
+    starts_at = PlausibleDateTimeField(plausible=MEETING_START, label=_("Starter"))
     ends_at = forms.DateTimeField(label=_("Slutter"), widget=DATETIME_WIDGET)
     place = forms.CharField(label=_("Sted"), max_length=200)
     agenda = forms.CharField(
@@ -119,8 +118,9 @@ class MeetingForm(VersionMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
-        if starts_at and ends_at and ends_at <= starts_at:
-            self.add_error("ends_at", _("Møtet må slutte etter at det har begynt."))
+        retimed = {"starts_at", "ends_at"} & set(self.changed_data)
+        if starts_at and ends_at and retimed and length_problem(starts_at, ends_at):
+            self.add_error("ends_at", length_problem(starts_at, ends_at))
         level = cleaned.get("level")
         if level and cleaned.get("actors") and not actors_allowed_at(level):
             self.add_error("actors", LEVEL_ONE_ACTORS)

@@ -1,6 +1,7 @@
 """Interdisciplinary meetings (tverrfaglige møter) of a log and who is invited (R-MEET-01…05)."""
 
 import uuid
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import models
@@ -12,6 +13,12 @@ from logs.models import Concern, Guardian, Log
 from meetings.enums import InviteeRole, MeetingStatus
 
 USER = settings.AUTH_USER_MODEL
+# Every stored meeting lies between these. Far outside any plausible meeting
+# (meetings.rules.MEETING_START), far inside what Python, the database, time zones and
+# calendars can convert: a time near year 1 or 9999 overflows when shown in local time
+# (R-GEN-04). The database refuses one, whatever tries to store it.
+STORABLE_FROM = datetime(1900, 1, 1, tzinfo=UTC)
+STORABLE_UNTIL = datetime(2200, 1, 1, tzinfo=UTC)
 
 
 def new_uid() -> str:
@@ -57,7 +64,11 @@ class Meeting(models.Model):
             models.CheckConstraint(
                 condition=models.Q(ends_at__gt=models.F("starts_at")),
                 name="meeting_ends_after_start",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(starts_at__gte=STORABLE_FROM, ends_at__lt=STORABLE_UNTIL),
+                name="meeting_times_storable",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -3,12 +3,40 @@
 They assume the meeting was fetched through meetings.queries (so it is visible).
 """
 
+from datetime import timedelta
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.dates import PlausibleRange
 from logs import rules as log_rules
 from logs.enums import Level
 from meetings.enums import MeetingStatus
+
+# When a meeting may start (R-GEN-04): one held lately can be registered afterwards, to
+# write its minutes; meetings are planned weeks ahead, two years is the far end.
+MEETING_START = PlausibleRange(
+    days_back=90,
+    years_ahead=2,
+    too_early=gettext_lazy("Møtet kan ikke være mer enn tre måneder tilbake i tid. Sjekk datoen."),
+    too_late=gettext_lazy("Møtet kan ikke være mer enn to år fram i tid. Sjekk årstallet."),
+)
+LONGEST_MEETING = timedelta(hours=24)
+TOO_LONG = gettext_lazy("Et møte kan ikke vare mer enn ett døgn. Sjekk når det slutter.")
+ENDS_BEFORE_START = gettext_lazy("Møtet må slutte etter at det har begynt.")
+
+
+def length_problem(starts_at, ends_at) -> str:
+    """What is wrong with the meeting's length, in words; "" if nothing.
+
+    Compares the difference only: adding a day to a time near year 9999 would overflow.
+    """
+    if ends_at <= starts_at:
+        return str(ENDS_BEFORE_START)
+    if ends_at - starts_at > LONGEST_MEETING:
+        return str(TOO_LONG)
+    return ""
+
 
 # Shown next to the actors when someone tries to invite one to a level 1 meeting.
 LEVEL_ONE_ACTORS = gettext_lazy(

@@ -26,7 +26,7 @@ from logs.services import revise as revise_log
 from meetings.enums import InviteeRole, MeetingStatus
 from meetings.ics import METHOD_CANCEL, METHOD_REQUEST, Attendee, build_ics, meeting_url
 from meetings.models import Invitation, Meeting
-from meetings.rules import LEVEL_ONE_ACTORS, actors_allowed_at
+from meetings.rules import LEVEL_ONE_ACTORS, MEETING_START, actors_allowed_at, length_problem
 from notifications.enums import Kind
 from notifications.services import queue_email
 
@@ -67,8 +67,13 @@ def _lock_meeting(pk: int) -> Meeting:
     return Meeting.objects.select_for_update().get(pk=pk)
 
 
-def _check_data(log: Log, values: dict, concerns, guardians, actors, invite_holder) -> None:
-    """Every rule about the data of a meeting, all errors at once, keyed by form field."""
+def _check_data(
+    log: Log, values: dict, concerns, guardians, actors, invite_holder, *, retimed: set
+) -> None:
+    """Every rule about the data of a meeting, all errors at once, keyed by form field.
+
+    `retimed` names the times that are new or changed: only those are held to the plausible
+    range and length (R-GEN-04), so a meeting held last year can still get its minutes."""
     errors: dict[str, list] = {}
     probe = Meeting(log=log, **{k: values.get(k) for k in FIELDS})
     try:
@@ -80,8 +85,11 @@ def _check_data(log: Log, values: dict, concerns, guardians, actors, invite_hold
     except ValidationError as error:
         errors.update(error.message_dict)
     starts_at, ends_at = values.get("starts_at"), values.get("ends_at")
-    if starts_at and ends_at and ends_at <= starts_at and "ends_at" not in errors:
-        errors["ends_at"] = [_("Møtet må slutte etter at det har begynt.")]
+    if starts_at and "starts_at" in retimed and MEETING_START.message_for(starts_at):
+        errors["starts_at"] = [MEETING_START.message_for(starts_at)]
+    too_long = starts_at and ends_at and retimed and length_problem(starts_at, ends_at)
+    if too_long and "ends_at" not in errors:
+        errors["ends_at"] = [too_long]
     if any(c.log_id != log.pk for c in concerns):
         errors["concerns"] = [_("Velg oppmerksomheter fra denne loggen.")]
     if any(g.log_id != log.pk for g in guardians):
@@ -213,7 +221,9 @@ def create_meeting(
         "agenda": (agenda or "").strip(),
         "child_invited": bool(child_invited),
     }
-    _check_data(log, values, concerns, guardians, actors, invite_holder)
+    _check_data(
+        log, values, concerns, guardians, actors, invite_holder, retimed={"starts_at", "ends_at"}
+    )
     meeting = Meeting.objects.create(log=log, created_by=by, **values)
     meeting.concerns.set(concerns)
     invitations = list(
@@ -266,7 +276,8 @@ def update_meeting(meeting: Meeting, *, by, version: int | None = None, **change
     )
     actors = list(changes.get("actors", [i.user for i in current if i.role == InviteeRole.ACTOR]))
     invite_holder = changes.get("invite_holder", any(i.role == InviteeRole.HOLDER for i in current))
-    _check_data(log, values, concerns, guardians, actors, invite_holder)
+    retimed = {name for name in ("starts_at", "ends_at") if values[name] != getattr(meeting, name)}
+    _check_data(log, values, concerns, guardians, actors, invite_holder, retimed=retimed)
 
     before, after = {}, {}
     for name, value in values.items():
@@ -363,8 +374,3 @@ def save_minutes(meeting: Meeting, *, by, minutes: str, version: int | None = No
     revise_log(log, by, "meeting.minutes", meeting, before, {"minutes": minutes})
     record(actor=by, action="meeting.minutes_saved", obj=meeting, log_id=log.pk)
     return meeting
-
-
-def record_meeting_view(meeting: Meeting, *, by) -> None:
-    """Every opening of a meeting page is audited, like the log's (R-SEC-01)."""
-    record(actor=by, action="meeting.viewed", obj=meeting, log_id=meeting.log_id)

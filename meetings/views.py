@@ -25,7 +25,7 @@ from logs.enums import LogStatus
 from logs.forms import ConcernForm, MeasureForm
 from logs.models import Concern, Log, Measure
 from logs.queries import logs_visible_to
-from logs.views import fetch_log
+from logs.views import fetch_log, record_read
 from meetings import rules, services
 from meetings.enums import InviteeRole
 from meetings.forms import (
@@ -234,6 +234,7 @@ def _meeting_form_page(request: HttpRequest, log: Log, meeting: Meeting | None) 
         "new_actor": new_actor,
         "new_concern_open": concern_form.is_bound,
     }
+    record_read(request, log, about=meeting)
     return render(request, "meetings/meeting_form.html", context)
 
 
@@ -271,8 +272,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    services.record_meeting_view(meeting, by=request.user)
     log = meeting.log
+    record_read(request, log, about=meeting)
     context = {
         "meeting": meeting,
         "log": log,
@@ -304,6 +305,7 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Møtet er avlyst. De inviterte får beskjed på e-post."))
             return redirect("meetings:detail", pk=meeting.pk)
+    record_read(request, meeting.log, about=meeting)
     return render(request, "meetings/meeting_cancel.html", {"meeting": meeting, "form": form})
 
 
@@ -327,4 +329,5 @@ def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Referatet er lagret."))
             return redirect("meetings:detail", pk=meeting.pk)
+    record_read(request, meeting.log, about=meeting)
     return render(request, "meetings/meeting_minutes.html", {"meeting": meeting, "form": form})

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from common.views import apply_errors
 from logs.enums import LogStatus
 from logs.queries import logs_visible_to, pending_transfers_for, with_overview
+from logs.services import record_log_views
 from meetings.queries import upcoming_meetings_for
 from notes.queries import notes_visible_to
 from organisations.enums import Role
@@ -57,7 +58,10 @@ def home(request: HttpRequest) -> HttpResponse:
         context["meetings"] = upcoming_meetings_for(request.user, role)[:HOME_MEETINGS]
     if role == Role.HOLDER:
         context["notes"] = notes_visible_to(request.user)[:HOME_NOTES]
-        context["pending_transfers"] = pending_transfers_for(request.user)[:HOME_LOGS]
+        pending = list(pending_transfers_for(request.user)[:HOME_LOGS])
+        # A transfer's reason is the log's data, read here before the log is the person's.
+        record_log_views([t.log for t in pending], by=request.user, page="home")
+        context["pending_transfers"] = pending
     return render(request, HOME_TEMPLATES[role], context)
 
 

@@ -153,15 +153,22 @@ def make_log(holder, unit, *, guardians: int = 1, level: int = 1, **child_change
 
 
 def make_concern(log, *, actors=(), deadline=None, description="Bekymring for språket"):
-    """A concern with its first measure, through the service."""
+    """A concern with its first measure, through the service.
+
+    A `deadline` in the past is what a measure has once its deadline has passed: it is made
+    with today's deadline (the service takes none in the past) and then aged.
+    """
     from datetime import timedelta
 
     from django.utils import timezone
 
+    from logs.models import Measure
     from logs.services import create_concern
 
+    today = timezone.localdate()
+    deadline = deadline or today + timedelta(days=30)
     municipality = log.unit.municipality
-    return create_concern(
+    concern = create_concern(
         log,
         by=log.holder,
         category=concern_category(municipality),
@@ -171,7 +178,10 @@ def make_concern(log, *, actors=(), deadline=None, description="Bekymring for sp
         measure={
             "category": measure_category(municipality),
             "description": "Lesegruppe to ganger i uka",
-            "deadline": deadline or timezone.localdate() + timedelta(days=30),
+            "deadline": max(deadline, today),
             "actors": list(actors),
         },
     )
+    if deadline < today:
+        Measure.objects.filter(concern=concern).update(deadline=deadline)
+    return concern

@@ -148,3 +148,29 @@ def test_the_actors_home_and_list_have_a_constant_query_count_R_ACT_01_R_ACT_02(
 
     for few, many in zip(one, three, strict=True):
         assert_same_count(few, many)
+
+
+def test_min_side_reads_each_waiting_transfer_in_a_constant_query_count_R_TRAN_04_R_SEC_01(
+    client, holder, other_holder, unit
+):
+    """Min side shows the reason of each log offered to the holder: one read per log,
+    written in one query however many wait (R-SEC-01)."""
+    from audit.models import AuditEvent
+    from logs.services import transfer_log
+
+    def offered(n):
+        log = make_log(other_holder, unit, first_name=f"Tilbudt{n}")
+        transfer_log(log, by=other_holder, to_user=holder, to_unit=unit, reason="Flytter")
+        return log
+
+    logs = [offered(0)]
+    login(client, holder)
+    client.get("/")
+
+    one = count_queries(client, "/")
+    logs += [offered(1), offered(2)]
+    three = count_queries(client, "/")
+
+    assert_same_count(one, three)
+    reads = AuditEvent.objects.filter(actor=holder, action="log.viewed", data__page="home")
+    assert {log.pk for log in logs} == set(reads.values_list("log_id", flat=True))

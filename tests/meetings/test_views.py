@@ -369,13 +369,14 @@ def test_an_uninvited_actor_gets_404_R_ROLE_07(client, log2, actor):
     assert client.get(reverse("meetings:detail", args=[meeting.pk])).status_code == 404
 
 
-def test_opening_a_meeting_is_audited_R_SEC_01(client, holder, log2):
+def test_opening_a_meeting_is_audited_as_a_read_of_its_log_R_SEC_01(client, holder, log2):
     from audit.models import AuditEvent
 
     meeting = make_meeting(log2)
     client.force_login(holder)
     client.get(reverse("meetings:detail", args=[meeting.pk]))
-    assert AuditEvent.objects.filter(action="meeting.viewed", log_id=log2.pk).exists()
+    event = AuditEvent.objects.get(action="log.viewed", log_id=log2.pk)
+    assert event.data == {"page": "meetings:detail", "meeting": meeting.pk}
 
 
 # --- edit, cancel, minutes ------------------------------------------------------------------
