@@ -27,7 +27,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-quic",
 ]
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 def _chromium_path() -> str | None:
@@ -102,7 +102,7 @@ def new_page(browser, live_server, settings):
 
 
 def check_axe(page: Page) -> None:
-    """Fail on any serious or critical WCAG 2.1 A/AA violation on the page (R-GEN-06)."""
+    """Fail on any serious or critical WCAG 2.2 A/AA violation on the page (R-GEN-06)."""
     # Let finite animations end first (a dialog fading in has too little contrast mid-way).
     page.evaluate(
         """() => Promise.all(document.getAnimations()
