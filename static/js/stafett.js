@@ -3,7 +3,8 @@
  * - the idle time-out warning with «stay signed in» (R-GEN-03);
  * - the unsaved-changes guard on every form (R-GEN-05);
  * - focus on the error summary after a failed save, or on the status message after a
- *   successful one (R-GEN-04).
+ *   successful one (R-GEN-04);
+ * - Escape closes the user menu (R-GEN-07).
  */
 (function () {
   "use strict";
@@ -188,9 +189,23 @@
     region.focus();
   }
 
+  function userMenu() {
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") return;
+      var menu = document.querySelector("details.user-menu[open]");
+      if (!menu) return;
+      var active = document.activeElement;
+      menu.open = false;
+      if (!active || active === document.body || menu.contains(active)) {
+        menu.querySelector("summary").focus();
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     idleTimeout();
     unsavedGuard();
+    userMenu();
     if (!errorSummary()) announceMessages();
   });
 })();
