@@ -58,6 +58,13 @@ class Child(models.Model):
         return f"{self.first_name} {self.last_name}"
 
     @property
+    def short_name(self) -> str:
+        """«Ola N.»: tells one child's pages from another's in page titles (R-GEN-06) without
+        writing the whole name into every tab and history entry."""
+        initial = f" {self.last_name[:1]}." if self.last_name else ""
+        return f"{self.first_name}{initial}"
+
+    @property
     def masked_national_id(self) -> str:
         return mask_national_id(self.national_id)
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from audit.models import AuditEvent
-from common.errors import ReadOnlyError
+from common.errors import ConflictError, ReadOnlyError
 from common.views import apply_errors
 from logs import rules, services
 from logs.enums import ConcernStatus
@@ -211,8 +211,13 @@ def _transfer_facts(request, role, log) -> dict:
 @login_required
 def log_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The log page: everything the person may see of the log, in one place."""
-    role = active_role(request)
     log = fetch_log(request, pk)
+    level_form = LevelForm(initial={"level": log.level, "version": log.version})
+    return _log_page(request, log, level_form)
+
+
+def _log_page(request: HttpRequest, log: Log, level_form: LevelForm) -> HttpResponse:
+    role = active_role(request)
     record_read(request, log)
     today = timezone.localdate()
     concerns = list(_concerns_for(request, role, log))
@@ -246,7 +251,7 @@ def log_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "read_only_reason": rules.read_only_reason(request.user, role, log),
         "can_add_glimpse": rules.can_add_glimpse(request.user, role, log),
         "can_go_passive": can_edit and all(not c.is_open for c in concerns),
-        "level_form": LevelForm(initial={"level": log.level, "version": log.version}),
+        "level_form": level_form,
         "is_holder_role": role == Role.HOLDER,
         **_transfer_facts(request, role, log),
     }
@@ -287,14 +292,17 @@ def level_change(request: HttpRequest, pk: int) -> HttpResponse:
                 level=form.cleaned_data["level"],
                 version=form.cleaned_data["version"],
             )
+        except ConflictError as error:
+            # A fresh page, with the level someone else chose and a form that can be sent.
+            messages.error(request, error.messages[0])
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            apply_errors(error, form)
+            return _log_page(request, log, form)
         else:
             messages.success(request, _("Vurderingsnivået er endret."))
-    else:
-        messages.error(request, _("Velg et gyldig nivå."))
-    return redirect("logs:detail", pk=log.pk)
+        return redirect("logs:detail", pk=log.pk)
+    # The log page again, with the error next to the choices (R-GEN-04).
+    return _log_page(request, log, form)
 
 
 def _guardian_for(request, pk: int):

@@ -157,7 +157,13 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 
 # Sessions: idle time-out (R-GEN-03) and an absolute lifetime.
 STAFETT_IDLE_TIMEOUT = env_int("STAFETT_IDLE_TIMEOUT", 20 * 60, minimum=30)
-STAFETT_IDLE_WARNING = env_int("STAFETT_IDLE_WARNING", 2 * 60, minimum=5)
+# WCAG 2.2.1: the warning must give at least 20 seconds to ask for more time.
+STAFETT_IDLE_WARNING = env_int("STAFETT_IDLE_WARNING", 2 * 60, minimum=20)
+if STAFETT_IDLE_WARNING >= STAFETT_IDLE_TIMEOUT:
+    raise ImproperlyConfigured(
+        f"The environment variable STAFETT_IDLE_WARNING ({STAFETT_IDLE_WARNING}) must be "
+        f"shorter than STAFETT_IDLE_TIMEOUT ({STAFETT_IDLE_TIMEOUT})."
+    )
 STAFETT_SESSION_MAX_AGE = env_int("STAFETT_SESSION_MAX_AGE", 12 * 60 * 60, minimum=60)
 SESSION_COOKIE_AGE = STAFETT_SESSION_MAX_AGE
 SESSION_COOKIE_HTTPONLY = True

@@ -226,7 +226,7 @@ MATRIX = {
     "logs:child_edit": (_pk("log"), log_page((200, 200), actor=(403, 403), guardian=(403, 403))),
     "logs:level": (
         _pk("log"),
-        log_page((405, 302), actor=(405, 403), guardian=(405, 403), anonymous=(405, LOGIN))
+        log_page((405, 200), actor=(405, 403), guardian=(405, 403), anonymous=(405, LOGIN))
         | dict.fromkeys(STRANGERS, (405, 404)),
     ),
     "logs:guardian_add": (

@@ -1,4 +1,7 @@
 from django import template
+from django.forms import BaseForm
+from django.forms.formsets import BaseFormSet
+from django.utils.text import capfirst
 
 register = template.Library()
 
@@ -26,3 +29,69 @@ def ds_choices(field):
     if field.errors:
         attrs["aria-invalid"] = "true"
     return field.subwidgets
+
+
+@register.simple_tag(takes_context=True)
+def form_errors(context) -> list[dict]:
+    """Every error of every bound form and formset the view gave the page, in its order.
+
+    base.html shows them as one error summary at the top of the page and prefixes the title
+    with «Feil:» (R-GEN-04, WCAG 3.3.1): collected here from the context, so that every form
+    page has it, also those that render their fields one by one.
+    """
+    errors: list[dict] = []
+    seen: set[int] = set()
+    for value in context.flatten().values():
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
+        if isinstance(value, BaseFormSet):
+            errors += _formset_errors(value, seen)
+        elif isinstance(value, BaseForm):
+            errors += _errors_of(value)
+    return errors
+
+
+def _formset_errors(formset: BaseFormSet, seen: set[int]) -> list[dict]:
+    if not formset.is_bound or formset.total_error_count() == 0:
+        return []
+    forms = formset.forms
+    model = getattr(getattr(formset.form, "_meta", None), "model", None)
+    errors = [
+        _error(_first_field(forms[0]) if forms else None, m) for m in formset.non_form_errors()
+    ]
+    for number, form in enumerate(forms, start=1):
+        seen.add(id(form))
+        # The same label in every form of the set: say which one, as its legend does.
+        group = f"{capfirst(model._meta.verbose_name)} {number}" if model else f"{number}"
+        errors += _errors_of(form, group)
+    return errors
+
+
+def _errors_of(form: BaseForm, group: str = "") -> list[dict]:
+    if not form.is_bound or not form.errors:
+        return []
+    first = _first_field(form)
+    hidden = [message for field in form.hidden_fields() for message in field.errors]
+    errors = [_error(first, m, group=group) for m in [*form.non_field_errors(), *hidden]]
+    for field in form.visible_fields():
+        errors += [_error(field, m, label=field.label, group=group) for m in field.errors]
+    return errors
+
+
+def _first_field(form: BaseForm):
+    visible = form.visible_fields()
+    return visible[0] if visible else None
+
+
+def _error(field, message, *, label="", group="") -> dict:
+    """One line of the summary, linked to the field's input (the first one of a choice group,
+    whose fieldset carries the field's own id: the link falls back to it)."""
+    target = fallback = ""
+    if field is not None and field.auto_id:
+        fallback = field.auto_id
+        target = field.id_for_label or f"{field.auto_id}_0"
+    if group:
+        label = f"{label} ({group})" if label else group
+    text = f"{label}: {message}" if label else str(message)
+    return {"text": text, "target": target, "fallback": fallback}

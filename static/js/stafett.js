@@ -1,7 +1,10 @@
 /*
  * Progressive enhancement only: every page works without this file.
  * - the idle time-out warning with «stay signed in» (R-GEN-03);
- * - the unsaved-changes guard on every form (R-GEN-05).
+ * - the unsaved-changes guard on every form (R-GEN-05);
+ * - focus on the error summary after a failed save, or on the status message after a
+ *   successful one (R-GEN-04);
+ * - Escape closes the user menu (R-GEN-07).
  */
 (function () {
   "use strict";
@@ -93,7 +96,7 @@
 
     document.querySelectorAll("form:not([data-no-guard])").forEach(function (form) {
       // A form sent back with errors holds what the user typed and has not been saved.
-      if (form.querySelector('[aria-invalid="true"], .field--invalid, [role="alert"]')) {
+      if (form.querySelector('[aria-invalid="true"], .field--invalid, .form-errors, [role="alert"]')) {
         dirty.add(form);
       }
       form.addEventListener("input", function () {
@@ -138,8 +141,71 @@
     });
   }
 
+  function scrollTargetOf(field) {
+    // Show what the field asks, not only the box: the legend of a choice group, else the label.
+    if (field.type === "radio" || field.type === "checkbox") {
+      var fieldset = field.closest("fieldset");
+      var legend = fieldset && fieldset.querySelector("legend");
+      if (legend) return legend;
+    }
+    return (field.id && document.querySelector('label[for="' + CSS.escape(field.id) + '"]')) || field;
+  }
+
+  function errorSummary() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (!summary) return false;
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      if (!link) return;
+      var field =
+        document.getElementById(decodeURIComponent(link.hash.slice(1))) ||
+        document.getElementById(link.dataset.errorFallback || "");
+      if (!field) return;
+      event.preventDefault();
+      for (var details = field.closest("details"); details; details = details.parentElement.closest("details")) {
+        details.open = true;
+      }
+      if (!field.matches("input, select, textarea, button, a[href], [tabindex]")) {
+        field.setAttribute("tabindex", "-1");
+      }
+      scrollTargetOf(field).scrollIntoView();
+      field.focus({ preventScroll: true });
+    });
+    // A screen reader reads what gets focus, whatever it was doing; the summary is where a
+    // keyboard user should start again.
+    summary.focus();
+    return true;
+  }
+
+  function announceMessages() {
+    // The message after a save is moved into focus rather than written into a live region
+    // after load: a live region filled while the screen reader is still reading the newly
+    // loaded page is dropped or queued behind the whole page by some readers (and only works
+    // if the empty region was seen first), while every reader reads what receives focus. The
+    // region stays role=status for messages that arrive later, without a page load.
+    var region = document.getElementById("messages");
+    if (!region || !region.textContent.trim()) return;
+    region.setAttribute("tabindex", "-1");
+    region.focus();
+  }
+
+  function userMenu() {
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") return;
+      var menu = document.querySelector("details.user-menu[open]");
+      if (!menu) return;
+      var active = document.activeElement;
+      menu.open = false;
+      if (!active || active === document.body || menu.contains(active)) {
+        menu.querySelector("summary").focus();
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     idleTimeout();
     unsavedGuard();
+    userMenu();
+    if (!errorSummary()) announceMessages();
   });
 })();

@@ -19,6 +19,19 @@ def test_default_idle_timeout_is_20_minutes_R_GEN_03(settings):
     assert settings.STAFETT_IDLE_WARNING == 2 * 60
 
 
+def test_the_page_warns_as_early_as_configured_R_GEN_03(client, holder, settings):
+    """WCAG 2.2.1: a 20-second warning before a 30-second time-out stays 20 seconds on the
+    page; it is not cut to half the time-out, under the 20 seconds the user must get."""
+    settings.STAFETT_IDLE_TIMEOUT = 30
+    settings.STAFETT_IDLE_WARNING = 20
+    client.force_login(holder)
+
+    html = client.get("/konto/innstillinger/").content.decode()
+
+    assert 'data-idle-timeout="30"' in html
+    assert 'data-idle-warning="20"' in html
+
+
 def test_activity_within_the_timeout_keeps_the_session_R_GEN_03(client, holder):
     client.force_login(holder)
     _age_session(client, idle=19 * 60)

@@ -53,7 +53,7 @@ def test_guardian_activates_with_the_printed_code_and_sees_the_log_R_GUAR_02_R_L
     guardian.get_by_label("Nytt passord").fill(GUARDIAN_PASSWORD)
     guardian.get_by_label("Gjenta passordet").fill("noe annet helt")
     guardian.get_by_role("button", name="Aktiver og logg inn").click()
-    guardian.get_by_text("Passordene er ikke like.").wait_for()
+    guardian.get_by_text("Passordene er ikke like.", exact=True).wait_for()
     check_axe(guardian)
     guardian.get_by_label("Nytt passord").fill(GUARDIAN_PASSWORD)
     guardian.get_by_label("Gjenta passordet").fill(GUARDIAN_PASSWORD)
@@ -75,7 +75,7 @@ def test_guardian_activates_with_the_printed_code_and_sees_the_log_R_GUAR_02_R_L
     again.goto("/konto/aktiver/")
     again.get_by_label("Aktiveringskode").fill(code)
     again.get_by_role("button", name="Fortsett").click()
-    again.get_by_text("allerede brukt").wait_for()
+    again.locator("#id_code_error").get_by_text("allerede brukt").wait_for()
     check_axe(again)
 
     # The holder's log page now shows the guardian as linked: no print button any more.

@@ -142,7 +142,7 @@ def test_holder_journey_from_new_log_to_passive_R_LOG_01_R_CONC_01_R_MEAS_03_R_L
     page.get_by_role("link", name="Sett passiv …").click()
     check_axe(page)
     page.get_by_role("button", name="Sett loggen passiv").click()
-    page.get_by_text("Bekreft for å sette loggen passiv.").wait_for()
+    page.get_by_text("Bekreft for å sette loggen passiv.", exact=True).wait_for()
     page.get_by_label("Jeg forstår at en passiv logg aldri kan åpnes igjen").check()
     page.get_by_role("button", name="Sett loggen passiv").click()
     page.get_by_text("Loggen er satt passiv.").wait_for()

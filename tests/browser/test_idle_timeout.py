@@ -45,9 +45,10 @@ def _seconds_left(page: Page) -> int:
 def test_idle_warning_stay_signed_in_then_time_out_and_return_R_GEN_03(
     page, holder, short_idle_timeout
 ):
-    """R-GEN-03: before the idle time-out the page warns and offers to stay signed in; staying
-    keeps the session past the original deadline; without action the user is signed out, sent
-    to log in with a message, and after logging in returns to the page they were on."""
+    """R-GEN-03: before the idle time-out the page warns (an alertdialog described by its
+    countdown) and offers to stay signed in; staying keeps the session past the original
+    deadline; without action the user is signed out, sent to log in with a message, and after
+    logging in returns to the page they were on."""
     log_in(page, holder.email, PASSWORD)
     expect(page).to_have_url(re.compile(r"/$"))
     page.goto(SETTINGS_PATH)
@@ -60,6 +61,10 @@ def test_idle_warning_stay_signed_in_then_time_out_and_return_R_GEN_03(
     expect(dialog).to_be_visible(timeout=(TIMEOUT - WARNING + 3) * 1000)
     assert time.monotonic() - last_activity >= TIMEOUT - WARNING - 1
     expect(dialog.get_by_role("heading", name="Du blir snart logget ut")).to_be_visible()
+    # WCAG 2.2.1, 4.1.2: an alertdialog named by its title and described by the countdown.
+    alert = page.get_by_role("alertdialog", name="Du blir snart logget ut")
+    expect(alert).to_be_visible()
+    expect(alert).to_have_accessible_description(re.compile(r"Om \d+ sekunder blir du logget ut"))
     stay = dialog.get_by_role("button", name="Forbli innlogget")
     expect(stay).to_be_visible()
     expect(stay).to_be_focused()

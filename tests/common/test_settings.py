@@ -71,6 +71,26 @@ def test_a_bad_idle_timeout_stops_the_start_naming_it_R_GEN_03():
     assert "STAFETT_IDLE_TIMEOUT" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"STAFETT_IDLE_WARNING": "19"}, "STAFETT_IDLE_WARNING must be at least 20"),
+        (
+            {"STAFETT_IDLE_TIMEOUT": "60", "STAFETT_IDLE_WARNING": "60"},
+            "STAFETT_IDLE_WARNING (60) must be shorter than STAFETT_IDLE_TIMEOUT (60)",
+        ),
+    ],
+)
+def test_an_idle_warning_under_20_seconds_or_past_the_time_out_stops_the_start_R_GEN_03(
+    env, message
+):
+    """R-GEN-03, WCAG 2.2.1: the user gets at least 20 seconds to ask for more time, and the
+    warning comes before the time-out; a setting that breaks either fails at start-up."""
+    result = _start({"STAFETT_DEBUG": "1", **env})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
 def test_security_defaults_in_production_mode():
     """HSTS one year, secure cookies, SSL redirect when STAFETT_DEBUG is off."""
     code = (

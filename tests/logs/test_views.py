@@ -463,6 +463,29 @@ def test_the_level_form_with_a_stale_version_changes_nothing_R_LOG_03_R_SEC_05(c
     assert CONFLICT in page(client.get(detail_url(log)))
 
 
+def test_a_refused_level_is_shown_next_to_the_choices_R_LOG_03_R_GEN_04(
+    client, holder, log, actor_other_unit
+):
+    """R-GEN-04: the reason is next to the radio buttons, with the choice kept, not only in a
+    message at the top of the log page."""
+    set_level(log, by=holder, level=Level.TWO)
+    make_concern(log, actors=[actor_other_unit])
+    login(client, holder)
+
+    response = client.post(
+        f"/logger/{log.pk}/niva/", {"level": "1", "version": str(reload(log).version)}
+    )
+
+    assert response.status_code == 200
+    html = page(response)
+    assert "kan ikke settes til nivå 1" in field_error(html, "id_level")
+    assert re.search(r'<fieldset[^>]*id="id_level"[^>]*aria-describedby="[^"]*id_level_error', html)
+    assert re.search(r'<input[^>]*id="id_level_0"[^>]*checked', html)
+    assert "<title>Feil: " in html
+    assert reload(log).level == Level.TWO
+    assert AuditEvent.objects.filter(action="log.viewed", log_id=log.pk).exists()
+
+
 # --- a new actor inside the concern form (R-CONC-01, R-MEET-03) -----------------------------
 
 
