@@ -1,4 +1,7 @@
+from django import forms
 from django.forms.renderers import TemplatesSetting
+
+from common.submissions import new_submission_key
 
 
 class DesignsystemetRenderer(TemplatesSetting):
@@ -6,3 +9,18 @@ class DesignsystemetRenderer(TemplatesSetting):
 
     form_template_name = "forms/form.html"
     field_template_name = "forms/field.html"
+
+
+class SubmissionKeyMixin(forms.Form):
+    """A create form's one-time key, claimed by the service that saves it (R-GEN-08).
+
+    A new key for each blank form; a form shown again with errors keeps the posted key, so
+    that fixing the errors and sending again still creates only one object.
+    """
+
+    submission = forms.CharField(
+        widget=forms.HiddenInput,
+        required=False,
+        max_length=64,
+        initial=new_submission_key,
+    )

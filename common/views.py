@@ -1,5 +1,8 @@
+from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+
+from common.submissions import AlreadySubmitted
 
 
 def apply_errors(error: ValidationError, *forms, prefixed: dict | None = None) -> None:
@@ -13,7 +16,7 @@ def apply_errors(error: ValidationError, *forms, prefixed: dict | None = None) -
     if not hasattr(error, "error_dict"):
         main.add_error(None, error)
         return
-    for key, messages in error.message_dict.items():
+    for key, texts in error.message_dict.items():
         target, field = main, None
         for prefix, other in (prefixed or {}).items():
             if key.startswith(prefix) and key[len(prefix) :] in other.fields:
@@ -23,8 +26,15 @@ def apply_errors(error: ValidationError, *forms, prefixed: dict | None = None) -
                 if key in form.fields:
                     target, field = form, key
                     break
-        for message in messages:
-            target.add_error(field, message)
+        for text in texts:
+            target.add_error(field, text)
+
+
+def already_submitted(request, to, *args, **kwargs):
+    """A form sent again after its first sending was saved: show what that one made, with
+    a word that nothing was saved twice (R-GEN-08)."""
+    messages.info(request, AlreadySubmitted.message)
+    return redirect(to, *args, **kwargs)
 
 
 def forbidden(request, exception=None):

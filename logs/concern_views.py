@@ -11,17 +11,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.errors import ReadOnlyError
-from common.views import apply_errors
+from common.submissions import AlreadySubmitted, claim_submission
+from common.views import already_submitted, apply_errors
 from logs import rules, services
 from logs.enums import Outcome
 from logs.forms import (
     ConcernEditForm,
-    ConcernForm,
     DeadlineForm,
     DeadlinePassedForm,
     EvaluationForm,
     MeasureEditForm,
     MeasureForm,
+    NewConcernForm,
+    NewMeasureForm,
 )
 from logs.queries import concerns_visible_to, measures_visible_to
 from logs.views import fetch_log, record_read
@@ -53,7 +55,7 @@ def _concern_for(request, pk: int):
 def _measure_for(request, pk: int):
     measure = get_object_or_404(
         measures_visible_to(request.user, active_role(request)).select_related(
-            "concern__log__unit", "category"
+            "concern__log__unit", "category", "evaluation__evaluated_by"
         ),
         pk=pk,
     )
@@ -76,7 +78,7 @@ def concern_create(request: HttpRequest, pk: int) -> HttpResponse:
     """A new concern and its first measure in one screen (R-CONC-01)."""
     log = fetch_log(request, pk, for_edit=True)
     data = request.POST or None
-    concern_form = ConcernForm(data, log=log)
+    concern_form = NewConcernForm(data, log=log)
     measure_form = MeasureForm(data, log=log, prefix="measure")
     new_actor = OptionalActorForm(
         data, municipality_id=log.unit.municipality_id, prefix="new_actor"
@@ -87,6 +89,8 @@ def concern_create(request: HttpRequest, pk: int) -> HttpResponse:
             concern = _create_concern_with_new_actor(
                 request, log, concern_form, measure_form, new_actor
             )
+        except AlreadySubmitted:
+            return already_submitted(request, _detail(log.pk))
         except ValidationError as error:
             apply_errors(error, concern_form, new_actor, prefixed={"measure_": measure_form})
         else:
@@ -106,14 +110,20 @@ def concern_create(request: HttpRequest, pk: int) -> HttpResponse:
 @transaction.atomic
 def _create_concern_with_new_actor(request, log, concern_form, measure_form, new_actor):
     """The new actor, if one was typed, is registered and attached in the same transaction:
-    a refused concern leaves no half-registered actor behind (R-CONC-01, R-MEET-03)."""
+    a refused concern leaves no half-registered actor behind (R-CONC-01, R-MEET-03).
+
+    The form's one-time key is claimed first, before the actor is registered, so that a
+    second sending registers nobody and creates nothing (R-GEN-08).
+    """
+    fields = dict(concern_form.cleaned_data)
+    claim = claim_submission(fields.pop("submission"), by=request.user, action="concern.created")
     measure = dict(measure_form.cleaned_data)
     if new_actor.has_data:
         person = register_actor(by=request.user, **new_actor.cleaned_data)
         measure["actors"] = [*measure["actors"], person]
-    return services.create_concern(
-        log, by=request.user, measure=measure, **concern_form.cleaned_data
-    )
+    concern = services.create_concern(log, by=request.user, measure=measure, **fields)
+    claim.done(concern)
+    return concern
 
 
 @login_required
@@ -174,10 +184,12 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
             "description": based_on.description,
             "actors": list(based_on.actors.values_list("pk", flat=True)),
         }
-    form = MeasureForm(request.POST or None, log=log, initial=initial)
+    form = NewMeasureForm(request.POST or None, log=log, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.add_measure(concern, by=request.user, based_on=based_on, **form.cleaned_data)
+        except AlreadySubmitted:
+            return already_submitted(request, _detail(log.pk))
         except ValidationError as error:
             apply_errors(error, form)
         else:
@@ -223,23 +235,43 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _evaluated(request: HttpRequest, measure) -> HttpResponse:
+    """An evaluated measure is shown as evaluated, with no form to send in vain (R-MEAS-03);
+    a form sent to it anyway is answered the same way, after a redirect."""
+    if request.method == "POST":
+        messages.info(request, _("Tiltaket er allerede evaluert."))
+        return redirect("logs:measure_evaluate", pk=measure.pk)
+    evaluation = getattr(measure, "evaluation", None)
+    context = {"log": measure.concern.log, "measure": measure, "evaluation": evaluation}
+    record_read(request, measure.concern.log, about=measure)
+    return render(request, "logs/measure_evaluated.html", context)
+
+
+def _after_evaluation(measure, outcome: str) -> HttpResponse:
+    if outcome in FOLLOW_UP_OUTCOMES:
+        return redirect("logs:evaluation_next", pk=measure.pk)
+    return redirect(_detail(measure.concern.log_id, f"measure-{measure.pk}"))
+
+
 @login_required
 def measure_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
     """Evaluate a measure, once (R-MEAS-03), with the child's voice (R-LOG-07)."""
     measure = _measure_for(request, pk)
+    if not measure.is_open:
+        return _evaluated(request, measure)
     log = measure.concern.log
     form = EvaluationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.evaluate_measure(measure, by=request.user, **form.cleaned_data)
+        except AlreadySubmitted as repeat:
+            messages.info(request, AlreadySubmitted.message)
+            return _after_evaluation(measure, getattr(repeat.obj, "outcome", ""))
         except ValidationError as error:
             apply_errors(error, form)
         else:
-            outcome = form.cleaned_data["outcome"]
             messages.success(request, _("Tiltaket er evaluert."))
-            if outcome in FOLLOW_UP_OUTCOMES:
-                return redirect("logs:evaluation_next", pk=measure.pk)
-            return redirect(_detail(log.pk, f"measure-{measure.pk}"))
+            return _after_evaluation(measure, form.cleaned_data["outcome"])
     record_read(request, log, about=measure)
     return render(
         request, "logs/evaluation_form.html", {"log": log, "measure": measure, "form": form}
@@ -274,6 +306,8 @@ def evaluation_next(request: HttpRequest, pk: int) -> HttpResponse:
 def measure_deadline(request: HttpRequest, pk: int) -> HttpResponse:
     """An overdue measure: a new deadline, or *deadline passed* (R-MEAS-04)."""
     measure = _measure_for(request, pk)
+    if not measure.is_open:
+        return _evaluated(request, measure)
     log = measure.concern.log
     action = request.POST.get("action")
     deadline_form = DeadlineForm(request.POST if action == "extend" else None)

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.dates import PlausibleDateField, PlausibleDatesMixin
+from common.forms import SubmissionKeyMixin
 from logs.enums import EVALUATION_OUTCOMES, ConsentGiver, Level, LogKind
 from logs.models import Child, Concern, Glimpse, Guardian
 from logs.queries import holders_in_unit
@@ -10,6 +11,8 @@ from logs.rules import BIRTH_DATE, CONSENT_END, GLIMPSE_DATE, MEASURE_DEADLINE
 from organisations.models import ConcernCategory, MeasureCategory, Membership
 from organisations.queries import actors_in_municipality
 
+# Room for a national ID number typed with spaces or a dash, as on paper.
+NATIONAL_ID_INPUT_LENGTH = 20
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
 
@@ -40,9 +43,7 @@ class ChildForm(PlausibleDatesMixin, forms.ModelForm):
             "email",
         ]
         widgets = {
-            "national_id": forms.TextInput(
-                attrs={"autocomplete": "off", "inputmode": "numeric", "maxlength": 13}
-            ),
+            "national_id": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
             "postcode": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 4}),
         }
         help_texts = {
@@ -51,7 +52,12 @@ class ChildForm(PlausibleDatesMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["national_id"].validators = []
+        national_id = self.fields["national_id"]
+        # Typed as printed, «DDMMYY NNNNN» too, like the actor form: the service keeps the
+        # 11 digits. The model's max_length would make the browser cut the spaced form off.
+        national_id.validators = []
+        national_id.max_length = NATIONAL_ID_INPUT_LENGTH
+        national_id.widget.attrs["maxlength"] = str(NATIONAL_ID_INPUT_LENGTH)
         if self.instance.pk and self.instance.national_id:
             # The stored number is never sent back to the browser (R-SEC-03).
             self.initial["national_id"] = ""
@@ -86,10 +92,16 @@ class GuardianForm(forms.ModelForm):
         }
 
 
+class NewGuardianForm(SubmissionKeyMixin, GuardianForm):
+    """*Legg til foresatt*: one guardian, one invitation, however often it is sent (R-GEN-08)."""
+
+
 GuardianFormSet = forms.formset_factory(GuardianForm, extra=4, max_num=4, validate_max=True)
 
 
-class LogSetupForm(forms.Form):
+class LogSetupForm(SubmissionKeyMixin, forms.Form):
+    """The new log's unit, kind and level; it carries the page's one-time key (R-GEN-08)."""
+
     unit = forms.ModelChoiceField(label=_("Virksomhet"), queryset=None, empty_label=None)
     kind = forms.ChoiceField(
         label=_("Loggen gjelder"),
@@ -134,6 +146,71 @@ class ConsentForm(PlausibleDatesMixin, forms.Form):
             for field in self.fields.values():
                 field.required = False
             self.fields["given_by"].required = True
+
+
+class ConsentUploadForm(SubmissionKeyMixin, ConsentForm):
+    """*Last opp samtykke* on a log: one consent, however often it is sent (R-GEN-08)."""
+
+
+HELD_CHOICES = [
+    ("keep", _("Behold filen")),
+    ("replace", _("Velg en annen fil")),
+    ("drop", _("Ikke last opp samtykke nå")),
+]
+
+
+class NewLogConsentForm(ConsentForm):
+    """The consent on the new-log page: optional. A file that passed the checks in an
+    earlier round of errors is kept by the page (logs.held_uploads), so the person keeps it,
+    chooses another, or leaves the consent for later, instead of choosing it again (R-GEN-04).
+    """
+
+    held = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    held_choice = forms.ChoiceField(
+        choices=HELD_CHOICES,
+        initial="keep",
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    field_order = ["held", "held_choice", "file", "valid_until", "given_by"]
+
+    def __init__(self, *args, held_upload=None, file_error=None, **kwargs):
+        """`held_upload` is the kept file, if any; `file_error` what the upload checks said
+        about a file sent with this round."""
+        super().__init__(*args, required=False, **kwargs)
+        self.held_upload = held_upload
+        self.file_error = file_error
+        if held_upload is None:
+            del self.fields["held_choice"]
+            return
+        choice = self.fields["held_choice"]
+        choice.required = True
+        choice.label = _("Valgt fil: %(name)s") % {"name": held_upload.original}
+        self.fields["file"].label = _("Annen fil (PDF)")
+        self.fields["file"].help_text = _(
+            "Velger du en annen fil, erstatter den filen over. Som PDF, høyst 10 MB."
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.file_error is not None:
+            self.add_error("file", self.file_error)
+        elif (
+            self.held_upload is not None
+            and cleaned.get("held_choice") == "replace"
+            and not cleaned.get("file")
+        ):
+            self.add_error("file", _("Velg den nye filen, eller behold den du valgte."))
+        return cleaned
+
+    @property
+    def keeps_held(self) -> bool:
+        """Whether the kept file is the consent to save (no new file, not left out)."""
+        return (
+            self.held_upload is not None
+            and not self.cleaned_data.get("file")
+            and self.cleaned_data.get("held_choice") in ("", "keep", None)
+        )
 
 
 class LevelForm(VersionMixin, forms.Form):
@@ -227,7 +304,15 @@ class ConcernEditForm(VersionMixin, ConcernForm):
     pass
 
 
-class EvaluationForm(forms.Form):
+class NewConcernForm(SubmissionKeyMixin, ConcernForm):
+    """*Ny oppmerksomhet*: one concern and one first measure per form (R-GEN-08)."""
+
+
+class NewMeasureForm(SubmissionKeyMixin, MeasureForm):
+    """*Nytt tiltak*: one measure and one notice to each actor per form (R-GEN-08)."""
+
+
+class EvaluationForm(SubmissionKeyMixin, forms.Form):
     outcome = forms.ChoiceField(
         label=_("Resultat"), choices=EVALUATION_OUTCOMES, widget=forms.RadioSelect
     )
@@ -260,7 +345,7 @@ class PassiveForm(forms.Form):
     )
 
 
-class GlimpseForm(PlausibleDatesMixin, forms.ModelForm):
+class GlimpseForm(SubmissionKeyMixin, PlausibleDatesMixin, forms.ModelForm):
     happened_on = PlausibleDateField(plausible=GLIMPSE_DATE, label=_("Dato"))
     publish = forms.BooleanField(
         label=_("Publiser nå, slik at aktører og foresatte ser det"), required=False
@@ -303,7 +388,7 @@ class TransferUnitForm(forms.Form):
         self.fields["unit"].queryset = units
 
 
-class TransferForm(forms.Form):
+class TransferForm(SubmissionKeyMixin, forms.Form):
     """Step two: the new holder in the chosen unit, the reason and, across units, the
     guardians' consent. The service checks every rule again."""
 

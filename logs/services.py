@@ -5,20 +5,30 @@ Rules that concern who may change what raise ReadOnlyError (a 403 with a message
 rules about the data raise ValidationError, keyed by form field where there is one.
 """
 
+import contextlib
+import logging
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from stdnum.no import fodselsnummer
+from django.utils.translation import gettext_lazy
 
 from accounts.services import invite_guardian
 from accounts.validators import mask_national_id
 from audit.services import record, record_each
 from common.errors import ConflictError, ReadOnlyError
+from common.submissions import claim_submission
+from logs.checks import (
+    CHILD_FIELDS,
+    GUARDIAN_FIELDS,
+    MAX_GUARDIANS,
+    complete_child,
+    consent_errors,
+    new_log_parts,
+)
 from logs.enums import (
     ConcernStatus,
     ConsentGiver,
@@ -43,32 +53,23 @@ from logs.models import (
 )
 from logs.queries import actors_allowed_for, logs_visible_to
 from logs.rules import (
-    BIRTH_DATE,
-    CONSENT_END,
     GLIMPSE_DATE,
     MEASURE_DEADLINE,
     can_publish_glimpse,
     read_only_reason,
 )
-from logs.uploads import validate_pdf
 from notifications import notices
 from notifications.enums import Kind
 from notifications.services import queue_email
 from organisations.enums import Role
 from organisations.models import Membership, Unit
 
-MAX_GUARDIANS = 4
-CHILD_FIELDS = [
-    "first_name",
-    "last_name",
-    "national_id",
-    "birth_date",
-    "address",
-    "postcode",
-    "place",
-    "email",
-]
-GUARDIAN_FIELDS = ["first_name", "last_name", "phone", "email", "address", "postcode", "place"]
+logger = logging.getLogger(__name__)
+
+STORAGE_ERROR = gettext_lazy(
+    "Filen kunne ikke lagres på grunn av en feil på serveren. Ingenting er lagret. Prøv igjen "
+    "om litt, og kontakt brukerstøtten hvis feilen ikke går over."
+)
 CONCERN_FIELDS = ["category", "description", "goal", "child_voice"]
 MEASURE_FIELDS = ["category", "description", "deadline"]
 
@@ -155,45 +156,6 @@ def _check_actors(log: Log, actors, *, level: int | None = None) -> None:
 # --- the log and the child ------------------------------------------------------------------
 
 
-def _complete_child(child: Child, *, typed_birth_date: bool) -> None:
-    """`typed_birth_date`: the birth date is new or changed, so its range is checked; one
-    taken from the national ID number needs no check, the number has its own."""
-    if not child.national_id and not child.birth_date:
-        raise ValidationError(
-            {"national_id": _("Fyll inn fødselsnummer eller fødselsdato.")}, code="required"
-        )
-    if child.national_id:
-        child.national_id = fodselsnummer.compact(child.national_id)
-    if typed_birth_date:
-        BIRTH_DATE.validate(child.birth_date, field="birth_date")
-    _clean(child)
-    if child.national_id:
-        born = fodselsnummer.get_birth_date(child.national_id)
-        if child.birth_date and child.birth_date != born:
-            raise ValidationError(
-                {"birth_date": _("Fødselsdatoen stemmer ikke med fødselsnummeret.")},
-                code="mismatch",
-            )
-        child.birth_date = born
-
-
-def _validate_guardians(guardians: list[dict], kind: str) -> list[Guardian]:
-    minimum = 0 if kind == LogKind.PREGNANCY else 1
-    if not minimum <= len(guardians) <= MAX_GUARDIANS:
-        raise ValidationError(
-            _("En logg skal ha minst én og høyst fire foresatte.")
-            if minimum
-            else _("En logg kan ha høyst fire foresatte."),
-            code="guardian_count",
-        )
-    objects = []
-    for data in guardians:
-        guardian = Guardian(**{k: data.get(k, "") for k in GUARDIAN_FIELDS})
-        _clean(guardian, exclude=["log", "user"])
-        objects.append(guardian)
-    return objects
-
-
 @transaction.atomic
 def create_log(
     *,
@@ -206,22 +168,36 @@ def create_log(
     consent=None,
     consent_valid_until: date | None = None,
     consent_given_by: str = ConsentGiver.GUARDIANS,
+    submission: str | None = None,
 ) -> Log:
     """Create a child's log with its guardians and, optionally, the signed consent.
 
+    Every error in the data is reported at once, keyed by field ("guardians" for their
+    number). `submission` is the form's one-time key: a second sending of the same form
+    raises AlreadySubmitted with the first one's log (R-GEN-08).
     Side effects: the log's first history entry; audit event log.created; the consent's
-    own events; each guardian with e-mail gets a login and an invitation (R-LOG-04).
+    own events and file; each guardian with e-mail gets a login and an invitation (R-LOG-04).
     """
+    claim = claim_submission(submission, by=by, action="log.created")
     if not Membership.objects.filter(user=by, unit=unit, role=Role.HOLDER).exists():
         raise ReadOnlyError(_("Du er ikke stafettholder i denne virksomheten."))
-    new_child = Child(municipality=unit.municipality, **{k: child.get(k) for k in CHILD_FIELDS})
-    for name in CHILD_FIELDS:
-        if getattr(new_child, name) is None and name != "birth_date":
-            setattr(new_child, name, "")
-    _complete_child(new_child, typed_birth_date=new_child.birth_date is not None)
-    guardian_objects = _validate_guardians(guardians, kind)
+    consent_data = (
+        {"file": consent, "valid_until": consent_valid_until, "given_by": consent_given_by}
+        if consent is not None
+        else {}
+    )
+    new_child, guardian_objects, errors = new_log_parts(
+        municipality=unit.municipality,
+        kind=kind,
+        child=child,
+        guardians=guardians,
+        consent=consent_data,
+        partial=False,
+    )
     if level not in Level.values:
-        raise ValidationError({"level": _("Velg et gyldig nivå.")})
+        errors["level"] = [_("Velg et gyldig nivå.")]
+    if errors:
+        raise ValidationError(errors)
     new_child.save()
     log = Log.objects.create(child=new_child, unit=unit, holder=by, level=level, kind=kind)
     for guardian in guardian_objects:
@@ -231,14 +207,12 @@ def create_log(
     record(actor=by, action="log.created", obj=log, log_id=log.pk)
     for guardian in guardian_objects:
         invite_guardian(guardian, by=by)
+    claim.done(log)
     if consent is not None:
-        upload_consent(
-            log,
-            by=by,
-            file=consent,
-            valid_until=consent_valid_until,
-            given_by=consent_given_by,
+        stored = _new_consent(
+            log, by=by, file=consent, valid_until=consent_valid_until, given_by=consent_given_by
         )
+        _write_consent_file(stored, consent)
     return log
 
 
@@ -254,7 +228,7 @@ def update_child(log: Log, *, by, version: int | None = None, **fields) -> Child
         setattr(child, name, value if value is not None or name == "birth_date" else "")
     if "national_id" in after and after["national_id"] and "birth_date" not in after:
         child.birth_date = None
-    _complete_child(child, typed_birth_date="birth_date" in after)
+    complete_child(child, typed_birth_date="birth_date" in after)
     if after:
         child.save()
         log.version += 1
@@ -308,9 +282,10 @@ def set_level(log: Log, *, by, level: int, version: int | None = None) -> Log:
 
 
 @transaction.atomic
-def add_guardian(log: Log, *, by, **fields) -> Guardian:
+def add_guardian(log: Log, *, by, submission: str | None = None, **fields) -> Guardian:
     """Add a guardian (at most four, R-LOG-04). Side effects: history; audit; with an
-    e-mail address, a login and an invitation."""
+    e-mail address, a login and an invitation. Once per form (`submission`, R-GEN-08)."""
+    claim = claim_submission(submission, by=by, action="guardian.added")
     log = _lock(Log, log.pk)
     require_holder(by, log)
     if log.guardians.count() >= MAX_GUARDIANS:
@@ -321,6 +296,7 @@ def add_guardian(log: Log, *, by, **fields) -> Guardian:
     revise(log, by, "guardian.added", guardian, after={"name": str(guardian)})
     record(actor=by, action="guardian.added", obj=guardian, log_id=log.pk)
     invite_guardian(guardian, by=by)
+    claim.done(guardian)
     return guardian
 
 
@@ -365,37 +341,9 @@ def remove_guardian(guardian: Guardian, *, by) -> None:
 # --- consent --------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def upload_consent(
-    log: Log, *, by, file, valid_until: date | None, given_by: str = ConsentGiver.GUARDIANS
-) -> Consent:
-    """Store a signed consent PDF; the newest is the current one (R-LOG-02).
-
-    Side effects: the file is written under a random name outside the web root; clears
-    the log's consent_renewal_needed flag (set by a transfer to another unit); history;
-    audit event consent.uploaded.
-    """
-    log = _lock(Log, log.pk)
-    require_holder(by, log)
-    errors = {}
-    try:
-        validate_pdf(file)
-    except ValidationError as error:
-        errors["file"] = error.messages
-    today = timezone.localdate()
-    if valid_until is None:
-        errors["valid_until"] = [_("Fyll inn hvor lenge samtykket gjelder.")]
-    elif CONSENT_END.message_for(valid_until):
-        errors["valid_until"] = [CONSENT_END.message_for(valid_until)]
-    if given_by == ConsentGiver.YOUNG_PERSON:
-        age = log.child.age_on(today)
-        if age is None or age < settings.STAFETT_SELF_CONSENT_AGE:
-            errors["given_by"] = [
-                _("Den unge kan samtykke selv fra fylte %(age)s år.")
-                % {"age": settings.STAFETT_SELF_CONSENT_AGE}
-            ]
-    if errors:
-        raise ValidationError(errors)
+def _new_consent(log: Log, *, by, file, valid_until: date, given_by: str) -> Consent:
+    """The consent row under a new random file name, with its history and audit rows; the
+    caller writes the file with _write_consent_file as the last step of its transaction."""
     consent = Consent(
         log=log,
         original_name=(getattr(file, "name", "") or "samtykke.pdf")[-200:],
@@ -404,7 +352,7 @@ def upload_consent(
         given_by=given_by,
         uploaded_by=by,
     )
-    consent.file.save("consent.pdf", file, save=False)
+    consent.file.name = consent.file.field.generate_filename(consent, "consent.pdf")
     consent.save()
     if log.consent_renewal_needed:
         # The renewed consent asked for after a transfer to another unit (R-LOG-02).
@@ -412,6 +360,57 @@ def upload_consent(
         log.save(update_fields=["consent_renewal_needed"])
     revise(log, by, "consent.uploaded", consent, after={"valid_until": valid_until})
     record(actor=by, action="consent.uploaded", obj=consent, log_id=log.pk)
+    return consent
+
+
+def _write_consent_file(consent: Consent, file) -> None:
+    """Write the consent's file, last (R-LOG-02).
+
+    A failure before it leaves nothing on disk, and a disk that refuses it rolls the whole
+    transaction back, so that no consent (and no new log) is saved without its file. A disk
+    error is a message at the file field, never a 500; what was typed stays (R-GEN-04).
+    """
+    storage, name = consent.file.storage, consent.file.name
+    try:
+        stored = storage.save(name, file, max_length=consent.file.field.max_length)
+    except OSError:
+        logger.exception("A consent file could not be written to the upload folder.")
+        with contextlib.suppress(OSError):
+            storage.delete(name)  # a half-written file
+        raise ValidationError({"file": STORAGE_ERROR}, code="storage") from None
+    if stored != name:
+        consent.file.name = stored
+        consent.save(update_fields=["file"])
+
+
+@transaction.atomic
+def upload_consent(
+    log: Log,
+    *,
+    by,
+    file,
+    valid_until: date | None,
+    given_by: str = ConsentGiver.GUARDIANS,
+    submission: str | None = None,
+) -> Consent:
+    """Store a signed consent PDF; the newest is the current one (R-LOG-02).
+
+    Side effects: the file is written under a random name outside the web root; clears
+    the log's consent_renewal_needed flag (set by a transfer to another unit); history;
+    audit event consent.uploaded. A second sending of the same form (`submission`) raises
+    AlreadySubmitted (R-GEN-08).
+    """
+    claim = claim_submission(submission, by=by, action="consent.uploaded")
+    log = _lock(Log, log.pk)
+    require_holder(by, log)
+    errors = consent_errors(
+        {"file": file, "valid_until": valid_until, "given_by": given_by}, log.child
+    )
+    if errors:
+        raise ValidationError(errors)
+    consent = _new_consent(log, by=by, file=file, valid_until=valid_until, given_by=given_by)
+    claim.done(consent)
+    _write_consent_file(consent, file)
     return consent
 
 
@@ -466,12 +465,16 @@ def _clean_concern(concern: Concern, log: Log) -> None:
 
 
 @transaction.atomic
-def create_concern(log: Log, *, by, measure: dict, **fields) -> Concern:
+def create_concern(
+    log: Log, *, by, measure: dict, submission: str | None = None, **fields
+) -> Concern:
     """A concern and its first measure, in one step (R-CONC-01).
 
     `measure` holds category, description, deadline and actors; actors follow the level
     rule (R-LOG-03). Side effects: history; audit; a notice to each actor (R-NOTIFY-01).
+    Once per form (`submission`, R-GEN-08).
     """
+    claim = claim_submission(submission, by=by, action="concern.created")
     log = _lock(Log, log.pk)
     require_holder(by, log)
     concern = Concern(
@@ -508,6 +511,7 @@ def create_concern(log: Log, *, by, measure: dict, **fields) -> Concern:
     record(actor=by, action="concern.created", obj=concern, log_id=log.pk)
     record(actor=by, action="measure.created", obj=first, log_id=log.pk)
     notices.notify_measure_actors(first, first.actors.all(), by=by)
+    claim.done(concern)
     return concern
 
 
@@ -561,9 +565,18 @@ def close_concern(concern: Concern, *, by) -> Concern:
 
 
 @transaction.atomic
-def add_measure(concern: Concern, *, by, based_on: Measure | None = None, **fields) -> Measure:
+def add_measure(
+    concern: Concern,
+    *,
+    by,
+    based_on: Measure | None = None,
+    submission: str | None = None,
+    **fields,
+) -> Measure:
     """A new measure on an open concern (R-MEAS-01); `based_on` links a follow-up
-    (R-MEAS-03, R-MEAS-04). Side effects: history; audit; a notice to each actor."""
+    (R-MEAS-03, R-MEAS-04). Side effects: history; audit; a notice to each actor.
+    Once per form (`submission`, R-GEN-08)."""
+    claim = claim_submission(submission, by=by, action="measure.created")
     log = _lock(Log, concern.log_id)
     require_holder(by, log)
     concern = _lock(Concern, concern.pk)
@@ -581,6 +594,7 @@ def add_measure(concern: Concern, *, by, based_on: Measure | None = None, **fiel
     )
     record(actor=by, action="measure.created", obj=measure, log_id=log.pk)
     notices.notify_measure_actors(measure, measure.actors.all(), by=by)
+    claim.done(measure)
     return measure
 
 
@@ -654,16 +668,26 @@ def _evaluate(measure: Measure, by, outcome: str, text: str, child_voice: str) -
 
 @transaction.atomic
 def evaluate_measure(
-    measure: Measure, *, by, outcome: str, text: str, child_voice: str = ""
+    measure: Measure,
+    *,
+    by,
+    outcome: str,
+    text: str,
+    child_voice: str = "",
+    submission: str | None = None,
 ) -> Evaluation:
     """Evaluate a measure, exactly once (R-MEAS-03, R-LOG-07).
 
     After *some effect* or *registered in error* the page offers a new measure prefilled
-    from this one (see add_measure's `based_on`).
+    from this one (see add_measure's `based_on`). A second sending of the same form
+    (`submission`) raises AlreadySubmitted with the first one's evaluation (R-GEN-08).
     """
+    claim = claim_submission(submission, by=by, action="measure.evaluated")
     if outcome not in Outcome.values or outcome == Outcome.DEADLINE_PASSED:
         raise ValidationError({"outcome": _("Velg et resultat.")})
-    return _evaluate(measure, by, outcome, text, child_voice)
+    evaluation = _evaluate(measure, by, outcome, text, child_voice)
+    claim.done(evaluation)
+    return evaluation
 
 
 @transaction.atomic
@@ -749,13 +773,22 @@ def _read_data(page: str, about) -> dict:
 
 @transaction.atomic
 def create_glimpse(
-    log: Log, *, by, role: Role, text: str, happened_on: date, publish: bool = False
+    log: Log,
+    *,
+    by,
+    role: Role,
+    text: str,
+    happened_on: date,
+    publish: bool = False,
+    submission: str | None = None,
 ) -> Glimpse:
     """A glimpse by the holder, an actor or a guardian of an active log (R-GLIM-01).
 
     The caller has fetched `log` through logs_visible_to(by, role). Side effects: history;
-    audit; publishing notifies actors and guardians (R-NOTIFY-01).
+    audit; publishing notifies actors and guardians (R-NOTIFY-01). Once per form
+    (`submission`, R-GEN-08).
     """
+    claim = claim_submission(submission, by=by, action="glimpse.created")
     log = _lock(Log, log.pk)
     if log.status != LogStatus.ACTIVE:
         raise ReadOnlyError(_("Loggen kan ikke endres nå."))
@@ -780,6 +813,7 @@ def create_glimpse(
     record(actor=by, action="glimpse.created", obj=glimpse, log_id=log.pk)
     if publish:
         notices.notify_glimpse_published(glimpse, by=by)
+    claim.done(glimpse)
     return glimpse
 
 
@@ -930,7 +964,14 @@ def _decide(transfer: Transfer, by, status: str) -> None:
 
 @transaction.atomic
 def transfer_log(
-    log: Log, *, by, to_user, to_unit: Unit, reason: str, consent_confirmed: bool = False
+    log: Log,
+    *,
+    by,
+    to_user,
+    to_unit: Unit,
+    reason: str,
+    consent_confirmed: bool = False,
+    submission: str | None = None,
 ) -> Transfer:
     """Hand an active log over to a holder in the same or another unit of the municipality.
 
@@ -939,8 +980,10 @@ def transfer_log(
     until the recipient decides (R-TRAN-03).
 
     Side effects: log status transfer_pending; a pending Transfer; history; audit
-    transfer.created; an e-mail to the recipient (a notice and a link only).
+    transfer.created; an e-mail to the recipient (a notice and a link only). Once per form
+    (`submission`, R-GEN-08).
     """
+    claim = claim_submission(submission, by=by, action="transfer.created")
     log = _lock(Log, log.pk)
     require_holder(by, log)
     reason = _check_transfer(
@@ -962,6 +1005,7 @@ def transfer_log(
     log.status = LogStatus.TRANSFER_PENDING
     log.version += 1
     log.save(update_fields=["status", "version"])
+    claim.done(transfer)
     return transfer
 
 
@@ -1013,6 +1057,7 @@ def forward_transfer(
     to_unit: Unit,
     reason: str,
     consent_confirmed: bool = False,
+    submission: str | None = None,
 ) -> Transfer:
     """*Not accept*: the recipient passes the log on to another person (R-TRAN-04).
 
@@ -1021,8 +1066,10 @@ def forward_transfer(
     pending and read-only, with the same holder until then.
 
     Side effects: the transfer forwarded; a new pending Transfer linked to it; history;
-    audit transfer.forwarded; an e-mail to the new recipient.
+    audit transfer.forwarded; an e-mail to the new recipient. Once per form (`submission`,
+    R-GEN-08).
     """
+    claim = claim_submission(submission, by=by, action="transfer.forwarded")
     log, transfer = _lock_pending(transfer)
     _require_recipient(by, transfer)
     reason = _check_transfer(
@@ -1035,7 +1082,7 @@ def forward_transfer(
     )
     # Close the old one first: at most one pending transfer per log, also in the database.
     _decide(transfer, by, TransferStatus.FORWARDED)
-    return _open_transfer(
+    forwarded = _open_transfer(
         log,
         by=by,
         to_user=to_user,
@@ -1044,6 +1091,8 @@ def forward_transfer(
         consent_confirmed=consent_confirmed,
         previous=transfer,
     )
+    claim.done(forwarded)
+    return forwarded
 
 
 @transaction.atomic

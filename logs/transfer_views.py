@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.errors import ReadOnlyError
-from common.views import apply_errors
+from common.submissions import AlreadySubmitted, was_submitted
+from common.views import already_submitted, apply_errors
 from logs import rules, services
 from logs.forms import TransferForm, TransferUnitForm
 from logs.models import Log, Transfer
@@ -37,12 +38,14 @@ def _transfer_page(
     log: Log,
     send: Callable[[dict], Transfer],
     done: Callable[[Transfer], HttpResponse],
+    again: Callable[[], HttpResponse],
     incoming: Transfer | None = None,
 ) -> HttpResponse:
     """The form shared by a new transfer and *not accept* (R-TRAN-02).
 
     The unit first, in a GET step so that it works without JavaScript; then the holders of
     that unit (with a name search), the reason and, across units, the consent confirmation.
+    A second sending of the form answers `again()` (R-GEN-08).
     """
     units = _units(log)
     chooser = TransferUnitForm(request.GET or None, units=units, initial={"unit": log.unit_id})
@@ -60,8 +63,11 @@ def _transfer_page(
                         "to_unit": data["to_unit"],
                         "reason": data["reason"],
                         "consent_confirmed": data.get("consent_confirmed", False),
+                        "submission": data["submission"],
                     }
                 )
+            except AlreadySubmitted:
+                return again()
             except ValidationError as error:
                 apply_errors(error, form)
             else:
@@ -84,6 +90,11 @@ def _transfer_page(
 @login_required
 def transfer_create(request: HttpRequest, pk: int) -> HttpResponse:
     """*Overfør logg*: only the holder of an active log (R-TRAN-01, R-TRAN-02)."""
+    if request.method == "POST" and was_submitted(
+        request.POST.get("submission"), by=request.user, action="transfer.created"
+    ):
+        # Sent again after the first sending made the log read-only: show it, not a 403.
+        return already_submitted(request, "logs:detail", pk=pk)
     log = fetch_log(request, pk, for_edit=True)
 
     def send(data: dict) -> Transfer:
@@ -100,7 +111,10 @@ def transfer_create(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("logs:detail", pk=log.pk)
 
-    return _transfer_page(request, log=log, send=send, done=done)
+    def again() -> HttpResponse:
+        return already_submitted(request, "logs:detail", pk=log.pk)
+
+    return _transfer_page(request, log=log, send=send, done=done, again=again)
 
 
 def _incoming(request: HttpRequest, pk: int) -> Transfer | None:
@@ -155,7 +169,12 @@ def transfer_forward(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("home")
 
-    return _transfer_page(request, log=transfer.log, send=send, done=done, incoming=transfer)
+    def again() -> HttpResponse:
+        return already_submitted(request, "home")
+
+    return _transfer_page(
+        request, log=transfer.log, send=send, done=done, again=again, incoming=transfer
+    )
 
 
 @require_POST

@@ -8,7 +8,7 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -20,17 +20,21 @@ from django.views.decorators.http import require_POST, require_safe
 
 from audit.models import AuditEvent
 from common.errors import ConflictError, ReadOnlyError
-from common.views import apply_errors
-from logs import rules, services
-from logs.enums import ConcernStatus
+from common.submissions import AlreadySubmitted
+from common.views import already_submitted, apply_errors
+from logs import held_uploads, rules, services
+from logs.checks import check_new_log
+from logs.enums import ConcernStatus, LogKind
 from logs.forms import (
     ChildForm,
-    ConsentForm,
+    ConsentUploadForm,
     GlimpseForm,
     GuardianForm,
     GuardianFormSet,
     LevelForm,
     LogSetupForm,
+    NewGuardianForm,
+    NewLogConsentForm,
     PassiveForm,
 )
 from logs.models import Log, Measure
@@ -44,6 +48,7 @@ from logs.queries import (
     transfers_visible_to,
     with_overview,
 )
+from logs.uploads import validate_pdf
 from organisations.enums import Role
 from organisations.queries import active_role, units_of
 
@@ -110,57 +115,133 @@ def log_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _keep_consent_file(request, data, files):
+    """A consent file sent with this round is checked at once and, if it passes, kept for
+    the next rounds (logs.held_uploads); the form then refers to it by its token.
+
+    Returns the kept upload (new, or from an earlier round), the error to show at the file
+    field, and whether a file sent with this round could not be kept.
+    """
+    token = data.get("consent-held", "")
+    held = held_uploads.find(request, token)
+    upload = files.get("consent-file")
+    file_error = None
+    if upload is not None:
+        try:
+            validate_pdf(upload)
+        except ValidationError as error:
+            file_error = error
+        else:
+            kept = held_uploads.hold(request, upload)
+            if kept is not None:
+                held_uploads.release(request, held)
+                held = kept
+                del files["consent-file"]
+                data["consent-held_choice"] = "keep"
+    elif token and held is None and data.get("consent-held_choice") != "drop":
+        # Gone (cleaned away after a day), or not this session's: never someone else's file.
+        file_error = ValidationError(_("Den valgte filen finnes ikke lenger. Velg den på nytt."))
+    data["consent-held"] = held.token if held else ""
+    return held, file_error, "consent-file" in files
+
+
+def _new_log_errors(setup, child, guardians, consent, upload) -> dict:
+    """What the service would refuse in the parts the forms accepted, so that one round
+    shows every error (R-GEN-04)."""
+    filled = [f for f in guardians.forms if f.has_changed()]
+    consent_part = {}
+    if upload is not None:
+        consent_part = {
+            name: consent.cleaned_data[name]
+            for name in ("valid_until", "given_by")
+            if name in consent.cleaned_data
+        }
+    return check_new_log(
+        kind=setup.cleaned_data.get("kind") or LogKind.CHILD,
+        child=dict(child.cleaned_data),
+        guardians=[f.cleaned_data for f in filled] if guardians.is_valid() else None,
+        consent=consent_part,
+    )
+
+
+def _show_new_log_errors(errors: dict, setup, child, guardians, consent) -> None:
+    errors = dict(errors)
+    count = errors.pop("guardians", None)
+    if count:
+        guardians._non_form_errors = guardians.error_class([*guardians.non_form_errors(), *count])
+    if errors:
+        apply_errors(ValidationError(errors), child, setup, consent)
+
+
 @login_required
 def log_create(request: HttpRequest) -> HttpResponse:
-    """*Nytt stafettbarn*: child, guardians, level and consent → *Lagre og åpne logg* (R-LOG-01)."""
+    """*Nytt stafettbarn*: child, guardians, level and consent → *Lagre og åpne logg* (R-LOG-01).
+
+    Every part is checked in the same round, and a consent file that passed its checks is
+    kept across rounds (R-GEN-04). The form's one-time key makes a second sending open the
+    log the first one created (R-GEN-08).
+    """
     if active_role(request) != Role.HOLDER:
         raise Http404
     units = units_of(request.user, Role.HOLDER)
-    data = request.POST or None
-    files = request.FILES or None
+    if request.method != "POST":
+        context = {
+            "setup": LogSetupForm(units=units),
+            "child": ChildForm(prefix="child"),
+            "guardians": GuardianFormSet(prefix="guardian"),
+            "consent": NewLogConsentForm(prefix="consent"),
+        }
+        return render(request, "logs/log_create.html", context)
+    data, files = request.POST.copy(), request.FILES.copy()
+    held, file_error, lost = _keep_consent_file(request, data, files)
     setup = LogSetupForm(data, units=units)
     child = ChildForm(data, prefix="child")
     guardians = GuardianFormSet(data, prefix="guardian")
-    consent = ConsentForm(data, files, prefix="consent", required=False)
-    if request.method == "POST":
-        # Validate every part, so that all errors show at once.
-        valid = all([f.is_valid() for f in (setup, child, guardians, consent)])  # noqa: C419
-        upload = consent.cleaned_data.get("file") if consent.is_valid() else None
-        if valid and upload and not consent.cleaned_data.get("valid_until"):
-            consent.add_error("valid_until", _("Fyll inn hvor lenge samtykket gjelder."))
+    consent = NewLogConsentForm(
+        data, files, prefix="consent", held_upload=held, file_error=file_error
+    )
+    valid = all([f.is_valid() for f in (setup, child, guardians, consent)])  # noqa: C419
+    upload = consent.cleaned_data.get("file") if "file" not in consent.errors else None
+    if upload is None and "file" not in consent.errors and consent.keeps_held:
+        upload = held_uploads.read(held)
+        if upload is None:
+            consent.add_error("file", _("Den valgte filen finnes ikke lenger. Velg den på nytt."))
             valid = False
-        if valid:
-            try:
-                log = services.create_log(
-                    by=request.user,
-                    unit=setup.cleaned_data["unit"],
-                    kind=setup.cleaned_data["kind"],
-                    level=setup.cleaned_data["level"],
-                    child=child.cleaned_data,
-                    guardians=[
-                        f.cleaned_data
-                        for f in guardians.forms
-                        if f.has_changed() and f.cleaned_data
-                    ],
-                    consent=upload,
-                    consent_valid_until=consent.cleaned_data.get("valid_until"),
-                    consent_given_by=consent.cleaned_data.get("given_by"),
-                )
-            except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    apply_errors(error, child, setup, consent)
-                else:
-                    # The only rule about the log as a whole: how many guardians it has.
-                    guardians._non_form_errors = guardians.error_class(error.messages)
-            else:
-                messages.success(request, _("Stafettloggen er opprettet."))
-                return redirect("logs:detail", pk=log.pk)
+    errors = _new_log_errors(setup, child, guardians, consent, upload)
+    _show_new_log_errors(errors, setup, child, guardians, consent)
+    if valid and not errors:
+        try:
+            log = services.create_log(
+                by=request.user,
+                unit=setup.cleaned_data["unit"],
+                kind=setup.cleaned_data["kind"],
+                level=setup.cleaned_data["level"],
+                child=child.cleaned_data,
+                guardians=[f.cleaned_data for f in guardians.forms if f.has_changed()],
+                consent=upload,
+                consent_valid_until=consent.cleaned_data.get("valid_until"),
+                consent_given_by=consent.cleaned_data.get("given_by"),
+                submission=setup.cleaned_data["submission"],
+            )
+        except AlreadySubmitted as repeat:
+            held_uploads.release(request, held)
+            if repeat.object_id is None:
+                return already_submitted(request, "logs:list")
+            return already_submitted(request, "logs:detail", pk=repeat.object_id)
+        except ValidationError as error:
+            by_field = getattr(error, "error_dict", None) and error.message_dict
+            by_field = by_field or {NON_FIELD_ERRORS: error.messages}
+            _show_new_log_errors(by_field, setup, child, guardians, consent)
+        else:
+            held_uploads.release(request, held)
+            messages.success(request, _("Stafettloggen er opprettet."))
+            return redirect("logs:detail", pk=log.pk)
     context = {
         "setup": setup,
         "child": child,
         "guardians": guardians,
         "consent": consent,
-        "file_lost": request.method == "POST" and bool(request.FILES),
+        "file_lost": lost,
     }
     return render(request, "logs/log_create.html", context)
 
@@ -319,10 +400,12 @@ def _guardian_for(request, pk: int):
 @login_required
 def guardian_add(request: HttpRequest, pk: int) -> HttpResponse:
     log = fetch_log(request, pk, for_edit=True)
-    form = GuardianForm(request.POST or None)
+    form = NewGuardianForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.add_guardian(log, by=request.user, **form.cleaned_data)
+        except AlreadySubmitted:
+            return already_submitted(request, "logs:detail", pk=log.pk)
         except ValidationError as error:
             apply_errors(error, form)
         else:
@@ -372,7 +455,7 @@ def guardian_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def consent_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload a new signed consent (R-LOG-02)."""
     log = fetch_log(request, pk, for_edit=True)
-    form = ConsentForm(request.POST or None, request.FILES or None)
+    form = ConsentUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.upload_consent(
@@ -381,7 +464,10 @@ def consent_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 file=form.cleaned_data["file"],
                 valid_until=form.cleaned_data["valid_until"],
                 given_by=form.cleaned_data["given_by"],
+                submission=form.cleaned_data["submission"],
             )
+        except AlreadySubmitted:
+            return already_submitted(request, "logs:detail", pk=log.pk)
         except ValidationError as error:
             apply_errors(error, form)
         else:
@@ -453,7 +539,10 @@ def glimpse_create(request: HttpRequest, pk: int) -> HttpResponse:
                 text=form.cleaned_data["text"],
                 happened_on=form.cleaned_data["happened_on"],
                 publish=form.cleaned_data.get("publish", False),
+                submission=form.cleaned_data["submission"],
             )
+        except AlreadySubmitted:
+            return already_submitted(request, "logs:detail", pk=log.pk)
         except ValidationError as error:
             apply_errors(error, form)
         else:

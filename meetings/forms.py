@@ -4,6 +4,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from common.dates import DATETIME_WIDGET, PlausibleDatesMixin, PlausibleDateTimeField
+from common.forms import SubmissionKeyMixin
 from logs.enums import ConcernStatus, Level
 from logs.forms import TEXTAREA, VersionMixin
 from logs.models import Concern, Guardian, Log
@@ -39,12 +40,13 @@ def actor_labels(municipality_id: int, user_ids) -> list[tuple[int, str]]:
     return sorted(choices, key=lambda choice: choice[1])
 
 
-class MeetingForm(PlausibleDatesMixin, VersionMixin, forms.Form):
+class MeetingForm(SubmissionKeyMixin, PlausibleDatesMixin, VersionMixin, forms.Form):
     """Time, place, level, concerns and invitees of a meeting (R-MEET-01…03).
 
     The choices come from the log only: the log's concerns and guardians, the municipality's
     actors; any other id is an ordinary field error. `actor_ids` limits which actors are
-    listed (a search, R-MEET-04); the chosen ones are always listed.
+    listed (a search, R-MEET-04); the chosen ones are always listed. A new meeting's form
+    carries a one-time key: sent twice, it invites nobody twice (R-GEN-08).
     """
 
     level = forms.TypedChoiceField(
@@ -93,6 +95,8 @@ class MeetingForm(PlausibleDatesMixin, VersionMixin, forms.Form):
     def __init__(self, *args, log: Log, meeting=None, actor_ids=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.log = log
+        if meeting is not None:
+            del self.fields["submission"]  # a change is guarded by the version (R-SEC-05)
         concerns = log.concerns.select_related("category")
         open_or_chosen = {"status": ConcernStatus.OPEN}
         if meeting is not None:
@@ -127,7 +131,7 @@ class MeetingForm(PlausibleDatesMixin, VersionMixin, forms.Form):
         return cleaned
 
     def service_data(self) -> dict:
-        data = {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        data = {k: v for k, v in self.cleaned_data.items() if k not in ("version", "submission")}
         for name in ("concerns", "guardians", "actors"):
             data[name] = list(data[name])
         return data

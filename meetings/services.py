@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import record
 from common.errors import ConflictError, ReadOnlyError
+from common.submissions import claim_submission
 from logs.enums import Level
 from logs.models import Concern, Guardian, Log
 from logs.queries import actors_allowed_for
@@ -201,6 +202,7 @@ def create_meeting(
     actors: Iterable = (),
     invite_holder: bool = True,
     child_invited: bool = False,
+    submission: str | None = None,
 ) -> Meeting:
     """Plan a meeting of the log and invite people to it (R-MEET-01…03, R-MEET-05).
 
@@ -208,8 +210,11 @@ def create_meeting(
     guardians, the holder and the child take part (R-MEET-02); at level 2 and 3 any actor of
     the municipality can be invited. Side effects: the invitations; an e-mail with an
     iCalendar invitation (METHOD:REQUEST) to each invitee with an e-mail address; the log's
-    history; audit event meeting.created.
+    history; audit event meeting.created. `submission` is the form's one-time key: sent
+    again, the form raises AlreadySubmitted with the first meeting, and nobody is invited
+    twice (R-GEN-08).
     """
+    claim = claim_submission(submission, by=by, action="meeting.created")
     log = _lock_log(log.pk)
     require_holder(by, log)
     concerns, guardians, actors = list(concerns), list(guardians), list(actors)
@@ -243,6 +248,7 @@ def create_meeting(
         data={"level": meeting.level, "invitees": len(invitations)},
     )
     _notify(meeting, invitations, "invitation")
+    claim.done(meeting)
     return meeting
 
 

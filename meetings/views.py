@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from common.errors import ReadOnlyError
-from common.views import apply_errors
+from common.submissions import AlreadySubmitted, claim_submission
+from common.views import already_submitted, apply_errors
 from logs import rules as log_rules
 from logs import services as log_services
 from logs.enums import LogStatus
@@ -168,7 +169,15 @@ def _initial(log: Log, meeting: Meeting | None) -> dict:
 @transaction.atomic
 def _save(request, log, meeting, form, concern_form, measure_form, new_actor) -> Meeting:
     """The new actor, the new concern and the meeting in one transaction: a refused meeting
-    leaves no half-registered actor or stray concern behind (R-MEET-03)."""
+    leaves no half-registered actor or stray concern behind (R-MEET-03).
+
+    A new meeting's one-time key is claimed first, so that a second sending of the form
+    registers nobody, creates no concern and invites nobody twice (R-GEN-08).
+    """
+    claim = None
+    if meeting is None:
+        key = form.cleaned_data.get("submission")
+        claim = claim_submission(key, by=request.user, action="meeting.created")
     data = form.service_data()
     person = None
     if new_actor.has_data:
@@ -181,8 +190,10 @@ def _save(request, log, meeting, form, concern_form, measure_form, new_actor) ->
             log, by=request.user, measure=measure, **concern_form.cleaned_data
         )
         data["concerns"].append(concern)
-    if meeting is None:
-        return services.create_meeting(log, by=request.user, **data)
+    if claim is not None:
+        created = services.create_meeting(log, by=request.user, **data)
+        claim.done(created)
+        return created
     return services.update_meeting(
         meeting, by=request.user, version=form.cleaned_data.get("version"), **data
     )
@@ -210,6 +221,10 @@ def _meeting_form_page(request: HttpRequest, log: Log, meeting: Meeting | None) 
         if valid:
             try:
                 saved = _save(request, log, meeting, form, concern_form, measure_form, new_actor)
+            except AlreadySubmitted as repeat:
+                if repeat.object_id is None:
+                    return already_submitted(request, "logs:detail", pk=log.pk)
+                return already_submitted(request, "meetings:detail", pk=repeat.object_id)
             except ValidationError as error:
                 apply_errors(
                     error, form, concern_form, new_actor, prefixed={"measure_": measure_form}

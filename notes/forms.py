@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import SubmissionKeyMixin
 
-class NoteForm(forms.Form):
+
+class NoteFields(forms.Form):
     """A personal note: free text, the first line is its title (R-NOTE-01)."""
 
     text = forms.CharField(
@@ -13,7 +15,11 @@ class NoteForm(forms.Form):
     )
 
 
-class NoteEditForm(NoteForm):
+class NoteForm(SubmissionKeyMixin, NoteFields):
+    """A new note: one note however often the form is sent (R-GEN-08)."""
+
+
+class NoteEditForm(NoteFields):
     """The note as it was when the page was opened; a newer save wins over an older (R-SEC-05)."""
 
     # Not required: a form without it (an old tab, a script) saves without the check.

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from audit.services import record
 from common.errors import ConflictError
+from common.submissions import claim_submission
 from notes.models import Note
 
 
@@ -18,9 +19,12 @@ def _clean_text(text: str) -> str:
 
 
 @transaction.atomic
-def create_note(*, by, text: str) -> Note:
+def create_note(*, by, text: str, submission: str | None = None) -> Note:
+    """A new note; once per form (`submission`, R-GEN-08)."""
+    claim = claim_submission(submission, by=by, action="note.created")
     note = Note.objects.create(owner=by, text=_clean_text(text))
     record(actor=by, action="note.created", obj=note)
+    claim.done(note)
     return note
 
 

@@ -10,7 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from common.views import apply_errors
+from common.submissions import AlreadySubmitted
+from common.views import already_submitted, apply_errors
 from notes.forms import NoteEditForm, NoteForm
 from notes.models import Note
 from notes.queries import notes_visible_to
@@ -28,7 +29,13 @@ def _create(request: HttpRequest, form: NoteForm) -> HttpResponse | None:
     if not form.is_valid():
         return None
     try:
-        create_note(by=request.user, text=form.cleaned_data["text"])
+        create_note(
+            by=request.user,
+            text=form.cleaned_data["text"],
+            submission=form.cleaned_data["submission"],
+        )
+    except AlreadySubmitted:
+        return already_submitted(request, "notes:list")
     except ValidationError as error:
         apply_errors(error, form)
         return None

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import validate_phone
+from common.forms import SubmissionKeyMixin
 from organisations.models import Unit
 
 
@@ -43,7 +44,7 @@ class ActorSearchForm(forms.Form):
         )
 
 
-class RegisterActorForm(forms.Form):
+class ActorFields(forms.Form):
     """A new actor in a unit of the holder's own municipality (R-MEET-03).
 
     The unit choices are limited to that municipality, so another municipality's unit id is
@@ -83,7 +84,11 @@ class RegisterActorForm(forms.Form):
         self.fields["unit"].queryset = _units_of_municipality(municipality_id)
 
 
-class OptionalActorForm(RegisterActorForm):
+class RegisterActorForm(SubmissionKeyMixin, ActorFields):
+    """*Registrer ny aktør*: one registration and one activation e-mail per form (R-GEN-08)."""
+
+
+class OptionalActorForm(ActorFields):
     """*Register a new actor* inside another form (a concern, a meeting): left untouched it is
     skipped; once anything is typed, it is validated like the actor page, and its fields are
     labelled as required (they are, for registering someone)."""

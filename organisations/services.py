@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import record
+from common.submissions import claim_submission
 from organisations.enums import Role
 from organisations.models import (
     ConcernCategory,
@@ -172,6 +173,7 @@ def register_actor(
     email: str,
     phone: str,
     national_id: str,
+    submission: str | None = None,
 ):
     """Register a new actor in a unit of the registering person's municipality (R-MEET-03).
 
@@ -180,7 +182,9 @@ def register_actor(
     a duplicate account only when both the e-mail and the number match them; their stored
     number is never changed here (that would let anyone redirect an ID-porten login).
     Side effects: the user (with no usable password until activation) and membership; audit
-    events; the activation e-mail (R-LEAD-01, see add_membership).
+    events; the activation e-mail (R-LEAD-01, see add_membership). Once per form
+    (`submission`, R-GEN-08): sent again, it raises AlreadySubmitted, and the person gets one
+    activation e-mail.
     """
     from django.core.exceptions import ValidationError
     from django.utils.translation import gettext as _
@@ -188,6 +192,7 @@ def register_actor(
     from accounts.validators import normalise_national_id
     from common.errors import ReadOnlyError
 
+    claim = claim_submission(submission, by=by, action="actor.registered")
     allowed = Membership.objects.filter(
         user=by, role__in=[Role.HOLDER, Role.LEADER], unit__municipality=unit.municipality_id
     )
@@ -242,6 +247,7 @@ def register_actor(
         person.save()
         record(actor=by, action="user.registered", obj=person, data={"unit": unit.pk})
     add_membership(user=person, unit=unit, role=Role.ACTOR, by=by)
+    claim.done(person)
     return person
 
 

@@ -7,7 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from common.views import apply_errors
+from common.submissions import AlreadySubmitted
+from common.views import already_submitted, apply_errors
 from logs.enums import LogStatus
 from logs.queries import logs_visible_to, pending_transfers_for, with_overview
 from logs.services import record_log_views
@@ -119,6 +120,8 @@ def register_actor_view(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         try:
             register_actor(by=request.user, **form.cleaned_data)
+        except AlreadySubmitted:
+            return already_submitted(request, "organisations:actors")
         except ValidationError as error:
             apply_errors(error, form)
         else:

@@ -198,6 +198,41 @@ def test_new_log_page_with_an_invalid_national_id_keeps_everything_typed_R_LOG_0
     assert not Child.objects.exists()
 
 
+SPACED_NATIONAL_ID = f"{VALID_NATIONAL_ID[:6]} {VALID_NATIONAL_ID[6:]}"
+
+
+def national_id_maxlength(html: str, name: str) -> int:
+    tag = re.search(rf'<input[^>]*name="{re.escape(name)}"[^>]*>', html).group(0)
+    return int(re.search(r'maxlength="(\d+)"', tag).group(1))
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/logger/ny/", "child-national_id"),
+        ("child_edit", "child-national_id"),
+        ("/aktorer/ny/", "national_id"),
+        ("concern_create", "new_actor-national_id"),
+        ("meeting_create", "new_actor-national_id"),
+    ],
+)
+def test_every_national_id_field_takes_the_spaced_form_ddmmyy_nnnnn_R_LOG_01_R_MEET_03(
+    client, holder, log, url, name
+):
+    """Issue 7, item 13: maxlength=11 cut «DDMMYY NNNNN» off in the browser on the child's
+    pages; the actor fields (already right) are checked too, so that none falls behind."""
+    urls = {
+        "child_edit": f"/logger/{log.pk}/barn/",
+        "concern_create": concern_url(log),
+        "meeting_create": f"/moter/ny/logg/{log.pk}/",
+    }
+    login(client, holder)
+
+    html = page(client.get(urls.get(url, url)))
+
+    assert national_id_maxlength(html, name) >= len(SPACED_NATIONAL_ID)
+
+
 def test_new_log_page_without_a_guardian_shows_the_guardian_count_message_R_LOG_04(
     client, holder, unit
 ):
@@ -764,13 +799,49 @@ def test_a_measure_is_evaluated_only_once_through_the_page_R_MEAS_03(client, hol
     client.post(evaluate_url(measure), {"outcome": Outcome.SOME_EFFECT, "text": "Første"})
 
     response = client.post(
-        evaluate_url(measure), {"outcome": Outcome.NO_EFFECT, "text": "Andre gang"}
+        evaluate_url(measure), {"outcome": Outcome.NO_EFFECT, "text": "Andre gang"}, follow=True
     )
 
     assert response.status_code == 200
     assert "allerede evaluert" in page(response)
+    assert 'name="outcome"' not in page(response)
     assert Evaluation.objects.filter(measure=measure).count() == 1
     assert Evaluation.objects.get(measure=measure).outcome == Outcome.SOME_EFFECT
+
+
+def test_an_evaluated_measure_opens_as_evaluated_not_as_a_form_R_MEAS_03(client, holder, log):
+    """Issue 7, item 13: the form used to open, and only its sending was refused."""
+    measure = make_concern(log).measures.get()
+    evaluate_measure(
+        measure, by=holder, outcome=Outcome.SOME_EFFECT, text="Litt bedre", child_voice="Bra"
+    )
+    login(client, holder)
+
+    response = client.get(evaluate_url(measure))
+
+    html = page(response)
+    assert response.status_code == 200
+    assert "Tiltaket er evaluert" in html
+    assert "Noe effekt" in html and "Litt bedre" in html and "Bra" in html
+    assert 'name="outcome"' not in html
+    assert "Lagre evaluering" not in html
+
+
+def test_the_deadline_page_of_an_evaluated_measure_shows_it_as_evaluated_R_MEAS_04(
+    client, holder, log
+):
+    measure = make_concern(log, deadline=in_days(-3)).measures.get()
+    evaluate_measure(measure, by=holder, outcome=Outcome.NO_EFFECT, text="Virket ikke")
+    login(client, holder)
+    url = f"/logger/tiltak/{measure.pk}/frist/"
+
+    shown = client.get(url)
+    sent = client.post(url, {"action": "passed", "text": "En gang til"}, follow=True)
+
+    assert "Tiltaket er evaluert" in page(shown)
+    assert 'name="action"' not in page(shown)
+    assert "allerede evaluert" in page(sent)
+    assert Evaluation.objects.get(measure=measure).outcome == Outcome.NO_EFFECT
 
 
 def test_deadline_passed_is_not_a_choice_on_the_evaluation_page_R_MEAS_03(client, holder, log):
