@@ -25,7 +25,7 @@ from logs.forms import (
 )
 from logs.queries import concerns_visible_to, measures_visible_to
 from logs.views import fetch_log
-from organisations.forms import OptionalActorForm
+from organisations.forms import OptionalActorForm, keep_as_typed, search_requested
 from organisations.queries import active_role
 from organisations.services import register_actor
 
@@ -78,15 +78,16 @@ def concern_create(request: HttpRequest, pk: int) -> HttpResponse:
     data = request.POST or None
     concern_form = ConcernForm(data, log=log)
     measure_form = MeasureForm(data, log=log, prefix="measure")
-    new_actor = OptionalActorForm(
-        data, municipality_id=log.unit.municipality_id, prefix="new_actor"
-    )
-    forms_valid = concern_form.is_valid() & measure_form.is_valid() & new_actor.is_valid()
-    if request.method == "POST" and forms_valid:
+    new_actor = _new_actor_form(data, log)
+    if search_requested(data):
+        keep_as_typed(concern_form, measure_form, new_actor)
+    elif concern_form.is_valid() & measure_form.is_valid() & new_actor.is_valid():
         try:
-            concern = _create_concern_with_new_actor(
-                request, log, concern_form, measure_form, new_actor
-            )
+            with transaction.atomic():
+                measure = _with_new_actor(request, measure_form.cleaned_data, new_actor)
+                concern = services.create_concern(
+                    log, by=request.user, measure=measure, **concern_form.cleaned_data
+                )
         except ValidationError as error:
             apply_errors(error, concern_form, new_actor, prefixed={"measure_": measure_form})
         else:
@@ -102,17 +103,21 @@ def concern_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "logs/concern_form.html", context)
 
 
-@transaction.atomic
-def _create_concern_with_new_actor(request, log, concern_form, measure_form, new_actor):
-    """The new actor, if one was typed, is registered and attached in the same transaction:
-    a refused concern leaves no half-registered actor behind (R-CONC-01, R-MEET-03)."""
-    measure = dict(measure_form.cleaned_data)
+def _new_actor_form(data, log) -> OptionalActorForm:
+    return OptionalActorForm(data, municipality_id=log.unit.municipality_id, prefix="new_actor")
+
+
+def _with_new_actor(request, measure: dict, new_actor: OptionalActorForm) -> dict:
+    """The measure's fields with the new actor, if one was typed, registered and attached.
+
+    Called inside the transaction that saves the measure: a refused measure leaves no
+    half-registered actor behind (R-CONC-01, R-MEET-03).
+    """
+    measure = dict(measure)
     if new_actor.has_data:
         person = register_actor(by=request.user, **new_actor.cleaned_data)
         measure["actors"] = [*measure["actors"], person]
-    return services.create_concern(
-        log, by=request.user, measure=measure, **concern_form.cleaned_data
-    )
+    return measure
 
 
 @login_required
@@ -172,8 +177,11 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
             "description": based_on.description,
             "actors": list(based_on.actors.values_list("pk", flat=True)),
         }
-    form = MeasureForm(request.POST or None, log=log, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    data = request.POST or None
+    form = MeasureForm(data, log=log, initial=initial)
+    if search_requested(data):
+        keep_as_typed(form)
+    elif form.is_bound and form.is_valid():
         try:
             services.add_measure(concern, by=request.user, based_on=based_on, **form.cleaned_data)
         except ValidationError as error:
@@ -202,8 +210,11 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "actors": list(measure.actors.values_list("pk", flat=True)),
         "version": measure.version,
     }
-    form = MeasureEditForm(request.POST or None, log=log, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    data = request.POST or None
+    form = MeasureEditForm(data, log=log, initial=initial)
+    if search_requested(data):
+        keep_as_typed(form)
+    elif form.is_bound and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             services.update_measure(measure, by=request.user, version=_version(form), **data)
