@@ -111,7 +111,7 @@ def _with_new_actor(request, measure: dict, new_actor: OptionalActorForm) -> dic
     """The measure's fields with the new actor, if one was typed, registered and attached.
 
     Called inside the transaction that saves the measure: a refused measure leaves no
-    half-registered actor behind (R-CONC-01, R-MEET-03).
+    half-registered actor behind (R-CONC-01, R-MEAS-01, R-MEET-03).
     """
     measure = dict(measure)
     if new_actor.has_data:
@@ -179,21 +179,28 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
         }
     data = request.POST or None
     form = MeasureForm(data, log=log, initial=initial)
+    new_actor = _new_actor_form(data, log)
     if search_requested(data):
-        keep_as_typed(form)
-    elif form.is_bound and form.is_valid():
+        keep_as_typed(form, new_actor)
+    elif form.is_valid() & new_actor.is_valid():
         try:
-            services.add_measure(concern, by=request.user, based_on=based_on, **form.cleaned_data)
+            with transaction.atomic():
+                fields = _with_new_actor(request, form.cleaned_data, new_actor)
+                services.add_measure(concern, by=request.user, based_on=based_on, **fields)
         except ValidationError as error:
-            apply_errors(error, form)
+            apply_errors(error, form, new_actor)
         else:
             messages.success(request, _("Nytt tiltak er lagt til."))
             return redirect(_detail(log.pk, f"concern-{concern.pk}"))
-    return render(
-        request,
-        "logs/measure_form.html",
-        {"log": log, "concern": concern, "form": form, "based_on": based_on, "new": True},
-    )
+    context = {
+        "log": log,
+        "concern": concern,
+        "form": form,
+        "new_actor": new_actor,
+        "based_on": based_on,
+        "new": True,
+    }
+    return render(request, "logs/measure_form.html", context)
 
 
 @login_required

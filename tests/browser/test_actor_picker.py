@@ -1,17 +1,18 @@
-"""Choosing actors inside the form (issue 7, item 10): the meeting form's actor picker as a
-combobox driven from the keyboard, and the same form without JavaScript, where a search keeps
-everything typed. axe on every page visited; the fixtures fail the test on any CSP violation
-or JavaScript error."""
+"""Choosing actors inside the form (issue 7, items 10 and 11): the meeting form's actor picker
+as a combobox driven from the keyboard, the same form without JavaScript where a search keeps
+everything typed, and a new measure that registers a new actor (manual §3.4.3). axe on every
+page visited; the fixtures fail the test on any CSP violation or JavaScript error."""
 
 import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from meetings.models import Meeting
 from tests.browser.conftest import check_axe, log_in
-from tests.factories import PASSWORD, make_log
+from tests.factories import PASSWORD, VALID_NATIONAL_ID, make_concern, make_log
 
 pytestmark = pytest.mark.browser
 
@@ -151,3 +152,41 @@ def test_without_javascript_the_search_button_keeps_what_was_typed_R_GEN_04_R_ME
     page.get_by_text("Møtet er lagret, og invitasjonene sendes på e-post.").wait_for()
     _check_axe_without_javascript(new_page, page)
     assert Meeting.objects.get().invitations.filter(user=actor_other_unit).exists()
+
+
+def test_a_new_measure_registers_a_new_actor_R_MEAS_01_R_MEET_03(page, holder, unit, other_unit):
+    log = make_log(holder, unit, level=2)
+    concern = make_concern(log)
+    log_in(page, holder.email, PASSWORD)
+    page.goto(f"/logger/{log.pk}/")
+    page.get_by_role("link", name="Nytt tiltak").first.click()
+    page.wait_for_url(f"**/oppmerksomheter/{concern.pk}/tiltak/ny/")
+    check_axe(page)
+
+    page.get_by_label("Tiltakskategori").select_option(index=1)
+    page.get_by_label("Beskriv tiltaket").fill("Samtaler med PPT")
+    page.get_by_label("Tiltaksfrist").fill((timezone.localdate() + timedelta(days=20)).isoformat())
+    page.get_by_text("Registrer ny aktør", exact=True).click()
+    page.locator("#id_new_actor-first_name").fill("Petter")
+    page.locator("#id_new_actor-last_name").fill("Psykolog")
+    page.locator("#id_new_actor-email").fill("petter@example.no")
+    page.locator("#id_new_actor-unit").select_option(label="Testbarnehagen")
+    page.locator("#id_new_actor-national_id").fill("12345678901")
+    page.get_by_role("button", name="Lagre").click()
+
+    # R-GEN-04: refused next to the field, nothing typed lost, nobody registered.
+    page.locator("#id_new_actor-national_id_error").wait_for()
+    assert page.get_by_label("Beskriv tiltaket").input_value() == "Samtaler med PPT"
+    assert page.locator("#id_new_actor-first_name").input_value() == "Petter"
+    assert not get_user_model().objects.filter(email="petter@example.no").exists()
+    check_axe(page)
+
+    page.locator("#id_new_actor-national_id").fill(VALID_NATIONAL_ID)
+    page.get_by_role("button", name="Lagre").click()
+    page.get_by_text("Nytt tiltak er lagt til.").wait_for()
+    check_axe(page)
+    person = get_user_model().objects.get(email="petter@example.no")
+    measure = concern.measures.get(description="Samtaler med PPT")
+    assert list(measure.actors.all()) == [person]
+    assert "Petter Psykolog" in page.content()
+    assert VALID_NATIONAL_ID not in page.content()

@@ -608,7 +608,7 @@ def test_an_empty_new_actor_part_is_ignored_R_CONC_01(client, holder, log):
     assert not Concern.objects.get().measures.get().actors.exists()
 
 
-# --- a new measure: actors by search (R-MEAS-01, R-MEET-04) -------------------------------
+# --- a new measure: actors by search, and a new actor (R-MEAS-01, R-MEET-03, manual §3.4.3) -
 
 
 def measure_url(concern) -> str:
@@ -625,6 +625,72 @@ def measure_data(log, *, actors=(), **changes) -> dict:
     }
     data.update(changes)
     return data
+
+
+def test_the_new_measure_form_offers_to_register_a_new_actor_R_MEAS_01_R_MEET_03(
+    client, holder, log
+):
+    concern = make_concern(log)
+    login(client, holder)
+
+    html = page(client.get(measure_url(concern)))
+
+    assert 'name="new_actor-national_id"' in html
+    assert "Registrer ny aktør" in html
+
+
+def test_a_new_actor_typed_in_the_new_measure_form_is_registered_and_attached_R_MEAS_01_R_MEET_03(
+    client, holder, log, actor, other_unit
+):
+    set_level(log, by=holder, level=Level.TWO)
+    concern = make_concern(log)
+    login(client, holder)
+
+    response = client.post(
+        measure_url(concern), measure_data(log, actors=[actor]) | new_actor_data(other_unit)
+    )
+
+    assert response.status_code == 302
+    person = get_user_model().objects.get(email="nina.ny@example.no")
+    assert Membership.objects.filter(user=person, unit=other_unit, role=Role.ACTOR).exists()
+    measure = concern.measures.get(description="Lesegruppe")
+    assert set(measure.actors.all()) == {actor, person}
+
+
+def test_a_new_actor_in_the_new_measure_with_an_invalid_national_id_keeps_the_typing_R_GEN_04(
+    client, holder, log, unit
+):
+    concern = make_concern(log)
+    login(client, holder)
+    data = measure_data(log, description="Min egen tekst") | new_actor_data(
+        unit, **{"new_actor-national_id": INVALID_NATIONAL_ID}
+    )
+
+    response = client.post(measure_url(concern), data)
+
+    html = page(response)
+    assert response.status_code == 200
+    assert "Ugyldig fødselsnummer" in field_error(html, "id_new_actor-national_id")
+    assert textarea(html, "description") == "Min egen tekst"
+    assert 'value="Nina"' in html
+    assert not get_user_model().objects.filter(email="nina.ny@example.no").exists()
+    assert concern.measures.count() == 1
+
+
+def test_a_new_actor_of_another_unit_in_a_new_measure_at_level_1_is_rolled_back_R_LOG_03(
+    client, holder, log, other_unit
+):
+    concern = make_concern(log)
+    login(client, holder)
+
+    response = client.post(measure_url(concern), measure_data(log) | new_actor_data(other_unit))
+
+    assert response.status_code == 200
+    assert "På nivå 1 kan bare aktører fra egen virksomhet velges." in field_error(
+        page(response), "id_actors"
+    )
+    assert not get_user_model().objects.filter(email="nina.ny@example.no").exists()
+    assert concern.measures.count() == 1
 
 
 def test_the_search_button_in_the_new_measure_form_finds_and_saves_nothing_R_MEET_04_R_GEN_04(
