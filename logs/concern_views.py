@@ -27,7 +27,7 @@ from logs.forms import (
 )
 from logs.queries import concerns_visible_to, measures_visible_to
 from logs.views import fetch_log, record_read
-from organisations.forms import OptionalActorForm
+from organisations.forms import OptionalActorForm, keep_as_typed, search_requested
 from organisations.queries import active_role
 from organisations.services import register_actor
 
@@ -80,11 +80,10 @@ def concern_create(request: HttpRequest, pk: int) -> HttpResponse:
     data = request.POST or None
     concern_form = NewConcernForm(data, log=log)
     measure_form = MeasureForm(data, log=log, prefix="measure")
-    new_actor = OptionalActorForm(
-        data, municipality_id=log.unit.municipality_id, prefix="new_actor"
-    )
-    forms_valid = concern_form.is_valid() & measure_form.is_valid() & new_actor.is_valid()
-    if request.method == "POST" and forms_valid:
+    new_actor = _new_actor_form(data, log)
+    if search_requested(data):
+        keep_as_typed(concern_form, measure_form, new_actor)
+    elif concern_form.is_valid() & measure_form.is_valid() & new_actor.is_valid():
         try:
             concern = _create_concern_with_new_actor(
                 request, log, concern_form, measure_form, new_actor
@@ -117,13 +116,38 @@ def _create_concern_with_new_actor(request, log, concern_form, measure_form, new
     """
     fields = dict(concern_form.cleaned_data)
     claim = claim_submission(fields.pop("submission"), by=request.user, action="concern.created")
-    measure = dict(measure_form.cleaned_data)
-    if new_actor.has_data:
-        person = register_actor(by=request.user, **new_actor.cleaned_data)
-        measure["actors"] = [*measure["actors"], person]
+    measure = _with_new_actor(request, measure_form.cleaned_data, new_actor)
     concern = services.create_concern(log, by=request.user, measure=measure, **fields)
     claim.done(concern)
     return concern
+
+
+@transaction.atomic
+def _add_measure_with_new_actor(request, concern, based_on, form, new_actor):
+    """As _create_concern_with_new_actor, for «Nytt tiltak» (R-MEAS-01, R-GEN-08)."""
+    fields = dict(form.cleaned_data)
+    claim = claim_submission(fields.pop("submission"), by=request.user, action="measure.created")
+    fields = _with_new_actor(request, fields, new_actor)
+    measure = services.add_measure(concern, by=request.user, based_on=based_on, **fields)
+    claim.done(measure)
+    return measure
+
+
+def _new_actor_form(data, log) -> OptionalActorForm:
+    return OptionalActorForm(data, municipality_id=log.unit.municipality_id, prefix="new_actor")
+
+
+def _with_new_actor(request, measure: dict, new_actor: OptionalActorForm) -> dict:
+    """The measure's fields with the new actor, if one was typed, registered and attached.
+
+    Called inside the transaction that saves the measure: a refused measure leaves no
+    half-registered actor behind (R-CONC-01, R-MEAS-01, R-MEET-03).
+    """
+    measure = dict(measure)
+    if new_actor.has_data:
+        person = register_actor(by=request.user, **new_actor.cleaned_data)
+        measure["actors"] = [*measure["actors"], person]
+    return measure
 
 
 @login_required
@@ -184,23 +208,31 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
             "description": based_on.description,
             "actors": list(based_on.actors.values_list("pk", flat=True)),
         }
-    form = NewMeasureForm(request.POST or None, log=log, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    data = request.POST or None
+    form = NewMeasureForm(data, log=log, initial=initial)
+    new_actor = _new_actor_form(data, log)
+    if search_requested(data):
+        keep_as_typed(form, new_actor)
+    elif form.is_valid() & new_actor.is_valid():
         try:
-            services.add_measure(concern, by=request.user, based_on=based_on, **form.cleaned_data)
+            _add_measure_with_new_actor(request, concern, based_on, form, new_actor)
         except AlreadySubmitted:
             return already_submitted(request, _detail(log.pk))
         except ValidationError as error:
-            apply_errors(error, form)
+            apply_errors(error, form, new_actor)
         else:
             messages.success(request, _("Nytt tiltak er lagt til."))
             return redirect(_detail(log.pk, f"concern-{concern.pk}"))
     record_read(request, log, about=concern)
-    return render(
-        request,
-        "logs/measure_form.html",
-        {"log": log, "concern": concern, "form": form, "based_on": based_on, "new": True},
-    )
+    context = {
+        "log": log,
+        "concern": concern,
+        "form": form,
+        "new_actor": new_actor,
+        "based_on": based_on,
+        "new": True,
+    }
+    return render(request, "logs/measure_form.html", context)
 
 
 @login_required
@@ -217,8 +249,11 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "actors": list(measure.actors.values_list("pk", flat=True)),
         "version": measure.version,
     }
-    form = MeasureEditForm(request.POST or None, log=log, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    data = request.POST or None
+    form = MeasureEditForm(data, log=log, initial=initial)
+    if search_requested(data):
+        keep_as_typed(form)
+    elif form.is_bound and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             services.update_measure(measure, by=request.user, version=_version(form), **data)

@@ -8,6 +8,7 @@ from logs.enums import EVALUATION_OUTCOMES, ConsentGiver, Level, LogKind
 from logs.models import Child, Concern, Glimpse, Guardian
 from logs.queries import holders_in_unit
 from logs.rules import BIRTH_DATE, CONSENT_END, GLIMPSE_DATE, MEASURE_DEADLINE
+from organisations.forms import ActorPickerField, prepare_actor_picker
 from organisations.models import ConcernCategory, MeasureCategory, Membership
 from organisations.queries import actors_in_municipality
 
@@ -222,26 +223,12 @@ class LevelForm(VersionMixin, forms.Form):
     )
 
 
-class ActorChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name()
-
-
-def _actor_choices(municipality_id: int, own_unit_id: int):
-    """Actors with their unit, own unit first, so the level rule is easy to see (R-LOG-03)."""
-    labels: dict[int, list[str]] = {}
-    own: set[int] = set()
-    for membership in actors_in_municipality(municipality_id).filter(user__is_active=True):
-        entry = labels.setdefault(membership.user_id, [membership.user.get_full_name()])
-        entry.append(membership.unit.name)
-        if membership.unit_id == own_unit_id:
-            own.add(membership.user_id)
-    choices = [(pk, f"{names[0]} ({', '.join(names[1:])})") for pk, names in labels.items()]
-    return sorted(choices, key=lambda choice: (choice[0] not in own, choice[1]))
-
-
 class MeasureFields(PlausibleDatesMixin, forms.Form):
-    """Category, description, deadline and actors of a measure, optionally prefixed."""
+    """Category, description, deadline and actors of a measure, optionally prefixed.
+
+    Any actor of the municipality is a valid id here; whether the log's level lets them be
+    attached the service says next to the field (R-LOG-03).
+    """
 
     def __init__(self, *args, log, **kwargs):
         super().__init__(*args, **kwargs)
@@ -251,22 +238,20 @@ class MeasureFields(PlausibleDatesMixin, forms.Form):
         )
         from django.contrib.auth import get_user_model
 
-        actor_field = self.fields["actors"]
-        actor_field.queryset = get_user_model().objects.filter(
+        self.fields["actors"].queryset = get_user_model().objects.filter(
             pk__in=actors_in_municipality(municipality).values("user_id")
         )
-        actor_field.choices = _actor_choices(municipality, log.unit_id)
+        prepare_actor_picker(self, municipality_id=municipality)
 
 
 class MeasureForm(MeasureFields):
     category = forms.ModelChoiceField(label=_("Tiltakskategori"), queryset=None)
     description = forms.CharField(label=_("Beskriv tiltaket"), widget=TEXTAREA)
     deadline = PlausibleDateField(plausible=MEASURE_DEADLINE, label=_("Tiltaksfrist"))
-    actors = ActorChoiceField(
+    actors = ActorPickerField(
         label=_("Aktører"),
         queryset=None,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
         help_text=_("På nivå 1 kan bare aktører fra egen virksomhet velges."),
     )
 

@@ -10,7 +10,7 @@ from logs.forms import TEXTAREA, VersionMixin
 from logs.models import Concern, Guardian, Log
 from logs.queries import actors_allowed_for
 from meetings.rules import LEVEL_ONE_ACTORS, MEETING_START, actors_allowed_at, length_problem
-from organisations.queries import actors_in_municipality
+from organisations.forms import ActorPickerField, prepare_actor_picker
 
 
 class ConcernChoiceField(forms.ModelMultipleChoiceField):
@@ -27,26 +27,13 @@ class GuardianChoiceField(forms.ModelMultipleChoiceField):
         }
 
 
-def actor_labels(municipality_id: int, user_ids) -> list[tuple[int, str]]:
-    """Actors as «Name (Unit, Unit)», sorted by name, in one query."""
-    labels: dict[int, list[str]] = {}
-    memberships = actors_in_municipality(municipality_id).filter(
-        user__is_active=True, user_id__in=list(user_ids)
-    )
-    for membership in memberships:
-        entry = labels.setdefault(membership.user_id, [membership.user.get_full_name()])
-        entry.append(membership.unit.name)
-    choices = [(pk, f"{names[0]} ({', '.join(names[1:])})") for pk, names in labels.items()]
-    return sorted(choices, key=lambda choice: choice[1])
-
-
 class MeetingForm(SubmissionKeyMixin, PlausibleDatesMixin, VersionMixin, forms.Form):
     """Time, place, level, concerns and invitees of a meeting (R-MEET-01…03).
 
     The choices come from the log only: the log's concerns and guardians, the municipality's
-    actors; any other id is an ordinary field error. `actor_ids` limits which actors are
-    listed (a search, R-MEET-04); the chosen ones are always listed. A new meeting's form
-    carries a one-time key: sent twice, it invites nobody twice (R-GEN-08).
+    actors; any other id is an ordinary field error. Actors are chosen with a search
+    (R-MEET-04): only the chosen ones and the hits are listed. A new meeting's form carries a
+    one-time key: sent twice, it invites nobody twice (R-GEN-08).
     """
 
     level = forms.TypedChoiceField(
@@ -81,18 +68,16 @@ class MeetingForm(SubmissionKeyMixin, PlausibleDatesMixin, VersionMixin, forms.F
         error_messages={"invalid_choice": _("Velg foresatte fra denne loggen.")},
     )
     child_invited = forms.BooleanField(label=_("Barnet deltar i møtet"), required=False)
-    actors = forms.ModelMultipleChoiceField(
+    actors = ActorPickerField(
         label=_("Aktører"),
         queryset=get_user_model().objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
         help_text=_(
             "Bare på nivå 2 og 3. Finner du ikke aktøren, søk etter hen eller registrer en ny."
         ),
-        error_messages={"invalid_choice": _("Aktøren finnes ikke blant aktørene i kommunen.")},
     )
 
-    def __init__(self, *args, log: Log, meeting=None, actor_ids=None, **kwargs):
+    def __init__(self, *args, log: Log, meeting=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.log = log
         if meeting is not None:
@@ -106,18 +91,8 @@ class MeetingForm(SubmissionKeyMixin, PlausibleDatesMixin, VersionMixin, forms.F
             concerns = concerns.filter(**open_or_chosen)
         self.fields["concerns"].queryset = concerns.distinct()
         self.fields["guardians"].queryset = log.guardians.select_related("user")
-        actors = self.fields["actors"]
-        actors.queryset = actors_allowed_for(log, level=Level.TWO)
-        shown = set(actor_ids or ())
-        shown |= {
-            int(pk) for pk in self._chosen_actor_ids() if str(pk).isdecimal() and str(pk).isascii()
-        }
-        actors.choices = actor_labels(log.unit.municipality_id, shown)
-
-    def _chosen_actor_ids(self) -> list:
-        if self.is_bound:
-            return self.data.getlist(self.add_prefix("actors"))
-        return list(self.initial.get("actors") or [])
+        self.fields["actors"].queryset = actors_allowed_for(log, level=Level.TWO)
+        prepare_actor_picker(self, municipality_id=log.unit.municipality_id)
 
     def clean(self):
         cleaned = super().clean()

@@ -24,7 +24,7 @@ from logs import rules as log_rules
 from logs import services as log_services
 from logs.enums import LogStatus
 from logs.forms import ConcernForm, MeasureForm
-from logs.models import Concern, Log, Measure
+from logs.models import Concern, Log
 from logs.queries import logs_visible_to
 from logs.views import fetch_log, record_read
 from meetings import rules, services
@@ -38,15 +38,17 @@ from meetings.forms import (
 from meetings.models import Invitation, Meeting
 from meetings.queries import meetings_visible_to, past_meetings_for, upcoming_meetings_for
 from organisations.enums import Role
-from organisations.forms import ActorSearchForm, OptionalActorForm
-from organisations.models import Membership
-from organisations.queries import active_role, search_actors
+from organisations.forms import (
+    OptionalActorForm,
+    keep_as_typed,
+    picker_query,
+    search_requested,
+)
+from organisations.queries import active_role
 from organisations.services import register_actor
 
 LIST_ROLES = (Role.HOLDER, Role.ACTOR, Role.GUARDIAN)
 PAGE_SIZE = 50
-# A search lists at most this many actors to tick; a narrower search finds the rest.
-SEARCH_LIMIT = 100
 
 
 def fetch_meeting(request: HttpRequest, pk: int, *, for_edit: bool = False) -> Meeting:
@@ -120,27 +122,12 @@ def _concern_forms(data, log: Log):
     ignored; once anything is typed, it is validated as on the concern page."""
     concern_form = ConcernForm(data, log=log, prefix="concern")
     measure_form = MeasureForm(data, log=log, prefix="measure")
-    if data is not None and not (_typed(concern_form, data) or _typed(measure_form, data)):
+    if data is not None and not (
+        _typed(concern_form, data) or _typed(measure_form, data) or picker_query(measure_form)
+    ):
         concern_form = ConcernForm(None, log=log, prefix="concern")
         measure_form = MeasureForm(None, log=log, prefix="measure")
     return concern_form, measure_form
-
-
-def _listed_actor_ids(log: Log, search: ActorSearchForm) -> tuple[set, bool]:
-    """The actors to list for ticking: a search's hits (R-MEET-04), or else the actors on the
-    log's measures and in the log's unit."""
-    if search.is_search:
-        unit = search.cleaned_data["unit"]
-        hits = search_actors(
-            log.unit.municipality_id, search.cleaned_data["q"], unit_id=unit.pk if unit else None
-        )
-        ids = list(hits.values_list("user_id", flat=True).distinct()[: SEARCH_LIMIT + 1])
-        return set(ids[:SEARCH_LIMIT]), len(ids) > SEARCH_LIMIT
-    on_log = Measure.actors.through.objects.filter(measure__concern__log=log)
-    own_unit = Membership.objects.filter(unit=log.unit, role=Role.ACTOR)
-    ids = set(on_log.values_list("user_id", flat=True))
-    ids |= set(own_unit.values_list("user_id", flat=True))
-    return ids, False
 
 
 def _initial(log: Log, meeting: Meeting | None) -> dict:
@@ -201,15 +188,14 @@ def _save(request, log, meeting, form, concern_form, measure_form, new_actor) ->
 
 def _meeting_form_page(request: HttpRequest, log: Log, meeting: Meeting | None) -> HttpResponse:
     municipality_id = log.unit.municipality_id
-    search = ActorSearchForm(request.GET or None, municipality_id=municipality_id)
-    actor_ids, more_hits = _listed_actor_ids(log, search)
     data = request.POST if request.method == "POST" else None
-    form = MeetingForm(
-        data, log=log, meeting=meeting, actor_ids=actor_ids, initial=_initial(log, meeting)
-    )
+    form = MeetingForm(data, log=log, meeting=meeting, initial=_initial(log, meeting))
     concern_form, measure_form = _concern_forms(data, log)
     new_actor = OptionalActorForm(data, municipality_id=municipality_id, prefix="new_actor")
-    if data is not None:
+    if search_requested(data):
+        # «Søk» in an actor picker without JavaScript: the same page, as typed (R-GEN-04).
+        keep_as_typed(form, concern_form, measure_form, new_actor)
+    elif data is not None:
         # Validate every part, so that all errors show at once.
         valid = form.is_valid() & new_actor.is_valid()
         if concern_form.is_bound:
@@ -241,9 +227,6 @@ def _meeting_form_page(request: HttpRequest, log: Log, meeting: Meeting | None) 
         "log": log,
         "meeting": meeting,
         "form": form,
-        "search": search,
-        "more_hits": more_hits,
-        "hit_count": len(actor_ids) if search.is_search else 0,
         "concern_form": concern_form,
         "measure_form": measure_form,
         "new_actor": new_actor,

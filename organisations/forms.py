@@ -1,9 +1,24 @@
 from django import forms
+from django.forms.utils import ErrorDict
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import validate_phone
 from common.forms import SubmissionKeyMixin
 from organisations.models import Unit
+from organisations.queries import actor_entries, find_actor_ids
+
+# A picker shows at most this many hits; a narrower search finds the rest (R-MEET-04).
+PICKER_LIMIT = 20
+# The name of the «Søk» buttons inside forms: a POST with it searches and saves nothing.
+SEARCH_BUTTON = "actor_search"
+# Announced by static/js/actor-picker.js, which puts the actor's name in place of %(name)s.
+CHOSEN_TEXT = _("%(name)s er lagt til blant de valgte aktørene.")
+ALREADY_CHOSEN_TEXT = _("%(name)s er allerede valgt.")
+SEARCH_HELP = _(
+    "Skriv navn, e-post eller virksomhet. Bruk % eller * som jokertegn: «an*» finner "
+    "alle navn som begynner på «an», og * alene viser alle aktørene i kommunen."
+)
 
 
 def _units_of_municipality(municipality_id: int):
@@ -17,10 +32,7 @@ class ActorSearchForm(forms.Form):
         label=_("Søk etter aktør"),
         required=False,
         max_length=100,
-        help_text=_(
-            "Skriv navn, e-post eller virksomhet. Bruk % eller * som jokertegn: «an*» finner "
-            "alle navn som begynner på «an», og * alene viser alle aktørene i kommunen."
-        ),
+        help_text=SEARCH_HELP,
         widget=forms.SearchInput(attrs={"autocomplete": "off"}),
     )
     unit = forms.ModelChoiceField(
@@ -101,3 +113,127 @@ class OptionalActorForm(ActorFields):
     @property
     def has_data(self) -> bool:
         return self.is_bound and self.has_changed()
+
+
+# --- choosing actors inside a form (R-MEET-03, R-MEET-04, R-LOG-03, R-GEN-04) -----------------
+
+
+class ActorPickerWidget(forms.CheckboxSelectMultiple):
+    """The chosen actors as ticked checkboxes, a search box with a «Søk» button and the hits.
+
+    Only the chosen actors and the hits of a search are rendered, never the municipality's
+    whole list. Without JavaScript «Søk» sends the whole form back (see `search_requested`),
+    and the hits come as checkboxes to tick; with JavaScript (static/js/actor-picker.js) the
+    box is a combobox whose hits come from `organisations:actor_search` through htmx.
+    """
+
+    template_name = "forms/widgets/actor_picker.html"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.entries: list = []
+        self.result_ids: list[int] = []
+        self.query = ""
+        self.searched = False
+        self.more = False
+        self.focus = False
+
+    def get_context(self, name, value, attrs):
+        # The choice widgets' own context would walk every choice, i.e. every actor in the
+        # municipality: that is the list this widget exists not to render.
+        context = forms.Widget.get_context(self, name, value, attrs)
+        chosen = {str(v) for v in value or ()}
+        results = set(self.result_ids)
+        context["widget"].update(
+            {
+                "chosen": [e for e in self.entries if str(e.pk) in chosen],
+                "results": [e for e in self.entries if e.pk in results and str(e.pk) not in chosen],
+                "query": self.query,
+                "query_name": f"{name}_q",
+                "search_button": SEARCH_BUTTON,
+                "searched": self.searched,
+                "hit_count": len(self.result_ids),
+                "more": self.more,
+                "limit": PICKER_LIMIT,
+                "focus": self.focus,
+                "search_url": reverse("organisations:actor_search"),
+                "search_help": SEARCH_HELP,
+                "chosen_text": CHOSEN_TEXT,
+                "already_chosen_text": ALREADY_CHOSEN_TEXT,
+            }
+        )
+        return context
+
+
+class ActorPickerField(forms.ModelMultipleChoiceField):
+    """Actors of the municipality, chosen with a search (see ActorPickerWidget).
+
+    The queryset is the allowed set: any other posted id is refused with a message next to
+    the field. Call `prepare_actor_picker` once the form is built.
+    """
+
+    widget = ActorPickerWidget
+    default_error_messages = {
+        "invalid_choice": _("Aktøren finnes ikke blant aktørene i kommunen."),
+        "invalid_pk_value": _("Velg aktører fra søket."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("template_name", "forms/actor_picker_field.html")
+        super().__init__(*args, **kwargs)
+
+
+def search_requested(data) -> bool:
+    """Whether the form was sent with a «Søk» button: re-render it, save nothing."""
+    return data is not None and SEARCH_BUTTON in data
+
+
+def keep_as_typed(*forms_) -> None:
+    """Show bound forms as typed, without validating them: a search is not a save, so it
+    must not greet the person with errors about fields they have not reached yet."""
+    for form in forms_:
+        if form.is_bound:
+            form._errors = ErrorDict(renderer=form.renderer)
+            form.cleaned_data = {}
+
+
+def picker_query(form, name: str = "actors") -> str:
+    """What was typed in the search box of the picker `name` of a bound `form`."""
+    if not form.is_bound:
+        return ""
+    return (form.data.get(f"{form.add_prefix(name)}_q") or "")[:100].strip()
+
+
+def _ids(values) -> set[int]:
+    ids = set()
+    for value in values:
+        value = str(getattr(value, "pk", value))
+        if value.isascii() and value.isdecimal() and len(value) < 19:
+            ids.add(int(value))
+    return ids
+
+
+def prepare_actor_picker(form, name: str = "actors", *, municipality_id: int) -> None:
+    """Fetch what the picker shows: the chosen actors and, after «Søk», the hits.
+
+    Two queries at most, whatever the number of actors in the municipality.
+    """
+    widget = form.fields[name].widget
+    key = form.add_prefix(name)
+    if form.is_bound:
+        chosen = form.data.getlist(key) if hasattr(form.data, "getlist") else []
+    else:
+        chosen = form.initial.get(name) or form.fields[name].initial or []
+    query = picker_query(form, name)
+    widget.query = query
+    result_ids: list[int] = []
+    if form.is_bound and search_requested(form.data) and query:
+        result_ids, widget.more = find_actor_ids(municipality_id, query, limit=PICKER_LIMIT)
+        widget.searched = True
+        # Back to the box that was searched, so keyboard and screen reader users find the
+        # hits. Enter in any field presses the form's first «Søk», which may belong to
+        # another, empty box: then the box with words in it is the one.
+        pressed = form.data.get(SEARCH_BUTTON) or ""
+        widget.focus = pressed == key or not (form.data.get(f"{pressed}_q") or "").strip()
+    widget.result_ids = result_ids
+    widget.entries = actor_entries(municipality_id, _ids(chosen) | set(result_ids))

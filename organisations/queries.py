@@ -1,8 +1,10 @@
 """What roles and units a person has: the one place that answers it."""
 
 import re
+from dataclasses import dataclass
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Concat
 
@@ -120,3 +122,47 @@ def people_in(municipalities, people: QuerySet | None = None) -> QuerySet:
     people = people if people is not None else get_user_model().objects.all()
     members = Membership.objects.filter(unit__municipality__in=municipalities)
     return people.filter(pk__in=members.values("user_id"), is_staff=False, is_superuser=False)
+
+
+@dataclass(frozen=True)
+class ActorEntry:
+    """An actor as a picker shows them: the name and every unit they work in (R-LOG-03)."""
+
+    pk: int
+    name: str
+    units: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({', '.join(self.units)})"
+
+
+def actor_entries(municipality_id: int, user_ids) -> list[ActorEntry]:
+    """The active actors among `user_ids` in the municipality, by name, in one query.
+
+    An id of another municipality, of a non-actor or of a deactivated person gives nothing,
+    so a posted id never puts a stranger's name on the page.
+    """
+    ids = [pk for pk in user_ids if 0 < pk < 2**63]
+    if not ids:
+        return []
+    names: dict[int, str] = {}
+    units: dict[int, list[str]] = {}
+    memberships = actors_in_municipality(municipality_id).filter(
+        user__is_active=True, user_id__in=ids
+    )
+    for membership in memberships:
+        names.setdefault(membership.user_id, membership.user.get_full_name())
+        units.setdefault(membership.user_id, []).append(membership.unit.name)
+    return [ActorEntry(pk, names[pk], tuple(units[pk])) for pk in names]
+
+
+def find_actor_ids(municipality_id: int, query: str, *, limit: int) -> tuple[list[int], bool]:
+    """The first `limit` actors matching `query` (R-MEET-04), by name, and whether there
+    are more. An empty query finds nobody: a picker never lists the whole municipality."""
+    if not (query or "").strip():
+        return [], False
+    hits = search_actors(municipality_id, query).values("user_id")
+    people = get_user_model().objects.filter(pk__in=hits).order_by("last_name", "first_name", "pk")
+    ids = list(people.values_list("pk", flat=True)[: limit + 1])
+    return ids[:limit], len(ids) > limit

@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,10 +17,12 @@ from logs.services import record_log_views
 from meetings.queries import upcoming_meetings_for
 from notes.queries import notes_visible_to
 from organisations.enums import Role
-from organisations.forms import ActorSearchForm, RegisterActorForm
+from organisations.forms import PICKER_LIMIT, ActorSearchForm, RegisterActorForm
 from organisations.queries import (
     active_role,
+    actor_entries,
     actors_of_units,
+    find_actor_ids,
     municipality_id_of,
     search_actors,
     units_of,
@@ -102,6 +106,32 @@ def actors(request: HttpRequest) -> HttpResponse:
     page = Paginator(results, ACTORS_PAGE_SIZE).get_page(request.GET.get("side"))
     context = {"form": form, "page_obj": page, "is_search": form.is_search}
     return render(request, "organisations/actors.html", context)
+
+
+@require_safe
+@login_required
+def actor_search(request: HttpRequest) -> HttpResponse:
+    """The hits of an actor picker's live search, as listbox options (R-MEET-04).
+
+    Only actors of the person's own municipality, at most PICKER_LIMIT, each with name and
+    units: nothing more about them (no e-mail, phone or national ID) and nothing about
+    anyone else. `picker` names the picker on the page, so that option ids are unique and
+    the count lands in its live region.
+    """
+    _role, municipality_id = _actor_page_scope(request)
+    query = request.GET.get("q", "")[:100].strip()
+    picker = request.GET.get("picker", "")
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,80}", picker):
+        picker = "actor"
+    ids, more = find_actor_ids(municipality_id, query, limit=PICKER_LIMIT)
+    context = {
+        "entries": actor_entries(municipality_id, ids),
+        "picker": picker,
+        "searched": bool(query),
+        "more": more,
+        "limit": PICKER_LIMIT,
+    }
+    return render(request, "organisations/_actor_options.html", context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

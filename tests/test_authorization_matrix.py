@@ -208,6 +208,11 @@ MATRIX = {
         holder_pages(200, 405, anonymous=(LOGIN, 405)) | {"leader": (200, 405)},
     ),
     "organisations:register_actor": (_none, holder_pages(200, 200) | {"leader": (200, 200)}),
+    # The actor pickers' live search (R-MEET-04): the own municipality's actors only.
+    "organisations:actor_search": (
+        _none,
+        holder_pages(200, 405, anonymous=(LOGIN, 405)) | {"leader": (200, 405)},
+    ),
     # The log list: holders, actors and guardians; leaders see no log content.
     "logs:list": (
         _none,

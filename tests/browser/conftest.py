@@ -134,3 +134,15 @@ def log_in(page: Page, email: str, password: str) -> None:
     page.get_by_label("E-post").fill(email)
     page.get_by_label("Passord").fill(password)
     page.get_by_role("button", name="Logg inn").click()
+
+
+def choose_actor(page: Page, query: str, label: str, *, picker: str = "#id_actors") -> None:
+    """Search an actor picker from the keyboard and choose the first hit (R-MEET-04)."""
+    combobox = page.locator(picker).get_by_role("combobox")
+    combobox.click()
+    combobox.fill(query)
+    page.locator(picker).get_by_role("option").first.wait_for()
+    combobox.press("ArrowDown")
+    combobox.press("Enter")
+    page.locator(picker).get_by_role("checkbox", name=label).wait_for()
+    assert page.locator(picker).get_by_role("checkbox", name=label).is_checked()

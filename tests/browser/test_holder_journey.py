@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from logs.enums import LogStatus
 from logs.models import Log
-from tests.browser.conftest import check_axe, log_in
+from tests.browser.conftest import check_axe, choose_actor, log_in
 from tests.factories import PASSWORD, VALID_NATIONAL_ID, make_pdf
 
 pytestmark = pytest.mark.browser
@@ -27,7 +27,7 @@ def _fill_concern(page, actor_name: str):
     page.get_by_label("Tiltakskategori").select_option(label="Samtale med barnet")
     page.get_by_label("Beskriv tiltaket").fill("Samtalegruppe hver uke.")
     page.get_by_label("Tiltaksfrist").fill(_in_days(14))
-    page.get_by_label(actor_name).check()
+    choose_actor(page, actor_name, f"{actor_name} (Testbarnehagen)", picker="#id_measure-actors")
 
 
 def test_holder_journey_from_new_log_to_passive_R_LOG_01_R_CONC_01_R_MEAS_03_R_LOG_06(

@@ -441,21 +441,69 @@ def test_a_measure_actor_from_another_municipality_is_a_field_error_not_a_500_R_
     response = client.post(concern_url(log), concern_data(log, **{"measure-actors": [bad]}))
 
     assert response.status_code == 200
-    error = field_error(page(response), "id_measure-actors")
-    assert (INVALID_CHOICE in error) if bad != "abc" else ("er ikke en gyldig verdi" in error)
+    html = page(response)
+    error = field_error(html, "id_measure-actors")
+    expected = (
+        "Velg aktører fra søket." if bad == "abc" else "finnes ikke blant aktørene i kommunen"
+    )
+    assert expected in error
+    assert "Anne Fjern" not in html
     assert not Concern.objects.exists()
     assert not Measure.objects.exists()
 
 
-def test_the_actor_from_another_municipality_is_not_even_offered_R_CONC_01(
+def search_data(log, query: str, **changes) -> dict:
+    """The concern form sent with the «Søk» button of its actor picker, as without
+    JavaScript (R-MEET-04, R-GEN-04)."""
+    return concern_data(log, **changes) | {"measure-actors_q": query, "actor_search": "x"}
+
+
+def test_the_actor_from_another_municipality_is_not_even_found_R_CONC_01(
     client, holder, log, actor_other_municipality, actor_other_unit
 ):
     login(client, holder)
 
+    html = page(client.post(concern_url(log), search_data(log, "*")))
+
+    assert "Petra PPT (Testbarnehagen)" in html
+    assert "Anne Fjern" not in html
+
+
+def test_the_concern_form_lists_only_chosen_actors_never_the_municipality_R_CONC_01(
+    client, holder, log, actor, actor_other_unit
+):
+    """At a city's size the municipality has thousands of actors: none is listed unasked."""
+    login(client, holder)
+
     html = page(client.get(concern_url(log)))
 
-    assert "Petra PPT" in html
-    assert "Anne Fjern" not in html
+    assert "Anders Aktør" not in html
+    assert "Petra PPT" not in html
+    assert 'name="measure-actors_q"' in html
+
+
+def test_the_search_button_in_the_concern_form_keeps_what_was_typed_R_GEN_04_R_MEET_04(
+    client, holder, log, actor, actor_other_unit
+):
+    login(client, holder)
+    data = search_data(log, "petra", actors=[actor], description="Min egen tekst", goal="") | {
+        "new_actor-first_name": "Nina"
+    }
+
+    response = client.post(concern_url(log), data)
+
+    html = page(response)
+    assert response.status_code == 200
+    assert textarea(html, "description") == "Min egen tekst"
+    assert textarea(html, "measure-description") == "Samtaler med helsesykepleier"
+    assert 'value="Nina"' in html
+    assert re.search(rf'value="{actor.pk}"[^>]*checked', html)
+    assert "Petra PPT (Testbarnehagen)" in html
+    assert not re.search(rf'value="{actor_other_unit.pk}"[^>]*checked', html)
+    assert not field_error(html, "id_goal")
+    assert not field_error(html, "id_new_actor-last_name")
+    assert not Concern.objects.exists()
+    assert not get_user_model().objects.filter(first_name="Nina").exists()
 
 
 def test_at_level_1_an_actor_from_another_unit_is_refused_next_to_the_actors_R_LOG_03_R_CONC_01(
@@ -616,6 +664,135 @@ def test_an_empty_new_actor_part_is_ignored_R_CONC_01(client, holder, log):
 
     assert response.status_code == 302
     assert not Concern.objects.get().measures.get().actors.exists()
+
+
+# --- a new measure: actors by search, and a new actor (R-MEAS-01, R-MEET-03, manual §3.4.3) -
+
+
+def measure_url(concern) -> str:
+    return f"/logger/oppmerksomheter/{concern.pk}/tiltak/ny/"
+
+
+def measure_data(log, *, actors=(), **changes) -> dict:
+    municipality = log.unit.municipality
+    data = {
+        "category": str(measure_category(municipality).pk),
+        "description": "Lesegruppe",
+        "deadline": in_days(30).isoformat(),
+        "actors": [str(a.pk) for a in actors],
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_new_measure_form_offers_to_register_a_new_actor_R_MEAS_01_R_MEET_03(
+    client, holder, log
+):
+    concern = make_concern(log)
+    login(client, holder)
+
+    html = page(client.get(measure_url(concern)))
+
+    assert 'name="new_actor-national_id"' in html
+    assert "Registrer ny aktør" in html
+
+
+def test_a_new_actor_typed_in_the_new_measure_form_is_registered_and_attached_R_MEAS_01_R_MEET_03(
+    client, holder, log, actor, other_unit
+):
+    set_level(log, by=holder, level=Level.TWO)
+    concern = make_concern(log)
+    login(client, holder)
+
+    response = client.post(
+        measure_url(concern), measure_data(log, actors=[actor]) | new_actor_data(other_unit)
+    )
+
+    assert response.status_code == 302
+    person = get_user_model().objects.get(email="nina.ny@example.no")
+    assert Membership.objects.filter(user=person, unit=other_unit, role=Role.ACTOR).exists()
+    measure = concern.measures.get(description="Lesegruppe")
+    assert set(measure.actors.all()) == {actor, person}
+
+
+def test_a_new_actor_in_the_new_measure_with_an_invalid_national_id_keeps_the_typing_R_GEN_04(
+    client, holder, log, unit
+):
+    concern = make_concern(log)
+    login(client, holder)
+    data = measure_data(log, description="Min egen tekst") | new_actor_data(
+        unit, **{"new_actor-national_id": INVALID_NATIONAL_ID}
+    )
+
+    response = client.post(measure_url(concern), data)
+
+    html = page(response)
+    assert response.status_code == 200
+    assert "Ugyldig fødselsnummer" in field_error(html, "id_new_actor-national_id")
+    assert textarea(html, "description") == "Min egen tekst"
+    assert 'value="Nina"' in html
+    assert not get_user_model().objects.filter(email="nina.ny@example.no").exists()
+    assert concern.measures.count() == 1
+
+
+def test_a_new_actor_of_another_unit_in_a_new_measure_at_level_1_is_rolled_back_R_LOG_03(
+    client, holder, log, other_unit
+):
+    concern = make_concern(log)
+    login(client, holder)
+
+    response = client.post(measure_url(concern), measure_data(log) | new_actor_data(other_unit))
+
+    assert response.status_code == 200
+    assert "På nivå 1 kan bare aktører fra egen virksomhet velges." in field_error(
+        page(response), "id_actors"
+    )
+    assert not get_user_model().objects.filter(email="nina.ny@example.no").exists()
+    assert concern.measures.count() == 1
+
+
+def test_the_search_button_in_the_new_measure_form_finds_and_saves_nothing_R_MEET_04_R_GEN_04(
+    client, holder, log, actor_other_unit, actor_other_municipality
+):
+    concern = make_concern(log)
+    login(client, holder)
+    data = measure_data(log, description="Min egen tekst", deadline="") | {
+        "actors_q": "ppt",
+        "actor_search": "actors",
+    }
+
+    response = client.post(measure_url(concern), data)
+
+    html = page(response)
+    assert response.status_code == 200
+    assert "Petra PPT (Testbarnehagen)" in html
+    assert "Anne Fjern" not in html
+    assert textarea(html, "description") == "Min egen tekst"
+    assert not field_error(html, "id_deadline")
+    assert concern.measures.count() == 1
+
+
+def test_the_measure_edit_form_lists_the_measures_actors_ticked_and_searches_R_LOG_08(
+    client, holder, log, actor, actor_other_unit
+):
+    measure = make_concern(log, actors=[actor]).measures.get()
+    login(client, holder)
+    url = f"/logger/tiltak/{measure.pk}/"
+
+    shown = page(client.get(url))
+    searched = page(
+        client.post(
+            url,
+            measure_data(log, actors=[actor], version=str(measure.version))
+            | {"actors_q": "petra", "actor_search": "actors"},
+        )
+    )
+
+    assert re.search(rf'value="{actor.pk}"[^>]*checked', shown)
+    assert "Petra PPT" not in shown
+    assert re.search(rf'value="{actor.pk}"[^>]*checked', searched)
+    assert "Petra PPT (Testbarnehagen)" in searched
+    assert reload(measure).description == "Lesegruppe to ganger i uka"
 
 
 # --- optimistic locking through the pages (R-SEC-05) ----------------------------------------

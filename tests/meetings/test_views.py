@@ -304,24 +304,128 @@ def test_a_half_filled_new_concern_saves_nothing_and_keeps_what_was_typed_R_GEN_
     assert not get_user_model().objects.filter(email="petter@example.no").exists()
 
 
-def _actor_choices(response) -> str:
-    """The meeting's own actor checkboxes (the new measure lists the municipality's)."""
+def _actor_choices(response, field_id: str = "id_actors") -> str:
+    """One actor picker of the page: its chosen actors, search box and hits."""
     html = response.content.decode()
-    return html.split('id="id_actors"')[1].split("</fieldset>")[0]
+    return html.split(f'id="{field_id}"', 1)[1].split("</div>\n</fieldset>")[0]
 
 
-def test_actor_search_lists_actors_of_the_whole_municipality_R_MEET_04(
+def _ticked(response, user, field_id: str = "id_actors") -> bool:
+    return bool(re.search(rf'value="{user.pk}"[^>]*checked', _actor_choices(response, field_id)))
+
+
+def _search(log, query: str, *, field: str = "actors", **changes) -> dict:
+    """The form sent with the «Søk» button of one picker, as a browser without JavaScript
+    sends it (R-MEET-04, R-GEN-04)."""
+    return _post(log, **changes) | {f"{field}_q": query, "actor_search": field}
+
+
+def test_the_meeting_form_lists_no_actors_until_one_is_searched_for_R_MEET_04(
+    client, holder, log2, actor, actor_other_unit
+):
+    """A city has thousands of actors: the form renders the chosen ones and the hits only."""
+    for number in range(30):
+        MembershipFactory(
+            user=UserFactory(first_name="Mange", last_name=f"Aktør{number}"),
+            unit=log2.unit,
+            role=Role.ACTOR,
+        )
+    client.force_login(holder)
+
+    html = client.get(_create_url(log2)).content.decode()
+
+    assert "Mange Aktør" not in html
+    assert "Anders Aktør" not in html
+    assert "Petra PPT" not in html
+    assert 'name="actors_q"' in html
+
+
+def test_the_search_button_finds_actors_of_the_whole_municipality_and_saves_nothing_R_MEET_04(
     client, holder, log2, actor, actor_other_unit, actor_other_municipality
 ):
     client.force_login(holder)
+    emails = OutgoingEmail.objects.count()
 
-    default = _actor_choices(client.get(_create_url(log2)))
-    found = _actor_choices(client.get(_create_url(log2), {"q": "pet*"}))
+    response = client.post(_create_url(log2), _search(log2, "pet*"))
 
-    assert "Anders Aktør" in default  # the log's own unit
-    assert "Petra PPT" not in default
-    assert "Petra PPT (Testbarnehagen)" in found
-    assert "Anne Fjern" not in found
+    picker = _actor_choices(response)
+    assert response.status_code == 200
+    assert "Petra PPT (Testbarnehagen)" in picker
+    assert "1 aktør funnet" in picker
+    assert not _ticked(response, actor_other_unit)
+    assert "Anders Aktør" not in picker
+    assert "Anne Fjern" not in response.content.decode()
+    assert not Meeting.objects.exists()
+    assert OutgoingEmail.objects.count() == emails
+
+
+def test_the_search_keeps_everything_typed_and_shows_no_errors_R_GEN_04_R_MEET_04(
+    client, holder, log2, actor, actor_other_unit, municipality
+):
+    """Searching is not saving: what was typed comes back, the chosen actors stay ticked,
+    and fields not yet filled in get no error message."""
+    client.force_login(holder)
+    data = _search(
+        log2,
+        "pet*",
+        place="Rom som ikke skal glemmes",
+        ends_at="",
+        actors=[str(actor.pk)],
+    ) | {"concern-description": "Trekker seg unna", "new_actor-first_name": "Petter"}
+
+    response = client.post(_create_url(log2), data)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="Rom som ikke skal glemmes"' in html
+    assert 'name="actors_q" value="pet*"' in html
+    assert "Trekker seg unna" in html
+    assert 'value="Petter"' in html
+    assert _ticked(response, actor)
+    assert "Petra PPT (Testbarnehagen)" in _actor_choices(response)
+    assert not _error(response, "id_ends_at")
+    assert not _error(response, "id_concern-goal")
+    assert not _error(response, "id_new_actor-last_name")
+    assert 'role="alert"' not in html
+    assert not Meeting.objects.exists()
+    assert not Concern.objects.exists()
+
+
+def test_a_ticked_hit_is_invited_when_the_form_is_saved_R_MEET_04(
+    client, holder, log2, actor_other_unit
+):
+    client.force_login(holder)
+    client.post(_create_url(log2), _search(log2, "Petra"))
+
+    response = client.post(_create_url(log2), _post(log2, actors=[str(actor_other_unit.pk)]))
+
+    assert response.status_code == 302
+    assert Meeting.objects.get().invitations.filter(user=actor_other_unit).exists()
+
+
+def test_the_search_in_the_new_measure_keeps_the_new_concern_open_R_MEET_03_R_GEN_04(
+    client, holder, log2, actor_other_unit
+):
+    client.force_login(holder)
+
+    response = client.post(_create_url(log2), _search(log2, "ppt", field="measure-actors"))
+
+    assert "Petra PPT (Testbarnehagen)" in _actor_choices(response, "id_measure-actors")
+    assert 'name="measure-actors_q" value="ppt"' in response.content.decode()
+    assert "Petra PPT" not in _actor_choices(response)
+    assert not Concern.objects.exists()
+
+
+def test_the_edit_form_lists_the_invited_actors_ticked_R_MEET_05(
+    client, holder, log2, actor, actor_other_unit
+):
+    meeting = make_meeting(log2, actors=[actor_other_unit])
+    client.force_login(holder)
+
+    response = client.get(reverse("meetings:edit", args=[meeting.pk]))
+
+    assert _ticked(response, actor_other_unit)
+    assert "Anders Aktør" not in _actor_choices(response)
 
 
 # --- the meeting page -----------------------------------------------------------------------
@@ -514,10 +618,13 @@ def _actors(unit, count):
 
 @pytest.mark.parametrize("page", ["detail", "edit"])
 def test_meeting_page_query_count_is_the_same_for_1_and_3_invitees(client, holder, unit, page):
-    one = make_meeting(make_log(holder, unit, level=Level.TWO), invite_holder=False)
+    # One invited actor against three, beside the holder and guardians: the edit page's
+    # actor picker looks its chosen actors up in one query, however many (R-MEET-04).
+    one_log = make_log(holder, unit, level=Level.TWO)
+    one = make_meeting(one_log, invite_holder=False, guardians=[], actors=_actors(unit, 1))
     three_log = make_log(holder, unit, level=Level.TWO, guardians=2)
-    three = make_meeting(three_log, actors=_actors(unit, 1))
-    assert three.invitations.count() == 4
+    three = make_meeting(three_log, actors=_actors(unit, 3))
+    assert three.invitations.count() == 6
     assert one.invitations.count() == 1
     client.force_login(holder)
     client.get("/")  # the first request of a session does some bookkeeping of its own
