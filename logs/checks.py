@@ -13,7 +13,7 @@ from stdnum.no import fodselsnummer
 
 from logs.enums import ConsentGiver, LogKind
 from logs.models import Child, Guardian
-from logs.rules import BIRTH_DATE, CONSENT_END
+from logs.rules import CONSENT_END, birth_date_range
 from logs.uploads import validate_pdf
 
 MAX_GUARDIANS = 4
@@ -42,19 +42,21 @@ def merge_errors(errors: dict, error: ValidationError, key: str = NON_FIELD_ERRO
         known.extend(m for m in messages if m not in known)
 
 
-def complete_child(child: Child, *, exclude=(), typed_birth_date: bool = True) -> None:
+def complete_child(child: Child, *, kind: str, exclude=(), typed_birth_date: bool = True) -> None:
     """Check the child's details, every error at once, and derive the birth date from the
     national ID number. Fields in `exclude` are not checked (their form refused them).
 
-    `typed_birth_date`: the birth date is new or changed, so its range is checked; one
-    already stored, or taken from the national ID number, needs no check."""
+    `typed_birth_date`: the birth date is new or changed, so its range (a child's, or an
+    expectant mother's for `kind` pregnancy) is checked; one already stored, or taken from
+    the national ID number, needs no check."""
     errors: dict[str, list] = {}
     either = not {"national_id", "birth_date"} & set(exclude)
     if not child.national_id and not child.birth_date and either:
         errors["national_id"] = [_("Fyll inn fødselsnummer eller fødselsdato.")]
     if child.national_id:
         child.national_id = fodselsnummer.compact(child.national_id)
-    implausible = typed_birth_date and child.birth_date and BIRTH_DATE.message_for(child.birth_date)
+    born_range = birth_date_range(kind)
+    implausible = typed_birth_date and child.birth_date and born_range.message_for(child.birth_date)
     if implausible:
         errors["birth_date"] = [implausible]
     try:
@@ -130,7 +132,7 @@ def new_log_parts(
             setattr(new_child, name, "")
     exclude = [k for k in CHILD_FIELDS if k not in child] + ["municipality"] if partial else []
     try:
-        complete_child(new_child, exclude=exclude)
+        complete_child(new_child, kind=kind, exclude=exclude)
     except ValidationError as error:
         merge_errors(errors, error)
     guardian_objects: list[Guardian] = []

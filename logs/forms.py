@@ -7,7 +7,7 @@ from common.forms import SubmissionKeyMixin
 from logs.enums import EVALUATION_OUTCOMES, ConsentGiver, Level, LogKind
 from logs.models import Child, Concern, Glimpse, Guardian
 from logs.queries import holders_in_unit
-from logs.rules import BIRTH_DATE, CONSENT_END, GLIMPSE_DATE, MEASURE_DEADLINE
+from logs.rules import BIRTH_DATE, CONSENT_END, GLIMPSE_DATE, MEASURE_DEADLINE, birth_date_range
 from organisations.forms import ActorPickerField, prepare_actor_picker
 from organisations.models import ConcernCategory, MeasureCategory, Membership
 from organisations.queries import actors_in_municipality
@@ -51,8 +51,10 @@ class ChildForm(PlausibleDatesMixin, forms.ModelForm):
             "national_id": _("11 siffer. Har barnet ikke fødselsnummer, fyll inn fødselsdato."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, kind: str = LogKind.CHILD, **kwargs):
         super().__init__(*args, **kwargs)
+        # A pregnancy log's person is the expectant mother: her birth date has its own range.
+        self.fields["birth_date"].plausible = birth_date_range(kind)
         national_id = self.fields["national_id"]
         # Typed as printed, «DDMMYY NNNNN» too, like the actor form: the service keeps the
         # 11 digits. The model's max_length would make the browser cut the spaced form off.

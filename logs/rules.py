@@ -7,13 +7,19 @@ whether the person may also change it.
 from django.utils.translation import gettext_lazy
 
 from common.dates import PlausibleRange
-from logs.enums import LogStatus
+from logs.enums import LogKind, LogStatus
 from organisations.enums import Role
 
 # The dates people type into a log (R-GEN-04); see common.dates.
 BIRTH_DATE = PlausibleRange(
     years_back=25,
     too_early=gettext_lazy("Fødselsdatoen er mer enn 25 år tilbake i tid. Sjekk årstallet."),
+    too_late=gettext_lazy("Fødselsdatoen kan ikke være fram i tid."),
+)
+# In a pregnancy log the person is the expectant mother, not a child (R-LOG-01).
+MOTHER_BIRTH_DATE = PlausibleRange(
+    years_back=60,
+    too_early=gettext_lazy("Fødselsdatoen er mer enn 60 år tilbake i tid. Sjekk årstallet."),
     too_late=gettext_lazy("Fødselsdatoen kan ikke være fram i tid."),
 )
 # A measure is evaluated within months; two years ahead is already a long plan.
@@ -34,6 +40,11 @@ GLIMPSE_DATE = PlausibleRange(
     too_early=gettext_lazy("Datoen kan ikke være mer enn ett år tilbake i tid."),
     too_late=gettext_lazy("Datoen kan ikke være fram i tid."),
 )
+
+
+def birth_date_range(kind: str) -> PlausibleRange:
+    """The birth dates a log of this kind accepts: a child's, or an expectant mother's."""
+    return MOTHER_BIRTH_DATE if kind == LogKind.PREGNANCY else BIRTH_DATE
 
 
 def can_edit_log(user, role, log) -> bool:

@@ -228,7 +228,7 @@ def update_child(log: Log, *, by, version: int | None = None, **fields) -> Child
         setattr(child, name, value if value is not None or name == "birth_date" else "")
     if "national_id" in after and after["national_id"] and "birth_date" not in after:
         child.birth_date = None
-    complete_child(child, typed_birth_date="birth_date" in after)
+    complete_child(child, kind=log.kind, typed_birth_date="birth_date" in after)
     if after:
         child.save()
         log.version += 1

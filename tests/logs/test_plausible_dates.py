@@ -7,8 +7,10 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
+from logs.enums import LogKind
 from logs.models import Child, Consent, Glimpse, Log, Measure
 from logs.services import (
     add_measure,
@@ -72,6 +74,60 @@ def test_a_birth_date_24_years_ago_is_plausible_R_GEN_04(holder, unit):
     log = make_log(holder, unit, national_id="", birth_date=born)
 
     assert log.child.birth_date == born
+
+
+def test_an_expectant_mother_born_40_years_ago_can_have_a_pregnancy_log_R_GEN_04_R_LOG_01(
+    holder, unit
+):
+    """In a pregnancy log the person is the mother: a child's 25-year range would refuse her."""
+    born = years_from_today(-40)
+
+    log = create_log(
+        by=holder,
+        unit=unit,
+        kind=LogKind.PREGNANCY,
+        child=child_data(national_id="", birth_date=born),
+        guardians=[],
+    )
+    update_child(log, by=holder, **child_data(national_id="", birth_date=years_from_today(-41)))
+
+    assert Child.objects.get().birth_date == years_from_today(-41)
+
+
+@pytest.mark.parametrize("born", [YEAR_1, YEAR_9999, years_from_today(-61)])
+def test_an_impossible_birth_date_is_refused_in_a_pregnancy_log_too_R_GEN_04(holder, unit, born):
+    errors = refused_fields(
+        lambda: create_log(
+            by=holder,
+            unit=unit,
+            kind=LogKind.PREGNANCY,
+            child=child_data(national_id="", birth_date=born),
+            guardians=[],
+        )
+    )
+
+    assert list(errors) == ["birth_date"]
+
+
+def test_the_new_log_page_takes_a_mothers_birth_date_for_a_pregnancy_log_R_GEN_04_R_LOG_01(
+    client, holder, unit
+):
+    client.force_login(holder)
+    born = years_from_today(-40)
+    data = new_log_data(
+        unit,
+        guardians=0,
+        consent=False,
+        kind=LogKind.PREGNANCY,
+        **{"child-national_id": "", "child-birth_date": born.isoformat()},
+    )
+
+    response = client.post(reverse("logs:create"), data)
+
+    assert response.status_code == 302, field_error(
+        response.content.decode(), "id_child-birth_date"
+    )
+    assert Child.objects.get().birth_date == born
 
 
 @pytest.mark.parametrize("born", IMPOSSIBLE)
