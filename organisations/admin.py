@@ -1,8 +1,12 @@
 """Municipality administration (R-ROLE-02): each administrator sees only their municipality."""
 
+from collections import Counter
+
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth import get_user_model
+from django.db import router
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +47,20 @@ class MunicipalityScopedAdmin(admin.ModelAdmin):
         if request.user.is_superuser:
             return qs
         return qs.filter(**{f"{self.municipality_path}__in": _administered(request)})
+
+    def get_deleted_objects(self, objs, request):
+        """Django's delete page names every related object, and a log is named after its
+        child: a unit with logs would list the children to an administrator who may not see
+        them (R-ROLE-03). Here it names only what is deleted, and counts the rest."""
+        _listed, model_count, perms_needed, _protected = super().get_deleted_objects(objs, request)
+        collector = NestedObjects(using=router.db_for_write(self.model))
+        collector.collect(objs)
+        blocking = Counter(
+            capfirst(type(obj)._meta.verbose_name_plural) for obj in collector.protected
+        )
+        protected = [f"{name}: {count}" for name, count in sorted(blocking.items())]
+        named = [f"{capfirst(obj._meta.verbose_name)}: {obj}" for obj in objs]
+        return named, model_count, perms_needed, protected
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # Every id an administrator can post is one of their municipality's (R-SEC-07). The

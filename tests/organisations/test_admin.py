@@ -414,3 +414,22 @@ def test_the_editable_category_list_labels_each_input_with_its_category_R_GEN_06
     assert 'aria-label="I bruk: Atferd"' in html
     assert '<span lang="en">Behaviour</span>' in html
     assert "/static/css/admin.css" in html  # underlined breadcrumbs
+
+
+# --- delete pages name no child (R-ROLE-03) ---------------------------------------------------
+
+
+def test_deleting_a_unit_with_logs_counts_them_and_names_no_child_R_ROLE_03_R_SEC_07(
+    client, municipality_admin, log
+):
+    """Django's delete page lists what blocks a delete by name, and a log is named after its
+    child: the administrator sees how many logs there are, never whose they are."""
+    client.force_login(municipality_admin)
+
+    response = client.get(f"/admin/organisations/unit/{log.unit_id}/delete/")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert log.child.first_name not in page
+    assert log.child.full_name not in page
+    assert "Stafettlogger: 1" in page
