@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +20,7 @@ from accounts.models import User
 from accounts.services import record_password_set
 from organisations.enums import MEMBERSHIP_ROLES
 from organisations.models import Unit
-from organisations.queries import people_in
+from organisations.queries import people_in, people_only_in
 from organisations.services import add_person, change_person
 
 
@@ -62,6 +63,32 @@ class NewPersonForm(forms.ModelForm):
         return cleaned
 
 
+class OperatorPersonForm(UserChangeForm):
+    """An operator's form for a person: the national ID number is never sent back to the
+    browser (R-SEC-03), only typed anew; left empty, the stored one stays."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "national_id" not in self.fields:
+            return
+        # Room for the number typed as printed, «DDMMYY NNNNN»; the model checks the digits.
+        field = self.fields["national_id"] = forms.CharField(
+            label=self.fields["national_id"].label,
+            required=False,
+            max_length=20,
+            widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+        )
+        if self.instance.national_id:
+            self.initial["national_id"] = ""
+            field.help_text = _("Registrert: %(masked)s. La feltet stå tomt for å beholde det.") % {
+                "masked": self.instance.masked_national_id
+            }
+
+    def clean_national_id(self) -> str:
+        typed = (self.cleaned_data.get("national_id") or "").replace(" ", "")
+        return typed or self.instance.national_id
+
+
 PERSON_FIELDS = ["first_name", "last_name", "phone", "language"]
 READ_ONLY_ALWAYS = ["last_login", "date_joined"]
 
@@ -73,6 +100,7 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["is_active", "is_staff"]
     search_fields = ["email", "first_name", "last_name"]
     add_form = NewPersonForm
+    form = OperatorPersonForm
     # Django's template for adding a user talks about choosing a password.
     add_form_template = None
     fieldsets = [
@@ -97,6 +125,17 @@ class UserAdmin(DjangoUserAdmin):
         if request.user.is_superuser:
             return qs
         return people_in(request.user.administered_municipalities.all(), qs)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None or request.user.is_superuser:
+            return super().has_change_permission(request, obj)
+        # Someone who also works, or has a child, in another municipality is shown, not
+        # changed: switching them off would lock them out there too (R-SEC-07).
+        administered = request.user.administered_municipalities.all()
+        return (
+            super().has_change_permission(request, obj)
+            and people_only_in(administered).filter(pk=obj.pk).exists()
+        )
 
     def get_fieldsets(self, request, obj=None):
         if obj is not None and not request.user.is_superuser:

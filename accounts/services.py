@@ -457,7 +457,7 @@ def issue_guardian_letter(guardian, *, by) -> IssuedActivation:
     return issued
 
 
-LOGIN_CHANGES = ("email", "password", "reactivated")
+LOGIN_CHANGES = ("email", "password", "national_id", "reactivated")
 
 
 def tell_about_login_change(user, *, change: str, to: str = "") -> None:

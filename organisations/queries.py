@@ -124,6 +124,26 @@ def people_in(municipalities, people: QuerySet | None = None) -> QuerySet:
     return people.filter(pk__in=members.values("user_id"), is_staff=False, is_superuser=False)
 
 
+def people_only_in(municipalities, people: QuerySet | None = None) -> QuerySet:
+    """The people of `people_in` whom a municipality administrator may also change (names,
+    switching off): those with no role, and no child, in any other municipality. A person who
+    also works, or is a guardian, elsewhere is seen and given roles here, but switching them
+    off would lock them out of the other municipality too: that is for an operator (R-SEC-07).
+    """
+    roles_elsewhere = Membership.objects.exclude(unit__municipality__in=municipalities)
+    # The guardian model belongs to logs, which builds on this app: reached through the
+    # person's reverse relation rather than an import.
+    guardian_model = get_user_model()._meta.get_field("guardianships").related_model
+    children_elsewhere = guardian_model.objects.filter(user__isnull=False).exclude(
+        log__unit__municipality__in=municipalities
+    )
+    return (
+        people_in(municipalities, people)
+        .exclude(pk__in=roles_elsewhere.values("user_id"))
+        .exclude(pk__in=children_elsewhere.values("user_id"))
+    )
+
+
 @dataclass(frozen=True)
 class ActorEntry:
     """An actor as a picker shows them: the name and every unit they work in (R-LOG-03)."""

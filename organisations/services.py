@@ -16,7 +16,7 @@ from organisations.models import (
     Municipality,
     Unit,
 )
-from organisations.queries import ACTIVE_ROLE_SESSION_KEY, people_in, roles_of
+from organisations.queries import ACTIVE_ROLE_SESSION_KEY, people_in, people_only_in, roles_of
 
 ADMIN_GROUP = "Kommuneadministrator"
 
@@ -359,21 +359,24 @@ def change_person(person, *, by, changes: dict):
     """Change a person in the administration (R-ROLE-02, R-SEC-07).
 
     A municipality administrator changes only ADMINISTRATOR_CHANGES of a person of their
-    municipality; anything else is refused (PermissionDenied). When an operator changes the
-    login e-mail the old address is told and every open activation link is closed (it went
-    to that address). Switching a person off closes their open activation links too, so
-    that switching them on again does not revive one; switching on tells the person.
+    municipality alone (`people_only_in`); anything else is refused (PermissionDenied).
+    When an operator changes the login e-mail the old address is told and every open
+    activation link is closed (it went to that address). Switching a person off closes their
+    open activation links too, so that switching them on again does not revive one;
+    switching on tells the person.
+    A changed national ID number (an operator's) is told to the person as well.
     Side effects: audit user.changed (field names only), user.email_changed,
-    user.deactivated, user.reactivated; the e-mails.
+    user.national_id_changed, user.deactivated, user.reactivated; the e-mails.
     """
     from accounts.services import revoke_activations, tell_about_login_change
 
     allowed = administered_municipalities(by)
-    if allowed is not None and (
-        not set(changes) <= ADMINISTRATOR_CHANGES
-        or not people_in(allowed).filter(pk=person.pk).exists()
-    ):
+    if allowed is not None and not set(changes) <= ADMINISTRATOR_CHANGES:
         raise PermissionDenied(_("Du kan ikke endre innloggingen til andre."))
+    if allowed is not None and not people_only_in(allowed).filter(pk=person.pk).exists():
+        raise PermissionDenied(
+            _("Personen har en rolle eller et barn i en annen kommune. Be driftsansvarlig endre.")
+        )
     if "email" in changes:
         # Stored in lower case, as logins look it up (accounts.models.UserManager).
         changes = {**changes, "email": changes["email"].strip().lower()}
@@ -391,6 +394,10 @@ def change_person(person, *, by, changes: dict):
         revoke_activations(person, reason="email_changed", by=by)
         tell_about_login_change(person, change="email", to=old_email)
         record(actor=by, action="user.email_changed", obj=person)
+    if "national_id" in changed:
+        # It decides who an ID-porten login becomes (R-SEC-02): the person is told.
+        tell_about_login_change(person, change="national_id")
+        record(actor=by, action="user.national_id_changed", obj=person)
     if was_active and not person.is_active:
         revoke_activations(person, reason="deactivated", by=by)
         record(actor=by, action="user.deactivated", obj=person)

@@ -254,3 +254,42 @@ def test_the_admin_never_shows_a_municipality_administrator_a_full_national_id_R
     assert {name for name, html in pages.items() if VALID_NATIONAL_ID in html} == set()
     assert "151086 *****" in pages["change"]
     assert "151086 *****" in pages["error"]
+
+
+def test_the_admin_never_shows_an_operator_a_full_national_id_either_R_SEC_03(
+    client, operator, holder
+):
+    holder.national_id = VALID_NATIONAL_ID
+    holder.save(update_fields=["national_id"])
+    client.force_login(operator)
+
+    change = client.get(change_url(holder)).content.decode()
+    error = client.post(
+        change_url(holder), operator_data(holder, phone="x", national_id="")
+    ).content.decode()
+    kept = client.post(change_url(holder), operator_data(holder, national_id=""))
+
+    assert VALID_NATIONAL_ID not in change and VALID_NATIONAL_ID not in error
+    assert "151086 *****" in change
+    assert kept.status_code == 302
+    holder.refresh_from_db()
+    assert holder.national_id == VALID_NATIONAL_ID
+    assert not OutgoingEmail.objects.filter(kind=Kind.ACCOUNT_CHANGED).exists()
+
+
+def test_an_operator_changing_a_national_id_tells_the_person_and_is_audited_R_SEC_07(
+    client, operator, holder
+):
+    """The national ID number decides who an ID-porten login becomes (R-SEC-02)."""
+    client.force_login(operator)
+    spaced = f"{VALID_NATIONAL_ID[:6]} {VALID_NATIONAL_ID[6:]}"
+
+    response = client.post(change_url(holder), operator_data(holder, national_id=spaced))
+
+    assert response.status_code == 302
+    holder.refresh_from_db()
+    assert holder.national_id == VALID_NATIONAL_ID
+    notice = OutgoingEmail.objects.get(kind=Kind.ACCOUNT_CHANGED)
+    assert notice.to == holder.email and "ID-porten" in notice.body
+    event = AuditEvent.objects.get(action="user.national_id_changed")
+    assert event.actor == operator and VALID_NATIONAL_ID not in str(event.data)

@@ -92,3 +92,47 @@ def test_a_unit_stays_in_its_municipalitys_tree_R_ROLE_02(unit, outsider):
 
     assert "parent" in loop.value.message_dict
     assert "parent" in foreign.value.message_dict
+
+
+@pytest.mark.parametrize("elsewhere", ["a role", "a child"])
+def test_a_person_who_also_belongs_to_another_municipality_is_not_changed_here_R_SEC_07(
+    client, municipality_admin, holder, actor_other_municipality, elsewhere
+):
+    """Switching off someone who also works, or has a child, in another municipality would
+    lock them out there too: the administrator sees them, and an operator changes them."""
+    from logs.models import Guardian
+    from organisations.services import change_person
+    from tests.factories import make_log
+
+    far_unit = actor_other_municipality.memberships.get().unit
+    if elsewhere == "a role":
+        Membership.objects.create(user=holder, unit=far_unit, role=Role.ACTOR)
+    else:
+        Membership.objects.filter(user=actor_other_municipality).update(role=Role.HOLDER)
+        far_log = make_log(actor_other_municipality, far_unit)
+        Guardian.objects.filter(log=far_log).update(user=holder)
+
+    with pytest.raises(PermissionDenied):
+        change_person(holder, by=municipality_admin, changes={"is_active": False})
+    client.force_login(municipality_admin)
+    page = client.get(f"/admin/accounts/user/{holder.pk}/change/")
+    post = client.post(
+        f"/admin/accounts/user/{holder.pk}/change/",
+        {"first_name": "X", "last_name": "Y", "language": "nb", "phone": ""},
+    )
+
+    holder.refresh_from_db()
+    assert holder.is_active and holder.first_name == "Hanne"
+    assert page.status_code == 200 and 'name="first_name"' not in page.content.decode()
+    assert post.status_code == 403
+
+
+def test_a_person_only_of_this_municipality_is_changed_by_its_administrator_R_SEC_07(
+    municipality_admin, holder
+):
+    from organisations.services import change_person
+
+    change_person(holder, by=municipality_admin, changes={"is_active": False})
+
+    holder.refresh_from_db()
+    assert not holder.is_active
