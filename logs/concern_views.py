@@ -44,7 +44,7 @@ def _editable(request, obj, log) -> None:
 def _concern_for(request, pk: int):
     concern = get_object_or_404(
         concerns_visible_to(request.user, active_role(request)).select_related(
-            "log__unit", "category"
+            "log__unit", "log__child", "category"
         ),
         pk=pk,
     )
@@ -55,7 +55,11 @@ def _concern_for(request, pk: int):
 def _measure_for(request, pk: int):
     measure = get_object_or_404(
         measures_visible_to(request.user, active_role(request)).select_related(
-            "concern__log__unit", "category", "evaluation__evaluated_by"
+            "concern__log__unit",
+            "concern__log__child",
+            "concern__category",
+            "category",
+            "evaluation__evaluated_by",
         ),
         pk=pk,
     )

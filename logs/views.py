@@ -195,7 +195,8 @@ def log_create(request: HttpRequest) -> HttpResponse:
     data, files = request.POST.copy(), request.FILES.copy()
     held, file_error, lost = _keep_consent_file(request, data, files)
     setup = LogSetupForm(data, units=units)
-    child = ChildForm(data, prefix="child")
+    kind = data.get("kind") if data.get("kind") in LogKind.values else LogKind.CHILD
+    child = ChildForm(data, prefix="child", kind=kind)
     guardians = GuardianFormSet(data, prefix="guardian")
     consent = NewLogConsentForm(
         data, files, prefix="consent", held_upload=held, file_error=file_error
@@ -342,7 +343,7 @@ def _log_page(request: HttpRequest, log: Log, level_form: LevelForm) -> HttpResp
 @login_required
 def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
     log = fetch_log(request, pk, for_edit=True)
-    form = ChildForm(request.POST or None, instance=log.child, prefix="child")
+    form = ChildForm(request.POST or None, instance=log.child, prefix="child", kind=log.kind)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_child(
@@ -389,7 +390,7 @@ def level_change(request: HttpRequest, pk: int) -> HttpResponse:
 def _guardian_for(request, pk: int):
     role = active_role(request)
     guardian = get_object_or_404(
-        guardians_visible_to(request.user, role).select_related("log"), pk=pk
+        guardians_visible_to(request.user, role).select_related("log__child"), pk=pk
     )
     reason = rules.read_only_reason(request.user, role, guardian.log)
     if reason:
