@@ -1002,6 +1002,9 @@ def test_an_evaluated_measure_opens_as_evaluated_not_as_a_form_R_MEAS_03(client,
     assert "Noe effekt" in html and "Litt bedre" in html and "Bra" in html
     assert 'name="outcome"' not in html
     assert "Lagre evaluering" not in html
+    # Its own title, naming the measure and the child, like every page about a log.
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert measure.category.name in title and log.child.short_name in title
 
 
 def test_the_deadline_page_of_an_evaluated_measure_shows_it_as_evaluated_R_MEAS_04(
