@@ -260,6 +260,15 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("STAFETT_LOG_LEVEL", "WARNING")},
+    # Django's own logger has a console handler of its own (in development): without this,
+    # each of its lines would be printed twice, once more through the root logger.
+    "loggers": {
+        "django": {
+            "handlers": ["console"],
+            "level": "INFO" if DEBUG else env_str("STAFETT_LOG_LEVEL", "WARNING"),
+            "propagate": False,
+        }
+    },
 }
 
 # From this age a young person can consent for themself (R-LOG-02); 15 or 16 in most places.
