@@ -477,6 +477,26 @@ def tell_about_login_change(user, *, change: str, to: str = "") -> None:
     )
 
 
+def tell_about_new_role(user, *, role_label: str, unit_name: str) -> None:
+    """Tell a person who can already log in that someone gave them a role (R-SEC-07): a
+    role reaches children's logs, so they should know, and say so if it was not agreed.
+
+    Callers run it inside the transaction of the change. Side effect: the queued e-mail.
+    """
+    queue_email(
+        kind=Kind.ACCOUNT_CHANGED,
+        to=user.email,
+        template="notifications/email/account_changed",
+        context={
+            "change": "role",
+            "role": role_label,
+            "unit": unit_name,
+            "login_url": reverse(settings.LOGIN_URL),
+        },
+        user=user,
+    )
+
+
 @transaction.atomic
 def record_password_set(user, *, by) -> None:
     """An operator has set (or removed) someone's password in the admin (R-SEC-07).

@@ -128,8 +128,9 @@ def create_municipality(
 @transaction.atomic
 def add_membership(*, user, unit: Unit, role: Role, by=None) -> Membership:
     """Give a person a role in a unit (idempotent). Side effects: an audit event; a person
-    who cannot log in yet gets an activation e-mail, unless one is still open (R-LEAD-01)."""
-    from accounts.services import has_open_activation, send_activation_email
+    who cannot log in yet gets an activation e-mail, unless one is still open (R-LEAD-01);
+    one who can is told of the new role by e-mail (R-SEC-07)."""
+    from accounts.services import has_open_activation, send_activation_email, tell_about_new_role
 
     membership, created = Membership.objects.get_or_create(user=user, unit=unit, role=role)
     if created:
@@ -141,6 +142,8 @@ def add_membership(*, user, unit: Unit, role: Role, by=None) -> Membership:
         )
         if user.is_active and not user.has_usable_password() and not has_open_activation(user):
             send_activation_email(user, by=by)
+        elif user.is_active and user.has_usable_password() and by is not None and by != user:
+            tell_about_new_role(user, role_label=Role(role).label, unit_name=unit.name)
     return membership
 
 

@@ -9,7 +9,7 @@ from notifications.models import OutgoingEmail
 from organisations.enums import Role
 from organisations.models import ConcernCategory, Membership, Unit
 from organisations.services import add_person, assign_role, delete_setup, save_setup
-from tests.factories import UnitFactory, UserFactory
+from tests.factories import VALID_NATIONAL_ID, UnitFactory, UserFactory
 
 
 def test_the_administration_services_refuse_another_municipalitys_ids_R_SEC_07(
@@ -136,3 +136,26 @@ def test_a_person_only_of_this_municipality_is_changed_by_its_administrator_R_SE
 
     holder.refresh_from_db()
     assert not holder.is_active
+
+
+def test_a_person_with_a_login_is_told_when_someone_gives_them_a_role_R_SEC_07(
+    holder, unit, actor_other_municipality
+):
+    """A role reaches children's logs: a person who can log in hears of a new one (and can
+    say it was not agreed); a person without a login gets the activation e-mail instead."""
+    from organisations.services import register_actor
+
+    register_actor(
+        by=holder,
+        unit=unit,
+        first_name=actor_other_municipality.first_name,
+        last_name=actor_other_municipality.last_name,
+        email=actor_other_municipality.email,
+        phone="",
+        national_id=VALID_NATIONAL_ID,
+    )
+
+    notice = OutgoingEmail.objects.get(kind=Kind.ACCOUNT_CHANGED)
+    assert notice.to == actor_other_municipality.email
+    assert notice.subject == "Du har fått en ny rolle i Stafettlogg"
+    assert unit.name in notice.body and "Aktør" in notice.body
