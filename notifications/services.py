@@ -21,9 +21,10 @@ log = logging.getLogger(__name__)
 BACKOFF = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1)]
 LATER = timedelta(hours=6)
 GIVE_UP_AFTER = timedelta(hours=72)
-# A pending e-mail this long past due that no live task will deliver (a worker stopped
-# mid-send, a database outage during delivery) is queued again by the worker's sweeper
-# (notifications.worker), every minute: see requeue_stale(). Longer than any one SMTP send.
+# A delivery claimed this long ago lost its worker (killed mid-send, or its database went
+# away), and a pending e-mail this long past due that no live task will deliver is queued
+# again by the worker's sweeper (notifications.worker), every minute: see requeue_stale().
+# Longer than any one SMTP send (EMAIL_TIMEOUT a network step).
 STALE_AFTER = timedelta(minutes=2)
 
 
@@ -89,57 +90,89 @@ def _backoff(attempts: int) -> timedelta:
 def deliver(email_id: int) -> str:
     """Send one queued e-mail; on failure schedule the next attempt or give up.
 
-    The row is locked while sending, so two workers never send the same e-mail at once.
+    In three steps, so that no transaction is open while the SMTP server takes its time (up
+    to EMAIL_TIMEOUT a network step): on SQLite a transaction holds the write lock every
+    page needs, on PostgreSQL a row lock and a connection. The e-mail is claimed in a
+    short transaction, sent, and its result recorded in another. Returns "sent", "retry",
+    "failed", "skipped" (nothing to send, or another worker is sending it) or "superseded"
+    (this worker's claim went stale and another took the e-mail over: the result is theirs).
     """
-    with transaction.atomic():
-        email = (
-            OutgoingEmail.objects.select_for_update(skip_locked=True)
-            .filter(pk=email_id, status=EmailStatus.PENDING)
-            .first()
-        )
-        if email is None:
-            return "skipped"
-        message = EmailMessage(
-            subject=email.subject,
-            body=email.body,
-            to=[email.to],
-            headers={"Message-ID": email.message_id, "Auto-Submitted": "auto-generated"},
-        )
-        if email.attachment:
-            message.attach(email.attachment_name, email.attachment, email.attachment_type)
-        now = timezone.now()
-        try:
-            message.send()
-        except Exception as error:
-            email.attempts += 1
-            email.last_error = f"{type(error).__name__}: {error}"[:500]
-            if now - email.created_at >= GIVE_UP_AFTER or isinstance(
-                error, smtplib.SMTPRecipientsRefused
-            ):
-                email.status = EmailStatus.FAILED
-                email.body, email.attachment = _forget(email)
-                log.warning("E-mail %s failed for good: %s", email.pk, type(error).__name__)
-            else:
-                email.next_attempt_at = now + _backoff(email.attempts)
-            email.save(
-                update_fields=[
-                    "attempts",
-                    "last_error",
-                    "status",
-                    "next_attempt_at",
-                    "body",
-                    "attachment",
-                ]
-            )
-            if email.status == EmailStatus.PENDING:
-                _enqueue(email)
-            return "retry" if email.status == EmailStatus.PENDING else "failed"
+    email = _claim(email_id)
+    if email is None:
+        return "skipped"
+    message = EmailMessage(
+        subject=email.subject,
+        body=email.body,
+        to=[email.to],
+        headers={"Message-ID": email.message_id, "Auto-Submitted": "auto-generated"},
+    )
+    if email.attachment:
+        message.attach(email.attachment_name, email.attachment, email.attachment_type)
+    try:
+        message.send()
+    except Exception as error:
+        return _record(email.pk, email.claimed_at, error)
+    return _record(email.pk, email.claimed_at)
+
+
+@transaction.atomic
+def _claim(email_id: int) -> OutgoingEmail | None:
+    """Take a pending e-mail that no live worker has: two workers never send it at once.
+
+    The row lock lasts only this transaction; the claim time marks the e-mail as taken
+    after it, until it is older than STALE_AFTER."""
+    now = timezone.now()
+    email = (
+        OutgoingEmail.objects.select_for_update(skip_locked=True)
+        .filter(pk=email_id, status=EmailStatus.PENDING)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - STALE_AFTER))
+        .first()
+    )
+    if email is None:
+        return None
+    email.claimed_at = now
+    email.save(update_fields=["claimed_at"])
+    return email
+
+
+@transaction.atomic
+def _record(email_id: int, claim, error: Exception | None = None) -> str:
+    """Mark the e-mail sent, or plan its next attempt, or give up on it, once: only while
+    the claim is still this worker's. A claim the sweep found lost and freed still counts
+    for a send that got through, so that the e-mail is not sent again."""
+    email = OutgoingEmail.objects.select_for_update().filter(pk=email_id).first()
+    if email is None or email.status != EmailStatus.PENDING:
+        return "superseded"
+    if email.claimed_at != claim and (email.claimed_at is not None or error is not None):
+        return "superseded"
+    now = timezone.now()
+    email.attempts += 1
+    email.claimed_at = None
+    if error is None:
         email.status = EmailStatus.SENT
         email.sent_at = now
-        email.attempts += 1
         email.body, email.attachment = _forget(email)
-        email.save(update_fields=["status", "sent_at", "attempts", "body", "attachment"])
+        email.save(
+            update_fields=["status", "sent_at", "attempts", "body", "attachment", "claimed_at"]
+        )
         return "sent"
+    email.last_error = f"{type(error).__name__}: {error}"[:500]
+    if now - email.created_at >= GIVE_UP_AFTER or isinstance(error, smtplib.SMTPRecipientsRefused):
+        email.status = EmailStatus.FAILED
+        email.body, email.attachment = _forget(email)
+        log.warning("E-mail %s failed for good: %s", email.pk, type(error).__name__)
+    else:
+        email.next_attempt_at = now + _backoff(email.attempts)
+    email.save(
+        update_fields=[
+            *("attempts", "last_error", "status", "next_attempt_at"),
+            *("body", "attachment", "claimed_at"),
+        ]
+    )
+    if email.status == EmailStatus.PENDING:
+        _enqueue(email)
+        return "retry"
+    return "failed"
 
 
 def _forget(email: OutgoingEmail) -> tuple[str, str]:
@@ -172,11 +205,13 @@ def requeue_stale(now=None, *, stale_after: timedelta = STALE_AFTER) -> int:
     """Queue again the pending e-mails whose delivery will not happen by itself: the worker
     stopped between taking the task and marking the e-mail (killed, or its database went
     away mid-send), or the task failed. Run by the worker every minute, and by
-    `manage.py send_reminders`. An e-mail still queued or being sent is left alone."""
+    `manage.py send_reminders`. An e-mail still queued or being sent is left alone; the
+    claim of one whose worker is lost is cleared, so that the new task's delivery takes it
+    whatever limit this sweep was given."""
     now = now or timezone.now()
     overdue = OutgoingEmail.objects.filter(
         status=EmailStatus.PENDING, next_attempt_at__lt=now - stale_after
-    )
+    ).exclude(claimed_at__gte=now - stale_after)
     if not overdue.exists():
         return 0
     in_hand = _emails_in_hand(now, stale_after)
@@ -185,7 +220,8 @@ def requeue_stale(now=None, *, stale_after: timedelta = STALE_AFTER) -> int:
         if email.pk in in_hand:
             continue
         email.next_attempt_at = now
-        email.save(update_fields=["next_attempt_at"])
+        email.claimed_at = None
+        email.save(update_fields=["next_attempt_at", "claimed_at"])
         _enqueue(email)
         count += 1
     return count

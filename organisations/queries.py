@@ -74,37 +74,68 @@ def actors_in_municipality(municipality_id: int):
     )
 
 
+# A query is a few words, each shorter than any name: more cannot narrow a search, and each
+# word costs the database a comparison per row and field.
+SEARCH_WORDS = 4
+SEARCH_WORD_LENGTH = 50
+WILDCARDS = re.compile(r"[%*]")
+
+
+def _matches_word(word: str) -> Q:
+    """One word of an actor search: a plain word anywhere in the first name, last name,
+    e-mail or unit name; with wildcards, the pieces between them anchored where the word
+    has no wildcard ("an*" starts with "an", "*hagen" ends with "hagen", "a%r" both) in the
+    first name, last name, full name or unit name.
+
+    Only plain substring comparisons (SQL LIKE with the user's text escaped): a pattern
+    built from what someone typed could take a regex engine seconds per row (R-MEET-04).
+    """
+    pieces = WILDCARDS.split(word)
+    if len(pieces) == 1:
+        fields = ["user__first_name", "user__last_name", "user__email", "unit__name"]
+        return _any_field(fields, lambda field: Q(**{f"{field}__icontains": word}))
+    first, *middle, last = pieces
+    middle = [piece for piece in middle if piece][: SEARCH_WORDS - 2]
+    if not (first or last or middle):
+        return Q()  # a lone wildcard: everyone
+
+    def anchored(field: str) -> Q:
+        condition = Q()
+        if first:
+            condition &= Q(**{f"{field}__istartswith": first})
+        for piece in middle:
+            condition &= Q(**{f"{field}__icontains": piece})
+        if last:
+            condition &= Q(**{f"{field}__iendswith": last})
+        return condition
+
+    return _any_field(["user__first_name", "user__last_name", "full_name", "unit__name"], anchored)
+
+
+def _any_field(fields: list[str], condition) -> Q:
+    matches = Q()
+    for field in fields:
+        matches |= condition(field)
+    return matches
+
+
 def search_actors(municipality_id: int, query: str, *, unit_id: int | None = None):
     """Actor search by name or unit; `%` and `*` are wildcards (R-MEET-04).
 
-    A plain word matches anywhere in first name, last name, e-mail or unit name; with a
-    wildcard the pattern must match the whole name ("an*" = starts with "an"); a lone `%`
-    or `*` lists everyone.
+    Every word must match (see _matches_word): "Petra PPT" finds Petra PPT, "an*" the
+    names that begin with "an", and a lone `%` or `*` lists everyone. Only the first
+    SEARCH_WORDS words count, each cut to SEARCH_WORD_LENGTH characters.
     """
     results = actors_in_municipality(municipality_id).filter(user__is_active=True)
     if unit_id:
         results = results.filter(unit_id=unit_id)
-    query = (query or "").strip()
-    if not query:
-        return results
-    if any(c in query for c in "%*"):
-        pattern = "^" + ".*".join(re.escape(part) for part in re.split(r"[%*]", query)) + "$"
+    words = [word[:SEARCH_WORD_LENGTH] for word in (query or "").split()[:SEARCH_WORDS]]
+    if any(WILDCARDS.search(word) for word in words):
         results = results.annotate(
             full_name=Concat("user__first_name", Value(" "), "user__last_name")
         )
-        return results.filter(
-            Q(user__first_name__iregex=pattern)
-            | Q(user__last_name__iregex=pattern)
-            | Q(full_name__iregex=pattern)
-            | Q(unit__name__iregex=pattern)
-        )
-    for word in query.split():
-        results = results.filter(
-            Q(user__first_name__icontains=word)
-            | Q(user__last_name__icontains=word)
-            | Q(user__email__icontains=word)
-            | Q(unit__name__icontains=word)
-        )
+    for word in words:
+        results = results.filter(_matches_word(word))
     return results
 
 

@@ -9,9 +9,9 @@ database lives in memory:
 It migrates the file, then runs ROUNDS rounds of the four writes through the pages (the
 Django test client, one thread and one connection each) while two more threads do what the
 worker does: django-tasks' own worker loop (claiming tasks in exclusive transactions) and a
-steady stream of e-mails for it, each sent inside its outbox transaction by a slow "SMTP
-server". It prints one JSON line: the requests that did not answer as they should, and the
-worker's failed writes and tasks.
+steady stream of e-mails for it, each claimed, sent by a slow "SMTP server" and marked. It
+prints one JSON line: the requests that did not answer as they should, and the worker's
+failed writes and tasks.
 """
 
 import json
@@ -23,7 +23,7 @@ import time
 
 from django.core.mail.backends.locmem import EmailBackend
 
-SEND_SECONDS = 0.03  # a quick SMTP server; the outbox row is locked meanwhile
+SEND_SECONDS = 0.03  # a quick SMTP server
 PASSWORD = "blå-fjord-maskin-tavle"
 
 

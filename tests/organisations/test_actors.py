@@ -1,6 +1,7 @@
 """Registering and finding actors (R-MEET-03, R-MEET-04)."""
 
 import json
+import time
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -292,6 +293,44 @@ def test_search_actors_within_one_unit_R_MEET_04(actors, unit, other_unit):
 def test_search_actors_treats_regex_characters_literally_R_MEET_04(actors, unit):
     assert search(unit, "A.*") == []
     assert search(unit, "(*") == []
+
+
+# Queries that make a backtracking regex engine (Python's re, which Django's SQLite backend
+# runs for regex lookups) take seconds per row: no user query may become a pattern.
+HOSTILE_QUERIES = [
+    "%%%%%%%%%%z",
+    "*a*a*a*a*a*a*a*a*a*a*a*a*z",
+    "a" + "%a" * 45 + "z",
+    "%" * 100,
+    " ".join(["%a%a%a%a%z"] * 20),
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES)
+def test_a_hostile_search_answers_at_once_and_still_finds_by_name_and_unit_R_MEET_04(
+    actors, unit, query
+):
+    """The live search runs on every keystroke (R-MEET-04): a query full of wildcards must
+    not pin a server process, on SQLite as on PostgreSQL."""
+    crowd = UnitFactory(municipality=unit.municipality, name="Aaaaaaaaaaaaaaaaaaaaaaaa")
+    for person in UserFactory.create_batch(
+        200, first_name="Aaaaaaaaaaaaaaaaaaaa", last_name="Aaaaaaaaaaaaaaaaaaaaaa"
+    ):
+        MembershipFactory(user=person, unit=crowd, role=Role.ACTOR)
+    results = search_actors(unit.municipality_id, query)
+    sql = str(results.query)
+    assert " REGEXP " not in sql and "~*" not in sql  # no pattern built from user input
+
+    started = time.perf_counter()
+    found = len(list(results))
+    assert time.perf_counter() - started < 0.5
+    assert found <= 203
+    # The search is as good as before: first name, last name, full name, unit.
+    assert search(unit, "anders") == ["Anders"]
+    assert search(unit, "Dahl") == ["Johanne"]
+    assert search(unit, "Petra PPT") == ["Petra"]
+    assert search(unit, "Pe% P*") == ["Petra"]
+    assert search(unit, "%skole%") == ["Anders", "Johanne"]
 
 
 def test_actors_in_municipality_lists_each_actor_membership_of_the_municipality_R_HOLD_03(
