@@ -357,18 +357,18 @@ class GlimpseForm(SubmissionKeyMixin, PlausibleDatesMixin, forms.ModelForm):
 # --- transfer (R-TRAN-01, R-TRAN-02) -----------------------------------------------------------
 
 
-class TransferUnitForm(forms.Form):
-    """Step one of a transfer, sent with GET so it works without JavaScript: the unit,
-    and optionally a name to search for among its holders."""
+# The name of «Vis stafettholdere» in the transfer form (templates/logs/transfer_form.html):
+# a POST with it shows the chosen unit's holders and saves nothing.
+HOLDER_SEARCH = "holder_search"
+SEARCH_LENGTH = 100
 
-    unit = forms.ModelChoiceField(
-        label=_("Virksomhet"),
-        queryset=None,
-        empty_label=None,
-        widget=forms.Select(),
-        help_text=_("Velg virksomheten til den nye stafettholderen."),
-    )
-    q = forms.CharField(label=_("Søk etter person"), required=False, max_length=100)
+
+class TransferUnitForm(forms.Form):
+    """A unit (and words to search its holders for) in the address, `?unit=…&q=…`: the
+    transfer form opened with that unit's holders already shown."""
+
+    unit = forms.ModelChoiceField(queryset=None)
+    q = forms.CharField(required=False, max_length=SEARCH_LENGTH)
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -376,16 +376,30 @@ class TransferUnitForm(forms.Form):
 
 
 class TransferForm(SubmissionKeyMixin, forms.Form):
-    """Step two: the new holder in the chosen unit, the reason and, across units, the
-    guardians' consent. The service checks every rule again."""
+    """The whole transfer in one form (R-TRAN-02): the unit, a search among its holders, the
+    new holder, the reason and, across units, the guardians' consent.
+
+    «Vis stafettholdere» (HOLDER_SEARCH) sends it all back to show the holders of the chosen
+    unit that match the words, so that nothing typed is lost on the way (R-GEN-04); the view
+    then keeps it as typed and saves nothing, and the submission key stays unused (R-GEN-08).
+    The service checks every rule again.
+    """
 
     to_unit = forms.ModelChoiceField(
+        label=_("Virksomhet"),
         queryset=None,
-        widget=forms.HiddenInput,
+        empty_label=None,
+        help_text=_("Velg virksomheten til den nye stafettholderen."),
         error_messages={
             "required": _("Velg en virksomhet i kommunen."),
             "invalid_choice": _("Velg en virksomhet i kommunen."),
         },
+    )
+    q = forms.CharField(
+        label=_("Søk etter person"),
+        required=False,
+        max_length=SEARCH_LENGTH,
+        widget=forms.SearchInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     to_user = forms.ModelChoiceField(
         label=_("Ny stafettholder"),
@@ -420,38 +434,55 @@ class TransferForm(SubmissionKeyMixin, forms.Form):
     )
 
     def __init__(self, *args, log, by, units, unit=None, search: str = "", **kwargs):
-        """`unit` is the chosen unit; with posted data the posted one counts, if it is one
-        of `units` (the municipality's). The holders of that unit are offered, except `by`,
-        filtered by `search`."""
+        """`units` are those of the log's municipality. Unbound, `unit` is the unit whose
+        holders are shown (None: none yet, the unit comes first), filtered by `search`;
+        bound, the posted unit and words count, the unit only if it is one of `units`.
+        The holders of that unit are offered, except `by`, and the one already chosen stays
+        among them whatever the words."""
         super().__init__(*args, **kwargs)
         from django.contrib.auth import get_user_model
 
         self.fields["to_unit"].queryset = units
+        chosen = None
         if self.is_bound:
             unit = units.filter(pk=_int_or_none(self.data.get("to_unit"))).first()
+            search = (self.data.get("q") or "")[:SEARCH_LENGTH]
+            chosen = _int_or_none(self.data.get("to_user"))
+        else:
+            self.fields["to_unit"].initial = unit.pk if unit is not None else log.unit_id
+            self.fields["q"].initial = search
         self.unit = unit
-        if unit is not None:
-            self.fields["to_unit"].initial = unit.pk
+        self.search = search.strip()
         # Anyone with a role in the municipality is a valid id; whether they are a holder
         # of the chosen unit (and not oneself) the service says in words (R-TRAN-01).
         members = Membership.objects.filter(unit__in=units).values("user_id")
         field = self.fields["to_user"]
         field.queryset = get_user_model().objects.filter(pk__in=members)
-        holders = holders_in_unit(unit, exclude=by, search=search) if unit is not None else []
+        holders = (
+            holders_in_unit(unit, exclude=by, search=self.search, keep=chosen)
+            if unit is not None
+            else []
+        )
         field.choices = [(u.pk, f"{u.get_full_name()} ({u.email})") for u in holders]
         if unit is None or unit.pk == log.unit_id:
             del self.fields["consent_confirmed"]
         else:
             # Required across units, so that its message shows with the others at once.
             self.fields["consent_confirmed"].required = True
+        if self.search_requested:
+            # Back in the box that was searched, next to the holders it found.
+            self.fields["q"].widget.attrs["autofocus"] = True
 
-    def add_error(self, field, error):
-        # The unit is a hidden field: its errors go on top of the form, where they show.
-        super().add_error(None if field == "to_unit" else field, error)
+    @property
+    def search_requested(self) -> bool:
+        """Whether «Vis stafettholdere» sent the form: show the holders, save nothing."""
+        return self.is_bound and HOLDER_SEARCH in self.data
 
 
 def _int_or_none(value):
+    """A posted id as a number, or None if it is none a database column could hold."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 0 < number < 2**63 else None

@@ -147,17 +147,24 @@ def transfers_visible_to(user, role: Role | None) -> QuerySet[Transfer]:
     )
 
 
-def holders_in_unit(unit, *, exclude=None, search: str = ""):
+def holders_in_unit(unit, *, exclude=None, search: str = "", keep: int | None = None):
     """Active holders of `unit`, for choosing a new holder (R-TRAN-02); `search` matches
-    each word in first name, last name or e-mail."""
+    each word in first name, last name or e-mail. The holder with the id `keep` (the one
+    already chosen) is among them whatever the words."""
     from django.contrib.auth import get_user_model
 
     members = Membership.objects.filter(unit=unit, role=Role.HOLDER).values("user_id")
     users = get_user_model().objects.filter(is_active=True, pk__in=members)
     if exclude is not None:
         users = users.exclude(pk=exclude.pk)
-    for word in (search or "").split():
-        users = users.filter(
-            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
-        )
+    words = (search or "").split()
+    if words:
+        matches = Q()
+        for word in words:
+            matches &= (
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(email__icontains=word)
+            )
+        users = users.filter(matches | Q(pk=keep) if keep is not None else matches)
     return users.order_by("last_name", "first_name", "pk")

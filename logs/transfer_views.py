@@ -23,6 +23,7 @@ from logs.models import Log, Transfer
 from logs.queries import transfers_visible_to
 from logs.views import fetch_log, record_read
 from organisations.enums import Role
+from organisations.forms import keep_as_typed
 from organisations.models import Unit
 from organisations.queries import active_role
 
@@ -43,18 +44,18 @@ def _transfer_page(
 ) -> HttpResponse:
     """The form shared by a new transfer and *not accept* (R-TRAN-02).
 
-    The unit first, in a GET step so that it works without JavaScript; then the holders of
-    that unit (with a name search), the reason and, across units, the consent confirmation.
-    A second sending of the form answers `again()` (R-GEN-08).
+    One form: the unit, a search among its holders, the holder, the reason and, across
+    units, the consent confirmation. «Vis stafettholdere» sends it back to show the chosen
+    unit's holders, everything kept as typed and nothing saved (R-GEN-04); without it, a
+    GET shows no holders until a unit is chosen, unless the address names one. A second
+    sending of the form answers `again()` (R-GEN-08).
     """
     units = _units(log)
-    chooser = TransferUnitForm(request.GET or None, units=units, initial={"unit": log.unit_id})
-    unit = chooser.cleaned_data["unit"] if chooser.is_bound and chooser.is_valid() else None
-    search = chooser.cleaned_data.get("q", "") if unit is not None else ""
-    form = None
     if request.method == "POST":
-        form = TransferForm(request.POST, log=log, by=request.user, units=units, search=search)
-        if form.is_valid():
+        form = TransferForm(request.POST, log=log, by=request.user, units=units)
+        if form.search_requested:
+            keep_as_typed(form)
+        elif form.is_valid():
             data = form.cleaned_data
             try:
                 transfer = send(
@@ -72,14 +73,16 @@ def _transfer_page(
                 apply_errors(error, form)
             else:
                 return done(transfer)
-    elif unit is not None:
+    else:
+        chosen = TransferUnitForm(request.GET or None, units=units)
+        unit = chosen.cleaned_data["unit"] if chosen.is_bound and chosen.is_valid() else None
+        search = chosen.cleaned_data["q"] if unit is not None else ""
         form = TransferForm(log=log, by=request.user, units=units, unit=unit, search=search)
     context = {
         "log": log,
-        "chooser": chooser,
         "form": form,
-        "unit": form.unit if form is not None else None,
-        "search": search,
+        "unit": form.unit,
+        "search": form.search,
         "incoming": incoming,
     }
     record_read(request, log, about=incoming)

@@ -95,8 +95,12 @@
     var pendingHref = null;
 
     document.querySelectorAll("form:not([data-no-guard])").forEach(function (form) {
-      // A form sent back with errors holds what the user typed and has not been saved.
-      if (form.querySelector('[aria-invalid="true"], .field--invalid, .form-errors, [role="alert"]')) {
+      // A form sent back with errors, or as typed after a search inside it (data-unsaved),
+      // holds what the user typed and has not been saved.
+      if (
+        form.hasAttribute("data-unsaved") ||
+        form.querySelector('[aria-invalid="true"], .field--invalid, .form-errors, [role="alert"]')
+      ) {
         dirty.add(form);
       }
       form.addEventListener("input", function () {

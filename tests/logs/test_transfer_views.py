@@ -1,12 +1,15 @@
 """The transfer pages (R-TRAN-01…05): the two-step form, Min side, the log page, and bad
 input answered with a message next to the field or a 404, never a 500."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
+from audit.models import AuditEvent
 from logs.enums import LogStatus, TransferStatus
 from logs.models import Transfer
-from logs.services import accept_transfer, transfer_log
+from logs.services import READ_ACTIONS, accept_transfer, transfer_log
 from organisations.enums import Role
 from tests.factories import MembershipFactory, UserFactory
 
@@ -438,3 +441,157 @@ def test_the_log_page_shows_the_chain_of_holders_with_reasons_R_TRAN_05(
     assert page.index("Første grunn") < page.index("Andre grunn")
     for person in (holder, other_holder, holder_other_unit):
         assert person.get_full_name() in page
+
+
+# --- «Vis stafettholdere» inside the form (R-GEN-04) ----------------------------------------
+
+SEARCH = {"holder_search": "1"}
+
+
+@pytest.fixture
+def barnehage_holders(other_unit):
+    """Two more holders in the other unit, so that a search has something to leave out."""
+    return [
+        _holder(other_unit, "Siri", "Solberg"),
+        _holder(other_unit, "Per", "Pettersen"),
+    ]
+
+
+def checked(page: str, name: str, value=None) -> bool:
+    """Whether the checkbox or radio button `name` (with `value`) is ticked."""
+    value = "" if value is None else f'[^>]*value="{value}"'
+    return re.search(rf'<input[^>]*name="{name}"{value}[^>]*\schecked[\s>]', page) is not None
+
+
+def _holder(unit, first_name, last_name):
+    person = UserFactory(first_name=first_name, last_name=last_name)
+    MembershipFactory(user=person, unit=unit, role=Role.HOLDER)
+    return person
+
+
+def test_the_unit_the_person_search_and_the_reason_are_one_form_R_GEN_04_R_TRAN_02(
+    client, log, holder, unit, other_unit
+):
+    """The reason can be typed first: the unit and the search belong to the same POST form,
+    so choosing them does not throw it away."""
+    login(client, holder)
+
+    page = client.get(transfer_url(log)).content.decode()
+
+    forms = page.split("<form")[1:]
+    transfer_form = next(form for form in forms if 'name="reason"' in form)
+    assert 'method="post"' in transfer_form.split(">")[0]
+    for name in ('name="to_unit"', 'name="q"', 'name="holder_search"', 'name="submission"'):
+        assert name in transfer_form
+    assert not any('method="get"' in form.split(">")[0] for form in forms)
+
+
+def test_a_search_round_keeps_everything_typed_and_creates_nothing_R_GEN_04_R_TRAN_02(
+    client, log, holder, holder_other_unit, barnehage_holders, other_unit
+):
+    login(client, holder)
+    siri, per = barnehage_holders
+
+    response = client.post(
+        transfer_url(log),
+        {
+            "to_unit": other_unit.pk,
+            "q": "solb",
+            "reason": REASON,
+            "consent_confirmed": "on",
+            "submission": "key-of-this-form-0123456789",
+            **SEARCH,
+        },
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert REASON in page
+    assert f'<option value="{other_unit.pk}" selected>' in page
+    assert 'value="solb"' in page
+    assert checked(page, "consent_confirmed")
+    assert 'value="key-of-this-form-0123456789"' in page
+    # The holders of the chosen unit that match, and no one else (R-TRAN-01).
+    assert offers(page, siri)
+    assert not offers(page, per) and not offers(page, holder_other_unit)
+    assert "Viser stafettholdere som passer til «solb»." in page
+    # A search is not a save: no errors about fields not reached yet, nothing created.
+    assert "Skjemaet har" not in page and "ds-validation-message" not in page
+    assert not Transfer.objects.exists()
+    log.refresh_from_db()
+    assert log.status == LogStatus.ACTIVE
+    # The page showed the log: the read is recorded as for any other showing (R-SEC-01).
+    assert AuditEvent.objects.filter(action__in=READ_ACTIONS, log_id=log.pk, actor=holder)
+
+
+def test_a_search_round_keeps_the_chosen_holder_among_the_hits_R_GEN_04_R_TRAN_01_02(
+    client, log, holder, holder_other_unit, barnehage_holders, other_unit, outsider
+):
+    login(client, holder)
+    siri, per = barnehage_holders
+
+    page = client.post(
+        transfer_url(log),
+        {"to_unit": other_unit.pk, "q": "pett", "to_user": siri.pk, "reason": REASON, **SEARCH},
+    ).content.decode()
+
+    assert offers(page, per)
+    assert checked(page, "to_user", siri.pk)
+    assert not offers(page, holder_other_unit)
+
+    # A unit of another municipality, posted all the same, shows no one of it (R-TRAN-01).
+    far_unit = outsider.memberships.get().unit
+    page = client.post(
+        transfer_url(log), {"to_unit": far_unit.pk, "to_user": outsider.pk, "q": "", **SEARCH}
+    ).content.decode()
+    assert outsider.get_full_name() not in page and far_unit.name not in page
+    assert not Transfer.objects.exists()
+
+
+def test_a_search_round_does_not_use_up_the_submission_key_R_GEN_08(
+    client, log, holder, holder_other_unit, unit, other_unit
+):
+    login(client, holder)
+    key = "one-key-for-the-whole-form-0123456789"
+    sent = {
+        "to_unit": other_unit.pk,
+        "to_user": holder_other_unit.pk,
+        "reason": REASON,
+        "consent_confirmed": "on",
+        "submission": key,
+    }
+
+    # Searched with the form complete: still a search, not a sending.
+    client.post(transfer_url(log), {**sent, "to_unit": unit.pk, **SEARCH})
+    client.post(transfer_url(log), {**sent, "q": "berit", **SEARCH})
+    assert not Transfer.objects.exists()
+    response = client.post(transfer_url(log), sent)
+
+    assert response.status_code == 302
+    assert Transfer.objects.get(log=log).reason == REASON
+    again = client.post(transfer_url(log), sent, follow=True)
+    assert again.status_code == 200
+    assert Transfer.objects.count() == 1
+
+
+def test_a_search_round_when_sending_on_keeps_the_reason_R_GEN_04_R_TRAN_04(
+    client, log, other_holder, holder_other_unit, barnehage_holders, unit, other_unit
+):
+    transfer = send(log, other_holder, unit)
+    login(client, other_holder)
+    url = reverse("logs:transfer_forward", args=[transfer.pk])
+    typed = {"to_unit": other_unit.pk, "reason": "Berit kjenner familien", "q": "berit"}
+
+    page = client.post(url, {**typed, **SEARCH}).content.decode()
+
+    assert "Berit kjenner familien" in page and 'value="berit"' in page
+    assert offers(page, holder_other_unit) and not offers(page, barnehage_holders[0])
+    assert Transfer.objects.get() == transfer and transfer.is_pending
+
+    response = client.post(
+        url, {**typed, "to_user": holder_other_unit.pk, "consent_confirmed": "on"}
+    )
+
+    assert response.status_code == 302
+    forwarded = Transfer.objects.get(status=TransferStatus.PENDING)
+    assert (forwarded.to_user, forwarded.reason) == (holder_other_unit, "Berit kjenner familien")
