@@ -195,6 +195,8 @@ def keep_as_typed(*forms_) -> None:
         if form.is_bound:
             form._errors = ErrorDict(renderer=form.renderer)
             form.cleaned_data = {}
+            # The page holds typing not yet saved: leaving it asks first (R-GEN-05).
+            form.kept_as_typed = True
 
 
 def picker_query(form, name: str = "actors") -> str:

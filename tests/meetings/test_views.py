@@ -357,6 +357,8 @@ def test_the_search_button_finds_actors_of_the_whole_municipality_and_saves_noth
     assert "Anne Fjern" not in response.content.decode()
     assert not Meeting.objects.exists()
     assert OutgoingEmail.objects.count() == emails
+    # What was typed is not saved yet: leaving the page asks first (R-GEN-05).
+    assert re.search(r"<form[^>]*data-unsaved", response.content.decode())
 
 
 def test_the_search_keeps_everything_typed_and_shows_no_errors_R_GEN_04_R_MEET_04(
