@@ -21,6 +21,7 @@ from accounts.validators import mask_national_id
 from audit.services import record, record_each
 from common.errors import ConflictError, ReadOnlyError
 from common.submissions import claim_submission
+from logs import notices
 from logs.checks import (
     CHILD_FIELDS,
     GUARDIAN_FIELDS,
@@ -58,7 +59,6 @@ from logs.rules import (
     can_publish_glimpse,
     read_only_reason,
 )
-from notifications import notices
 from notifications.enums import Kind
 from notifications.services import queue_email
 from organisations.enums import Role
