@@ -8,10 +8,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Concat
 
+from accounts.enums import ACTIVE_ROLE_SESSION_KEY
 from organisations.enums import Role
 from organisations.models import Membership, Unit
-
-ACTIVE_ROLE_SESSION_KEY = "active_role"
 
 
 def roles_of(user) -> list[Role]:
