@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "notes",
     "notifications",
     "meetings",
+    "home",
 ]
 
 MIDDLEWARE = [
