@@ -10,6 +10,9 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Language
+from accounts.services import revoke_activations
+from notifications.enums import Kind
+from notifications.services import queue_email
 
 
 class LoginForm(AuthenticationForm):
@@ -136,9 +139,6 @@ class ResetOrActivatePasswordForm(PasswordResetForm):
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
         """Through the outbox like every other e-mail: retried while the mail server is down,
         in the person's language, with the link built on STAFETT_SITE_URL (R-SEC-04)."""
-        from notifications.enums import Kind
-        from notifications.services import queue_email
-
         user = context["user"]
         queue_email(
             kind=Kind.PASSWORD_RESET,
@@ -153,8 +153,6 @@ class RevokingSetPasswordForm(SetPasswordForm):
     """Setting a password through «Glemt passord» closes open activation links and codes."""
 
     def save(self, commit=True):
-        from accounts.services import revoke_activations
-
         user = super().save(commit=commit)
         if commit:
             revoke_activations(user, reason="password_reset")
@@ -163,8 +161,6 @@ class RevokingSetPasswordForm(SetPasswordForm):
 
 class RevokingPasswordChangeForm(PasswordChangeForm):
     def save(self, commit=True):
-        from accounts.services import revoke_activations
-
         user = super().save(commit=commit)
         if commit:
             revoke_activations(user, reason="password_changed")

@@ -26,7 +26,9 @@ def render_letter(guardian, issued) -> bytes:
 
     Names the municipality and the unit; never the national ID number.
     """
-    from weasyprint import CSS, HTML
+    # Only the letter needs WeasyPrint, and loading it (with Pango) takes about half a second
+    # that every process loading the URLs (server, worker, commands) would otherwise pay.
+    from weasyprint import CSS, HTML  # noqa: PLC0415 - slow to load, used only here
 
     log = guardian.log
     context = {
