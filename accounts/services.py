@@ -218,7 +218,8 @@ def activate(token: ActivationToken, *, password: str, email: str = "", request=
 
     Raises ValidationError: code "used"/"expired" for the token, or keyed by "email" and
     "password1". Side effects: the token is used and the person's other open tokens revoked;
-    audit events account.activated (and user.registered, guardian.linked).
+    audit events account.activated (and user.registered); signals.activated, whose receiver
+    in logs links a guardian's login (guardian.linked).
     """
     token = ActivationToken.objects.select_for_update().get(pk=token.pk)
     problem = token.problem()

@@ -6,6 +6,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts import services
 from accounts.models import ActivationToken
 from accounts.services import change_password, issue_activation
 from audit.models import AuditEvent
@@ -115,7 +116,6 @@ def test_an_operator_removing_a_password_is_audited_R_SEC_07(client, holder):
 
 def test_change_password_is_one_transaction_R_SEC_07(holder, monkeypatch):
     """A failure after the password is written leaves the old password (and no audit row)."""
-    from accounts import services
 
     def broken_revoke(*args, **kwargs):
         raise RuntimeError("the database went away")
