@@ -1,14 +1,14 @@
 """The rows of each log: child, guardians, consent, concerns, measures, glimpses, meetings,
 transfers, and the history and audit trail they leave (see bench.generate for the rules)."""
 
-import uuid
 from datetime import timedelta
 
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from bench.bulk import Table, columns
-from bench.plan import DAY, LogPlan, plan_logs
+from bench.handovers import IPS, MeetingsAndTransfers, pick_count
+from bench.plan import LogPlan, plan_logs
 from bench.scales import FIRST_NAMES, LAST_NAMES, STREETS, ascii_name, national_id
 from logs.enums import (
     ConcernStatus,
@@ -17,7 +17,6 @@ from logs.enums import (
     LogStatus,
     MeasureStatus,
     Outcome,
-    TransferStatus,
 )
 from logs.models import (
     Child,
@@ -31,7 +30,6 @@ from logs.models import (
     Revision,
     Transfer,
 )
-from meetings.enums import InviteeRole, MeetingStatus
 from meetings.models import Invitation, Meeting
 from notes.models import Note
 
@@ -61,20 +59,10 @@ OUTCOMES = (
     (Outcome.REGISTERED_IN_ERROR, 0.05),
     (Outcome.DEADLINE_PASSED, 0.1),
 )
-IPS = [f"10.20.{i // 250}.{i % 250 + 1}" for i in range(500)]
 CONSENT_FILE = "consents/bench-samtykke.pdf"
 
 
-def _counts(rng, weights) -> int:
-    draw, total = rng.random(), 0.0
-    for count, weight in enumerate(weights):
-        total += weight
-        if draw < total:
-            return count
-    return len(weights) - 1
-
-
-class LogWriter:
+class LogWriter(MeetingsAndTransfers):
     def __init__(self, gen):
         self.gen, self.rng, self.ids, self.now = gen, gen.rng, gen.ids, gen.now
         self.today = timezone.localdate(self.now)
@@ -237,7 +225,7 @@ class LogWriter:
         self.write_reads(plan, log, actors, guardians)
         return log
 
-    def write_guardians(self, org, plan, log, last_name, street) -> list[tuple[int, int | None]]:
+    def write_guardians(self, org, plan, log, last_name, street) -> list[tuple]:
         """1–2 guardians (0–1 for a pregnancy); those of active logs mostly have a login."""
         rng = self.rng
         count = rng.choice((0, 1)) if plan.kind == LogKind.PREGNANCY else rng.choice((1, 2, 2))
@@ -309,9 +297,9 @@ class LogWriter:
         if plan.heavy:
             count = 10
         elif passive:
-            count = 1 + _counts(rng, (0.6, 0.3, 0.1))
+            count = 1 + pick_count(rng, (0.6, 0.3, 0.1))
         else:
-            count = _counts(rng, (0.1, 0.4, 0.35, 0.15))
+            count = pick_count(rng, (0.1, 0.4, 0.35, 0.15))
         if plan.persona_actor:
             count = max(count, 1)
         span = plan.end - plan.created
@@ -323,7 +311,7 @@ class LogWriter:
             pk = self.ids.take(Concern)
             category, category_name = rng.choice(org.concern_categories)
             holding = plan.holding_at(at)
-            measures = 3 if plan.heavy else 1 + _counts(rng, (0.55, 0.35, 0.1))
+            measures = 3 if plan.heavy else 1 + pick_count(rng, (0.55, 0.35, 0.1))
             closed_at = self.write_measures(
                 org, plan, log, pk, at, closed, measures, persona, log_actors, holding
             )
@@ -357,7 +345,7 @@ class LogWriter:
             last_open = index == count - 1 and not closed
             level = plan.level
             actors = self.pick_actors(
-                org, plan, holding.unit, level, count=_counts(rng, (0.35, 0.45, 0.2))
+                org, plan, holding.unit, level, count=pick_count(rng, (0.35, 0.45, 0.2))
             )
             if persona is not None and index == 0 and persona not in actors:
                 actors.append(persona)
@@ -412,7 +400,7 @@ class LogWriter:
         if plan.heavy:
             count = 10
         else:
-            count = _counts(rng, (0.5, 0.4, 0.1) if passive else (0.4, 0.35, 0.25))
+            count = pick_count(rng, (0.5, 0.4, 0.1) if passive else (0.4, 0.35, 0.25))
         users = [g[1] for g in guardians if g[1]]
         for _ in range(count):
             at = plan.created + (plan.end - plan.created) * rng.uniform(0.05, 1.0)
@@ -432,142 +420,6 @@ class LogWriter:
             )  # fmt: skip
             self.event(log, at, author, role, "glimpse.created", (Glimpse, pk), None,
                        {"published": published})  # fmt: skip
-
-    def write_meetings(self, org, plan, log, concerns, actors, guardians) -> None:
-        """About one meeting per log; the active ones may have one coming up."""
-        rng = self.rng
-        passive = plan.status == LogStatus.PASSIVE
-        if plan.heavy:
-            past, coming = 3, 2
-        elif passive:
-            past, coming = _counts(rng, (0.3, 0.5, 0.2)), 0
-        else:
-            past, coming = int(rng.random() < 0.7), int(rng.random() < 0.35)
-        for index in range(past + coming):
-            if index < past:
-                day = plan.created + (plan.end - plan.created) * rng.uniform(0.1, 0.95)
-                created = day - timedelta(days=rng.uniform(3, 20))
-                created = max(created, plan.created)
-            else:
-                created = self.now - timedelta(days=rng.uniform(1, 20))
-                created = max(created, plan.created)
-                day = self.now + timedelta(days=rng.uniform(1, 45))
-            local = timezone.localtime(day)
-            starts = local.replace(hour=rng.randint(8, 14), minute=0, second=0, microsecond=0)
-            if index < past and starts >= self.now:
-                starts -= DAY
-            ends = starts + timedelta(hours=1)
-            self.write_meeting(org, plan, log, concerns, actors, guardians, starts, ends, created)
-
-    def write_meeting(self, org, plan, log, concerns, actors, guardians, starts, ends, created):
-        rng = self.rng
-        pk = self.ids.take(Meeting)
-        holding = plan.holding_at(created)
-        cancelled = rng.random() < 0.05
-        status = MeetingStatus.CANCELLED if cancelled else MeetingStatus.PLANNED
-        minutes = "Vi ble enige om neste steg." if ends < self.now else ""
-        uid = f"{uuid.UUID(int=rng.getrandbits(128), version=4)}@stafettlogg"
-        place = "Møterom 2"
-        self.meetings.add(
-            pk, log, plan.level, place, starts, ends, "Status og veien videre", minutes, False,
-            status, uid, int(cancelled), 1 + cancelled, holding.holder, created,
-        )  # fmt: skip
-        earlier = [c for c, at in concerns if at <= created]
-        if earlier:
-            self.meeting_concerns.add(pk, rng.choice(earlier))
-        invited = [(holding.holder, None, "", org.name[holding.holder], InviteeRole.HOLDER)]
-        for actor in actors[:2]:
-            invited.append((actor, None, "", org.name.get(actor, "Aktør"), InviteeRole.ACTOR))
-        for guardian, user, name, email in guardians:
-            invited.append((user, guardian, email, name, InviteeRole.GUARDIAN))
-        for user, guardian, email, name, role in invited:
-            self.invitations.add(pk, user, guardian, email, name, role, created)
-        when = f"{timezone.localtime(starts):%d.%m.%Y %H:%M}"
-        until = f"{timezone.localtime(ends):%d.%m.%Y %H:%M}"
-        after = {"level": plan.level, "meeting_place": place, "starts_at": when, "ends_at": until,
-                 "agenda": "Status og veien videre"}  # fmt: skip
-        self.event(log, created, holding.holder, "holder", "meeting.created", (Meeting, pk), None,
-                   after, {"level": plan.level, "invitees": len(invited)})  # fmt: skip
-        if cancelled:
-            self.read(log, created, holding.holder, "holder", "meeting.cancelled", (Meeting, pk),
-                      None)  # fmt: skip
-
-    def write_transfers(self, org, plan, log) -> None:
-        """The chain of holders (R-TRAN-01…05): each change of holder an accepted transfer;
-        some withdrawn; a pending one, perhaps forwarded on the way, for a waiting log."""
-        rng = self.rng
-        for before, after in zip(plan.chain, plan.chain[1:], strict=False):
-            created = max(after.since - timedelta(days=rng.uniform(1, 10)), before.since)
-            pk = self.transfer(
-                org,
-                log,
-                before.holder,
-                before.unit,
-                after.holder,
-                after.unit,
-                TransferStatus.ACCEPTED,
-                created,
-                after.since,
-                after.holder,
-            )
-            self.event(
-                log, after.since, after.holder, "holder", "transfer.accepted", (Transfer, pk),
-                {"holder": org.name[before.holder], "unit": org.unit_name[before.unit]},
-                {"holder": org.name[after.holder], "unit": org.unit_name[after.unit]},
-                {"from_holder": before.holder, "to_unit": after.unit},
-            )  # fmt: skip
-        final = plan.chain[-1]
-        span = plan.end - final.since
-        if plan.withdrawn and len(org.active_holders) > 1:
-            to_user, to_unit = rng.choice(org.active_holders)
-            if to_user != final.holder:
-                created = final.since + span * rng.uniform(0.3, 0.6)
-                decided = created + span * 0.1
-                pk = self.transfer(
-                    org,
-                    log,
-                    final.holder,
-                    final.unit,
-                    to_user,
-                    to_unit,
-                    TransferStatus.WITHDRAWN,
-                    created,
-                    decided,
-                    final.holder,
-                )
-                self.event(log, decided, final.holder, "holder", "transfer.withdrawn",
-                           (Transfer, pk))  # fmt: skip
-        if plan.pending_to is None:
-            return
-        created = max(self.now - timedelta(days=rng.uniform(1, 10)), final.since + span * 0.9)
-        sender, previous = final.holder, None
-        if plan.forwarded:
-            middle, _unit = rng.choice(org.active_holders)
-            if middle not in (final.holder, plan.pending_to[0]):
-                decided = created + (self.now - created) * 0.5
-                previous = self.transfer(
-                    org, log, final.holder, final.unit, middle, _unit, TransferStatus.FORWARDED,
-                    created, decided, middle,
-                )  # fmt: skip
-                sender, created = middle, decided
-        self.transfer(org, log, sender, final.unit, *plan.pending_to, TransferStatus.PENDING,
-                      created, None, None, previous=previous)  # fmt: skip
-
-    def transfer(self, org, log, from_holder, from_unit, to_user, to_unit, status, created,
-                 decided, decided_by, previous=None) -> int:  # fmt: skip
-        pk = self.ids.take(Transfer)
-        crosses = from_unit != to_unit
-        self.transfers.add(
-            pk, log, from_holder, from_unit, to_user, to_unit, "Barnet begynner i ny tjeneste.",
-            status, crosses, previous, created, decided, decided_by,
-        )  # fmt: skip
-        action = "transfer.forwarded" if previous is not None else "transfer.created"
-        self.event(
-            log, created, from_holder, "holder", action, (Transfer, pk), None,
-            {"holder": org.name[to_user], "unit": org.unit_name[to_unit]},
-            {"to_user": to_user, "to_unit": to_unit, "crosses_units": crosses},
-        )  # fmt: skip
-        return pk
 
     def write_reads(self, plan, log, actors, guardians) -> None:
         """Who opened the log (R-SEC-01): the holder mostly, then actors and guardians."""
@@ -596,7 +448,7 @@ class LogWriter:
         rng = self.rng
         persona = org.personas.get("holder")
         for holder, _unit in org.active_holders:
-            count = 5 if holder == persona else _counts(rng, (0.8, 0.15, 0.05))
+            count = 5 if holder == persona else pick_count(rng, (0.8, 0.15, 0.05))
             for index in range(count):
                 pk = self.ids.take(Note)
                 at = self.now - timedelta(days=rng.uniform(1, 200))

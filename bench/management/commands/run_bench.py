@@ -8,7 +8,6 @@ a table with the ratios to the bare page and writes it as CSV.
 
 import csv
 import math
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -134,4 +133,4 @@ class Command(BaseCommand):
             for r in rows:
                 rounded = {k: round(v, 3) if isinstance(v, float) else v for k, v in r.items()}
                 writer.writerow(rounded)
-        self.stdout.write(f"\nCSV: {target}  ({time.strftime('%H:%M:%S')})")
+        self.stdout.write(f"\nCSV: {target}")
