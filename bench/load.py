@@ -76,33 +76,41 @@ def _get(port: int, path: str, headers=None) -> tuple[int, http.client.HTTPRespo
         conn.close()
 
 
-def login_request(port: int, form: dict) -> tuple[dict, bytes]:
-    """Headers and body of a login POST, with a CSRF token from the login page."""
+def csrf_pair(port: int) -> tuple[str, str]:
+    """A CSRF cookie and a form token that goes with it, from the login page: every POST
+    the benchmark sends uses them (the cookie is no part of the session)."""
     _status, response, body = _get(port, "/konto/logg-inn/")
     cookie = response.getheader("Set-Cookie", "")
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
-    csrf = re.search(rf"{settings.CSRF_COOKIE_NAME}=([^;]+)", cookie).group(1)
-    headers = {
-        "Cookie": f"{settings.CSRF_COOKIE_NAME}={csrf}",
-        "Content-Type": "application/x-www-form-urlencoded",
-    }
-    return headers, urlencode({**form, "csrfmiddlewaretoken": token}).encode()
+    return re.search(rf"{settings.CSRF_COOKIE_NAME}=([^;]+)", cookie).group(1), token
+
+
+Visit = tuple[Page, dict, bytes | None]
+
+
+def visits(page: Page, keys: dict[str, str], csrf: tuple[str, str]) -> list[Visit]:
+    """The requests of a page (of each page of a mix): its persona's session cookie, and a
+    POST's fields with the CSRF token."""
+    out = []
+    for item in page.mix or [page]:
+        cookies, headers, body = [], {}, None
+        if item.persona:
+            cookies.append(f"{settings.SESSION_COOKIE_NAME}={keys[item.persona]}")
+        if item.method == "POST":
+            cookies.append(f"{settings.CSRF_COOKIE_NAME}={csrf[0]}")
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            body = urlencode({**(item.form or {}), "csrfmiddlewaretoken": csrf[1]}).encode()
+        if cookies:
+            headers["Cookie"] = "; ".join(cookies)
+        out.append((item, headers, body))
+    return out
 
 
 def run_load(
-    port: int,
-    page: Page,
-    *,
-    session_key: str | None,
-    duration: float,
-    clients: int,
-    warmup: float = 1.0,
-    body: bytes | None = None,
-    headers: dict | None = None,
+    port: int, requests: list[Visit], *, duration: float, clients: int, warmup: float = 1.0
 ) -> OverHttp:
-    headers = dict(headers or {})
-    if session_key:
-        headers["Cookie"] = f"{settings.SESSION_COOKIE_NAME}={session_key}"
+    """`clients` clients asking for `requests` in turn (each from its own place in the
+    list) for `warmup` seconds, then `duration` seconds measured."""
     start = time.perf_counter() + warmup
     end = start + duration
     latencies: list[list[float]] = [[] for _ in range(clients)]
@@ -111,10 +119,13 @@ def run_load(
     def client(number: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         mine = latencies[number]
+        turn = number * len(requests) // clients
         while True:
             began = time.perf_counter()
             if began >= end:
                 break
+            page, headers, body = requests[turn % len(requests)]
+            turn += 1
             try:
                 conn.request(page.method, page.path, body=body, headers=headers)
                 response = conn.getresponse()

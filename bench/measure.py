@@ -2,6 +2,7 @@
 
 import cProfile
 import io
+import itertools
 import pstats
 import time
 from dataclasses import dataclass
@@ -22,18 +23,35 @@ class PageError(Exception):
 class InProcess:
     cpu_ms: float
     wall_ms: float
-    queries: int
+    queries: float
 
 
-def requester(page: Page, session_key: str | None, form: dict | None = None):
-    """A function that asks for the page once, as a browser with that session would."""
-    client = Client()
-    if session_key:
-        client.cookies[settings.SESSION_COOKIE_NAME] = session_key
-    if page.method == "POST":
-        # Each login comes from a new visitor, without a session.
-        return lambda: Client().post(page.path, form or {})
-    return lambda: client.get(page.path)
+def requester(page: Page, keys: dict[str, str]):
+    """A function that asks for the page once (for a mixed load: the next page of the mix),
+    as a browser with that persona's session would, and checks the answer."""
+    clients: dict[str, Client] = {}
+
+    def client_for(persona: str) -> Client:
+        if not persona:
+            return Client()  # the bare page, and each login: a new visitor, no session
+        if persona not in clients:
+            clients[persona] = Client()
+            clients[persona].cookies[settings.SESSION_COOKIE_NAME] = keys[persona]
+        return clients[persona]
+
+    turns = iter(itertools.cycle(page.mix or [page]))
+
+    def ask():
+        item = next(turns)
+        client = client_for(item.persona)
+        if item.method == "POST":
+            response = client.post(item.path, item.form or {})
+        else:
+            response = client.get(item.path)
+        check(item, response)
+        return response
+
+    return ask
 
 
 def check(page: Page, response) -> None:
@@ -43,12 +61,17 @@ def check(page: Page, response) -> None:
 
 
 def measure(page: Page, ask, *, requests: int, warmup: int) -> InProcess:
-    for _ in range(warmup):
-        check(page, ask())
+    """`requests` requests after `warmup`; a mixed load goes through its whole mix (at
+    least once) for each."""
+    rounds = len(page.mix) or 1
+    for _ in range(warmup if rounds == 1 else rounds):
+        ask()
     with CaptureQueriesContext(connection) as queries:
-        check(page, ask())
-    count = len(queries)
+        for _ in range(rounds):
+            ask()
+    count = len(queries) / rounds if rounds > 1 else len(queries)
     reset_queries()
+    requests = max(requests, rounds)
     cpu, wall = time.process_time(), time.perf_counter()
     for _ in range(requests):
         ask()

@@ -1,7 +1,8 @@
 """The pages the benchmark measures, the personas who ask for them, and their sessions."""
 
+import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
@@ -17,6 +18,7 @@ from organisations.queries import ACTIVE_ROLE_SESSION_KEY
 
 BARE = "fortunes"
 LOGIN = "login"
+MIXED = "mixed"
 
 
 @dataclass
@@ -26,6 +28,8 @@ class Page:
     path: str
     method: str = "GET"
     expected: int = 200
+    form: dict | None = None  # a POST's fields
+    mix: list["Page"] = field(default_factory=list)  # a mixed load: these, in turn
 
 
 def heavy_log_id(holder) -> int:
@@ -49,6 +53,7 @@ def personas() -> dict:
 
 def pages(people: dict) -> list[Page]:
     log = heavy_log_id(people["holder"])
+    login = {"username": people["holder"].email, "password": BENCH_PASSWORD}
     return [
         Page(BARE, "", "/bench/fortunes/"),
         Page("Min side (holder)", "holder", "/"),
@@ -61,13 +66,49 @@ def pages(people: dict) -> list[Page]:
         Page("actor picker 'an'", "holder", "/aktorer/sok/?q=an&picker=actor"),
         Page("past meetings", "holder", "/moter/?tidligere=1"),
         Page("Min side (leader)", "leader", "/"),
-        Page(LOGIN, "", "/konto/logg-inn/", method="POST", expected=302),
+        Page(MIXED, "mix", "", mix=mixed_load(people)),
+        # A staff person's password step: Argon2 is most of its cost.
+        Page(LOGIN, "", "/konto/logg-inn/", method="POST", expected=302, form=login),
     ]
 
 
-def login_form(people: dict) -> dict:
-    """A staff person's password step: Argon2 is most of its cost."""
-    return {"username": people["holder"].email, "password": BENCH_PASSWORD}
+def _visible_logs(user, role: str, count: int) -> list[int]:
+    from logs.enums import LogStatus
+    from logs.queries import logs_visible_to
+
+    logs = logs_visible_to(user, role).exclude(status=LogStatus.PASSIVE).order_by("pk")
+    return list(logs.values_list("pk", flat=True)[:count])
+
+
+def mixed_load(people: dict) -> list[Page]:
+    """A day's mix, 100 requests in a fixed shuffled order: about half log pages (each
+    persona's own logs in turn), Min side, lists, the actor pages, and 5 % writes (a
+    personal note)."""
+
+    def log_pages(persona: str, count: int) -> list[str]:
+        return [f"/logger/{pk}/" for pk in _visible_logs(people[persona], persona, count)]
+
+    wanted = [
+        (22, "holder", log_pages("holder", 20)),
+        (15, "actor", log_pages("actor", 20)),
+        (10, "guardian", log_pages("guardian", 5)),
+        (10, "holder", ["/"]),
+        (5, "actor", ["/"]),
+        (5, "guardian", ["/"]),
+        (3, "leader", ["/"]),
+        (12, "holder", ["/logger/"]),
+        (5, "holder", ["/moter/"]),
+        (2, "holder", ["/moter/?tidligere=1"]),
+        (3, "holder", ["/aktorer/"]),
+        (3, "holder", ["/aktorer/sok/?q=an&picker=actor"]),
+    ]
+    mix = []
+    for count, persona, paths in wanted:
+        mix += [Page(paths[i % len(paths)], persona, paths[i % len(paths)]) for i in range(count)]
+    note = {"text": "Ring foresatte i morgen.\nOm møtet."}
+    mix += [Page("/notater/ny/", "holder", "/notater/ny/", "POST", 302, note)] * 5
+    random.Random(0).shuffle(mix)  # noqa: S311 - an order, not a secret
+    return mix
 
 
 def create_session(user, role: str) -> str:

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from bench import load
 from bench.generate import Generator
 from bench.management.commands.run_bench import Command
-from bench.pages import BARE, LOGIN, Page, pages, personas, sessions
+from bench.pages import BARE, LOGIN, MIXED, Page, pages, personas, sessions
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,24 @@ def test_every_page_answers_every_persona_as_measured(bench_site, tmp_path):
         assert float(row["cpu_ms"]) > 0
     assert int(rows["log page (holder)"]["queries"]) > int(rows[BARE]["queries"])
     assert rows[LOGIN]["persona"] == "-"
+    assert float(rows[MIXED]["queries"]) > 1
+
+
+def test_the_mixed_load_is_half_log_pages_with_a_few_writes(bench_site):
+    mix = next(page for page in pages(personas()) if page.name == MIXED).mix
+    assert len(mix) == 100
+    assert sum(page.path.startswith("/logger/") and page.path != "/logger/" for page in mix) == 47
+    assert [page.method for page in mix].count("POST") == 5
+    assert {page.persona for page in mix} == {"holder", "actor", "guardian", "leader"}
+
+
+def test_a_post_carries_the_session_and_the_csrf_token():
+    page = Page("note", "holder", "/notater/ny/", "POST", 302, {"text": "x"})
+
+    [(_page, headers, body)] = load.visits(page, {"holder": "KEY"}, ("COOKIE", "TOKEN"))
+
+    assert headers["Cookie"] == "sessionid=KEY; csrftoken=COOKIE"
+    assert body == b"text=x&csrfmiddlewaretoken=TOKEN"
 
 
 def test_the_sessions_are_signed_in_in_the_right_role_R_ROLE_01(bench_site, client):
@@ -47,14 +65,17 @@ def test_the_load_generator_counts_answers_and_latencies(live_server, settings):
     port = int(live_server.url.rsplit(":", 1)[1])
     page = Page(BARE, "", "/bench/fortunes/")
 
-    result = load.run_load(port, page, session_key=None, duration=0.3, clients=2, warmup=0.1)
+    result = load.run_load(
+        port, load.visits(page, {}, ("", "")), duration=0.3, clients=2, warmup=0.1
+    )
 
     assert result.requests > 0
     assert result.errors == 0
     assert 0 < result.p50_ms <= result.p95_ms
     missing = load.run_load(
-        port, Page("missing", "", "/finnes-ikke/"), session_key=None, duration=0.2, clients=1
-    )
+        port, load.visits(Page("missing", "", "/finnes-ikke/"), {}, ("", "")), duration=0.2,
+        clients=1,
+    )  # fmt: skip
     assert missing.errors == missing.requests > 0
 
 

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from bench import load, measure
-from bench.pages import BARE, LOGIN, login_form, pages, personas, sessions
+from bench.pages import BARE, LOGIN, MIXED, pages, personas, sessions
 
 COLUMNS = [
     "page", "persona", "cpu_ms", "cpu_x_bare", "queries", "wall_ms", "req_per_s",
@@ -52,14 +52,13 @@ class Command(BaseCommand):
         if options["only"] and not any(p.name == BARE for p in chosen):
             chosen.insert(0, next(p for p in pages(people) if p.name == BARE))
         keys = sessions(people)
-        form = login_form(people)
         self.stdout.write(
             f"Database: {connection.vendor} {settings.DATABASES['default']['NAME']}; "
             f"{len(chosen)} pages"
         )
         rows = {p.name: {"page": p.name, "persona": p.persona or "-"} for p in chosen}
         for page in chosen:
-            ask = measure.requester(page, keys.get(page.persona), form)
+            ask = measure.requester(page, keys)
             count = options["login_requests"] if page.name == LOGIN else options["requests"]
             try:
                 result = measure.measure(page, ask, requests=count, warmup=options["warmup"])
@@ -72,26 +71,21 @@ class Command(BaseCommand):
             if page.name == options["profile"]:
                 self.stdout.write(measure.profile(ask, requests=count))
         if not options["no_http"]:
-            self.over_http(chosen, rows, keys, form, options)
+            self.over_http(chosen, rows, keys, options)
         self.report(list(rows.values()), options["csv"])
 
-    def over_http(self, chosen, rows, keys, form, options) -> None:
+    def over_http(self, chosen, rows, keys, options) -> None:
         connection.close()  # the server's workers need the connections more than we do
         port = load.free_port()
         server = load.start_gunicorn(port, workers=options["workers"])
         try:
+            csrf = load.csrf_pair(port)
             for page in chosen:
-                extra = {}
-                if page.method == "POST":
-                    headers, body = load.login_request(port, form)
-                    extra = {"headers": headers, "body": body}
                 result = load.run_load(
                     port,
-                    page,
-                    session_key=keys.get(page.persona),
+                    load.visits(page, keys, csrf),
                     duration=options["duration"],
                     clients=options["clients"],
-                    **extra,
                 )
                 rows[page.name].update(
                     req_per_s=result.per_second,
@@ -120,7 +114,8 @@ class Command(BaseCommand):
         for r in rows:
             self.stdout.write(
                 f"{r['page']:<24} {r['persona']:<9} {_f(r['cpu_ms'], 2):>7} "
-                f"{_f(r['cpu_x_bare']):>7} {r['queries']:>7} {_f(r['wall_ms'], 2):>8} "
+                f"{_f(r['cpu_x_bare']):>7} {_f(r['queries'], 1 if r['page'] == MIXED else 0):>7} "
+                f"{_f(r['wall_ms'], 2):>8} "
                 f"{_f(r.get('req_per_s')):>7} {_f(r.get('share_of_bare_pct')):>7} "
                 f"{_f(r.get('p50_ms')):>7} {_f(r.get('p95_ms')):>7} {r.get('errors', ''):>6}"
             )
