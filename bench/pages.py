@@ -13,7 +13,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.middleware import LAST_ACTIVITY, SIGNED_IN_AT
 from bench.scales import BENCH_PASSWORD, PERSONAS
+from logs.enums import LogStatus
 from logs.models import Log
+from logs.queries import logs_visible_to
 from organisations.queries import ACTIVE_ROLE_SESSION_KEY
 
 BARE = "fortunes"
@@ -73,9 +75,6 @@ def pages(people: dict) -> list[Page]:
 
 
 def _visible_logs(user, role: str, count: int) -> list[int]:
-    from logs.enums import LogStatus
-    from logs.queries import logs_visible_to
-
     logs = logs_visible_to(user, role).exclude(status=LogStatus.PASSIVE).order_by("pk")
     return list(logs.values_list("pk", flat=True)[:count])
 
