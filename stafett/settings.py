@@ -68,7 +68,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorDeviceMiddleware",
     "audit.middleware.AuditContextMiddleware",
     "organisations.middleware.ActiveRoleMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
@@ -121,7 +121,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the person's roles and second factor in the same query
+    # (accounts/backends.py). Changing this path signs everyone out once.
+    "organisations.backends.RoleBackend",
 ]
 # Our Argon2 replaces Django's (both are "argon2"): see accounts/hashers.py.
 PASSWORD_HASHERS = [
