@@ -3,10 +3,14 @@ the person, their roles and their second factor are read in one query on every r
 (organisations.backends.RoleBackend, accounts.middleware.SecondFactorDeviceMiddleware), so a
 change takes effect on the very next request (R-ROLE-01, R-GEN-03, R-SEC-01)."""
 
+import os
+
 import pytest
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from redis import Redis
+from redis.exceptions import RedisError
 
 from accounts.enums import ACTIVE_ROLE_SESSION_KEY
 from organisations.backends import RoleBackend
@@ -182,3 +186,54 @@ def test_another_persons_device_does_not_verify_R_SEC_02(client, holder, setting
 @pytest.mark.parametrize("user_id", ["", "abc", None, "999999999"])
 def test_a_session_with_a_bad_or_unknown_person_is_signed_out(db, user_id):
     assert RoleBackend().get_user(user_id) is None
+
+
+@pytest.fixture
+def sessions_in_redis(settings):
+    """The settings REDIS_URL gives (stafett/settings.py), on a Redis database of its own."""
+    url = os.environ.get("STAFETT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    connection = Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        connection.ping()
+    except RedisError as error:
+        pytest.skip(
+            f"Redis does not answer at {url} ({error}): start it (redis-server, or .ci/run)."
+        )
+    connection.flushdb()
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    yield
+    connection.flushdb()
+    connection.close()
+
+
+def test_with_sessions_in_redis_a_signed_in_request_costs_one_query_R_GEN_03(
+    client, holder, sessions_in_redis, django_assert_num_queries
+):
+    """Several app servers share the sessions through Redis: the person, with roles and
+    device, is then the one query before the page."""
+    client.force_login(holder)
+    client.get("/")
+    with django_assert_num_queries(1):
+        response = client.get(reverse("accounts:session_status"))
+    assert response.status_code == 200
+
+
+def test_with_sessions_in_redis_logout_and_deactivation_hold_on_the_next_request_R_GEN_03(
+    client, holder, sessions_in_redis
+):
+    client.force_login(holder)
+    assert client.get("/").status_code == 200
+    holder.is_active = False
+    holder.save()
+    assert client.get("/").status_code == 302
+    holder.is_active = True
+    holder.save()
+    client.force_login(holder)
+    assert client.get("/").status_code == 200
+    client.post(reverse("accounts:logout"))
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url.startswith(LOGIN)
