@@ -19,7 +19,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from common.errors import ReadOnlyError
+from common.errors import require_editable
 from logs import rules, services
 from logs.models import Concern, Consent, Glimpse, Guardian, Log, Measure, Transfer
 from logs.queries import (
@@ -35,6 +35,8 @@ from logs.queries import (
 from organisations.enums import Role
 from organisations.queries import active_role
 
+__all__ = ["require_editable"]  # for views, with the fetchers below
+
 M = TypeVar("M", bound=Model)
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -43,12 +45,6 @@ if TYPE_CHECKING:
     VisibleTo: TypeAlias = Callable[[Any, Role | None], QuerySet[M]]
     # Why the person may not change the object now, in words for them; "" if they may.
     ReadOnlyReason: TypeAlias = Callable[[Any, Role | None, M], str]
-
-
-def require_editable(reason: str) -> None:
-    """A 403 that says why, unless `reason` is empty (R-ROLE-04, R-LOG-06, R-TRAN-03)."""
-    if reason:
-        raise ReadOnlyError(reason)
 
 
 def fetch(

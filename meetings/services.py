@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.services import record
-from common.errors import ConflictError, ReadOnlyError
+from common.errors import ConflictError, ReadOnlyError, require_editable
 from common.submissions import claim_submission
 from logs.enums import Level
 from logs.models import Concern, Guardian, Log
@@ -27,9 +27,16 @@ from logs.services import revise as revise_log
 from meetings.enums import InviteeRole, MeetingStatus
 from meetings.ics import METHOD_CANCEL, METHOD_REQUEST, Attendee, build_ics, meeting_url
 from meetings.models import Invitation, Meeting
-from meetings.rules import LEVEL_ONE_ACTORS, MEETING_START, actors_allowed_at, length_problem
+from meetings.rules import (
+    LEVEL_ONE_ACTORS,
+    MEETING_START,
+    actors_allowed_at,
+    length_problem,
+    read_only_reason,
+)
 from notifications.enums import Kind
 from notifications.services import queue_email
+from organisations.enums import Role
 
 FIELDS = ["level", "place", "starts_at", "ends_at", "agenda", "child_invited"]
 # A change of these (or of who is invited) is sent to the invitees as a calendar update.
@@ -66,6 +73,16 @@ def _lock_log(pk: int) -> Log:
 
 def _lock_meeting(pk: int) -> Meeting:
     return Meeting.objects.select_for_update().get(pk=pk)
+
+
+def _lock_changeable(meeting: Meeting, by) -> tuple[Log, Meeting]:
+    """Lock the log, then the meeting, and refuse in the words the pages show if `by` may
+    not change it (meetings.rules.read_only_reason: the log's holder, not cancelled)."""
+    log = _lock_log(meeting.log_id)
+    meeting = _lock_meeting(meeting.pk)
+    meeting.log = log
+    require_editable(read_only_reason(by, Role.HOLDER, meeting))
+    return log, meeting
 
 
 def _check_data(
@@ -262,11 +279,7 @@ def update_meeting(meeting: Meeting, *, by, version: int | None = None, **change
     removed ones a cancellation (METHOD:CANCEL), and when the time, place or invitees
     changed, the others an update with the same UID; the log's history; audit.
     """
-    log = _lock_log(meeting.log_id)
-    require_holder(by, log)
-    meeting = _lock_meeting(meeting.pk)
-    if meeting.is_cancelled:
-        raise ReadOnlyError(_("Møtet er avlyst og kan ikke endres."))
+    log, meeting = _lock_changeable(meeting, by)
     if version is not None and meeting.version != version:
         raise ConflictError()
     current = list(meeting.invitations.select_related("user", "guardian__user"))
@@ -363,11 +376,7 @@ def cancel_meeting(meeting: Meeting, *, by, version: int | None = None) -> Meeti
 def save_minutes(meeting: Meeting, *, by, minutes: str, version: int | None = None) -> Meeting:
     """Write the minutes (*referat*) of a meeting into the log; the earlier text stays in the
     log's history (R-LOG-08). No e-mail: the minutes are case content (R-NOTIFY-01)."""
-    log = _lock_log(meeting.log_id)
-    require_holder(by, log)
-    meeting = _lock_meeting(meeting.pk)
-    if meeting.is_cancelled:
-        raise ReadOnlyError(_("Møtet er avlyst og kan ikke endres."))
+    log, meeting = _lock_changeable(meeting, by)
     if version is not None and meeting.version != version:
         raise ConflictError()
     minutes = (minutes or "").strip()
