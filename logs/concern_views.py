@@ -240,7 +240,7 @@ def _evaluated(request: HttpRequest, measure) -> HttpResponse:
     """An evaluated measure is shown as evaluated, with no form to send in vain (R-MEAS-03);
     a form sent to it anyway is answered the same way, after a redirect."""
     if request.method == "POST":
-        messages.info(request, _("Tiltaket er allerede evaluert."))
+        messages.info(request, rules.ALREADY_EVALUATED)
         return redirect("logs:measure_evaluate", pk=measure.pk)
     evaluation = getattr(measure, "evaluation", None)
     context = {"log": measure.concern.log, "measure": measure, "evaluation": evaluation}

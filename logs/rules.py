@@ -44,6 +44,10 @@ GLIMPSE_DATE = PlausibleRange(
 )
 
 
+# A measure is evaluated once (R-MEAS-03): the words for a second try, wherever it is refused.
+ALREADY_EVALUATED = gettext_lazy("Tiltaket er allerede evaluert.")
+
+
 def birth_date_range(kind: str) -> PlausibleRange:
     """The birth dates a log of this kind accepts: a child's, or an expectant mother's."""
     return MOTHER_BIRTH_DATE if kind == LogKind.PREGNANCY else BIRTH_DATE
