@@ -35,8 +35,6 @@ from logs.queries import (
 from organisations.enums import Role
 from organisations.queries import active_role
 
-__all__ = ["require_editable"]  # for views, with the fetchers below
-
 M = TypeVar("M", bound=Model)
 if TYPE_CHECKING:
     from typing import TypeAlias

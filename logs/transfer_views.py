@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common.errors import require_editable
 from common.submissions import AlreadySubmitted, was_submitted
 from common.views import already_submitted, apply_errors
 from logs import rules, services
@@ -22,7 +23,6 @@ from logs.access import (
     fetch_log,
     fetch_transfer,
     record_read,
-    require_editable,
 )
 from logs.forms import TransferForm, TransferUnitForm
 from logs.models import Log, Transfer

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from common.errors import ConflictError
+from common.errors import ConflictError, require_editable
 from common.submissions import AlreadySubmitted
 from common.views import already_submitted, apply_errors
 from logs import held_uploads, rules, services
@@ -27,7 +27,6 @@ from logs.access import (
     fetch_guardian,
     fetch_log,
     record_read,
-    require_editable,
 )
 from logs.checks import check_new_log
 from logs.enums import ConcernStatus, LogKind
