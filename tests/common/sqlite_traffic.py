@@ -48,8 +48,7 @@ def national_id(serial: int) -> str:
 
 def _world(rounds: int) -> dict:
     """A holder, and per round: an e-mailed invitation link and a printed letter code."""
-    from accounts.services import issue_guardian_letter
-    from logs.services import create_log
+    from logs.services import create_log, issue_guardian_letter
     from notifications.models import OutgoingEmail
     from organisations.enums import Role
     from tests.factories import (
