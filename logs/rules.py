@@ -44,8 +44,12 @@ GLIMPSE_DATE = PlausibleRange(
 )
 
 
+# The words of refusals that pages and services share; each is said here only.
+CONCERN_CLOSED = gettext_lazy("Oppmerksomheten er avsluttet og kan ikke endres.")
+MEASURE_EVALUATED = gettext_lazy("Tiltaket er evaluert og kan ikke endres.")
 # A measure is evaluated once (R-MEAS-03): the words for a second try, wherever it is refused.
 ALREADY_EVALUATED = gettext_lazy("Tiltaket er allerede evaluert.")
+NO_GLIMPSE_HERE = gettext_lazy("Du kan ikke legge til lysglimt i denne loggen.")
 
 
 def birth_date_range(kind: str) -> PlausibleRange:
@@ -84,7 +88,7 @@ def concern_read_only_reason(user, role: Role | None, concern: Concern) -> str:
     that it is closed (R-CONC-02, R-LOG-08)."""
     reason = read_only_reason(user, role, concern.log)
     if not reason and not concern.is_open:
-        return _("Oppmerksomheten er avsluttet og kan ikke endres.")
+        return str(CONCERN_CLOSED)
     return reason
 
 
@@ -98,14 +102,26 @@ def measure_read_only_reason(user, role: Role | None, measure: Measure) -> str:
     that it is evaluated (R-MEAS-03, R-LOG-08)."""
     reason = read_only_reason(user, role, measure.concern.log)
     if not reason and not measure.is_open:
-        return _("Tiltaket er evaluert og kan ikke endres.")
+        return str(MEASURE_EVALUATED)
     return reason
 
 
+def add_glimpse_refusal(user, role: Role | None, log: Log) -> str:
+    """Why the person may not add a glimpse to the log now; "" if they may (R-GLIM-01).
+
+    The log fetched through logs_visible_to, so an actor is attached and a guardian the
+    child's own; logs.services.create_glimpse checks that too.
+    """
+    if log.status != LogStatus.ACTIVE:
+        return _("Loggen kan ikke endres nå.")
+    if role not in (Role.HOLDER, Role.ACTOR, Role.GUARDIAN):
+        return str(NO_GLIMPSE_HERE)
+    return ""
+
+
 def can_add_glimpse(user, role: Role | None, log: Log) -> bool:
-    """Holder, actors and guardians of an active log (R-GLIM-01); the log fetched through
-    logs_visible_to, so an actor is attached and a guardian the child's own."""
-    return log.status == LogStatus.ACTIVE and role in (Role.HOLDER, Role.ACTOR, Role.GUARDIAN)
+    """Holder, actors and guardians of an active log (R-GLIM-01)."""
+    return not add_glimpse_refusal(user, role, log)
 
 
 def can_publish_glimpse(user, role: Role | None, glimpse: Glimpse) -> bool:
@@ -133,9 +149,17 @@ def can_withdraw_transfer(user, role: Role | None, transfer: Transfer) -> bool:
     return transfer.is_pending and not withdraw_refusal(user, role, transfer)
 
 
+def decide_refusal(user, role: Role | None, transfer: Transfer) -> str:
+    """Why the person may not answer the transfer; "" if they may: only its recipient,
+    working as holder (R-TRAN-04)."""
+    if role == Role.HOLDER and transfer.to_user_id == user.pk:
+        return ""
+    return _("Bare mottakeren kan svare på overføringen.")
+
+
 def can_decide_transfer(user, role: Role | None, transfer: Transfer) -> bool:
     """The recipient accepts or passes on a pending transfer (R-TRAN-04)."""
-    return role == Role.HOLDER and transfer.is_pending and transfer.to_user_id == user.pk
+    return transfer.is_pending and not decide_refusal(user, role, transfer)
 
 
 def can_see_sensitive_details(role: Role | None) -> bool:

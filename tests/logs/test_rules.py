@@ -23,6 +23,8 @@ PENDING = "Loggen venter på overføring og kan ikke endres så lenge."
 CLOSED = "Oppmerksomheten er avsluttet og kan ikke endres."
 EVALUATED = "Tiltaket er evaluert og kan ikke endres."
 ONLY_HOLDER_WITHDRAWS = "Bare stafettholderen kan trekke tilbake overføringen."
+ONLY_RECIPIENT = "Bare mottakeren kan svare på overføringen."
+NOT_NOW = "Loggen kan ikke endres nå."
 
 
 def _seers(state: str) -> list[str]:
@@ -69,6 +71,8 @@ TABLE = [
     ("R-GLIM-01", A, "can_add_glimpse", "log", yes(A, "holder", "actor", "guardian")),
     ("R-GLIM-01", P, "can_add_glimpse", "log", yes(P)),
     ("R-GLIM-01", T, "can_add_glimpse", "log", yes(T)),
+    ("R-GLIM-01", A, "add_glimpse_refusal", "log", says(A, "")),
+    ("R-GLIM-01", P, "add_glimpse_refusal", "log", says(P, NOT_NOW)),
     ("R-GLIM-01", A, "can_publish_glimpse", "actors_draft", yes(A, "holder", "actor")),
     ("R-GLIM-01", A, "can_publish_glimpse", "published_glimpse", yes(A)),
     ("R-GLIM-01", P, "can_publish_glimpse", "actors_draft", yes(P)),
@@ -78,6 +82,7 @@ TABLE = [
     ("R-TRAN-04", T, "can_withdraw_transfer", "transfer", yes(T, "holder")),
     ("R-TRAN-04", T, "withdraw_refusal", "transfer", says(T, ONLY_HOLDER_WITHDRAWS, holder="")),
     ("R-TRAN-04", T, "can_decide_transfer", "transfer", yes(T, "other_holder")),
+    ("R-TRAN-04", T, "decide_refusal", "transfer", says(T, ONLY_RECIPIENT, other_holder="")),
     # Need to know: guardians, consent, history and the access list.
     ("R-ROLE-05", A, "can_see_sensitive_details", "log", yes(A, "holder", "guardian")),
     ("R-TRAN-04", T, "can_see_sensitive_details", "log", yes(T, "holder", "other_holder", "guardian")),  # noqa: E501
@@ -183,3 +188,27 @@ def test_every_predicate_of_logs_rules_is_in_the_table():
         and callable(getattr(rules, name))
     }
     assert predicates == {row[2] for row in TABLE}
+
+
+def test_services_refuse_in_the_words_of_the_rules_R_ROLE_04_R_CONC_02_R_TRAN_04(
+    log, holder, other_holder, unit
+):
+    """A refusal the service raises is the one the pages show: the words live in logs.rules."""
+    from common.errors import ReadOnlyError
+    from logs.services import accept_transfer, update_concern, update_measure, withdraw_transfer
+
+    concern = make_concern(log)
+    measure = Measure.objects.get(concern=concern)
+    Concern.objects.filter(pk=concern.pk).update(status=ConcernStatus.CLOSED)
+    Measure.objects.filter(pk=measure.pk).update(status=MeasureStatus.EVALUATED)
+    with pytest.raises(ReadOnlyError, match=f"^{CLOSED}$"):
+        update_concern(concern, by=holder, description="Ny tekst")
+    with pytest.raises(ReadOnlyError, match=f"^{EVALUATED}$"):
+        update_measure(measure, by=holder, description="Ny tekst")
+    transfer = transfer_log(log, by=holder, to_user=other_holder, to_unit=unit, reason="Flytter")
+    with pytest.raises(ReadOnlyError, match=f"^{ONLY_HOLDER_WITHDRAWS}$"):
+        withdraw_transfer(transfer, by=other_holder)
+    with pytest.raises(ReadOnlyError, match=f"^{ONLY_RECIPIENT}$"):
+        accept_transfer(transfer, by=holder)
+    with pytest.raises(ReadOnlyError, match=f"^{NOT_NOW}$"):
+        create_glimpse(log, by=holder, role=Role.HOLDER, text="Fint", happened_on=date.today())
