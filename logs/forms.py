@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -238,8 +239,6 @@ class MeasureFields(PlausibleDatesMixin, forms.Form):
         self.fields["category"].queryset = MeasureCategory.objects.filter(
             municipality_id=municipality, is_active=True
         )
-        from django.contrib.auth import get_user_model
-
         self.fields["actors"].queryset = get_user_model().objects.filter(
             pk__in=actors_in_municipality(municipality).values("user_id")
         )
@@ -440,8 +439,6 @@ class TransferForm(SubmissionKeyMixin, forms.Form):
         The holders of that unit are offered, except `by`, and the one already chosen stays
         among them whatever the words."""
         super().__init__(*args, **kwargs)
-        from django.contrib.auth import get_user_model
-
         self.fields["to_unit"].queryset = units
         chosen = None
         if self.is_bound:

@@ -9,11 +9,19 @@ from datetime import date
 
 import pytest
 
+from common.errors import ReadOnlyError
 from logs import rules
 from logs.enums import ConcernStatus, LogStatus, MeasureStatus
 from logs.models import Concern, Glimpse, Log, Measure, Transfer
 from logs.queries import logs_visible_to
-from logs.services import create_glimpse, transfer_log
+from logs.services import (
+    accept_transfer,
+    create_glimpse,
+    transfer_log,
+    update_concern,
+    update_measure,
+    withdraw_transfer,
+)
 from organisations.enums import Role
 from tests.factories import make_concern
 
@@ -194,9 +202,6 @@ def test_services_refuse_in_the_words_of_the_rules_R_ROLE_04_R_CONC_02_R_TRAN_04
     log, holder, other_holder, unit
 ):
     """A refusal the service raises is the one the pages show: the words live in logs.rules."""
-    from common.errors import ReadOnlyError
-    from logs.services import accept_transfer, update_concern, update_measure, withdraw_transfer
-
     concern = make_concern(log)
     measure = Measure.objects.get(concern=concern)
     Concern.objects.filter(pk=concern.pk).update(status=ConcernStatus.CLOSED)
