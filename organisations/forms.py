@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.validators import validate_phone
 from common.forms import SubmissionKeyMixin
 from organisations.models import Unit
-from organisations.queries import actor_entries, find_actor_ids
+from organisations.queries import actor_entries, find_actor_ids, units_of_municipality
 
 # A picker shows at most this many hits; a narrower search finds the rest (R-MEET-04).
 PICKER_LIMIT = 20
@@ -19,10 +19,6 @@ SEARCH_HELP = _(
     "Skriv navn, e-post eller virksomhet. Bruk % eller * som jokertegn: «an*» finner "
     "alle navn som begynner på «an», og * alene viser alle aktørene i kommunen."
 )
-
-
-def _units_of_municipality(municipality_id: int):
-    return Unit.objects.filter(municipality_id=municipality_id).order_by("name")
 
 
 class ActorSearchForm(forms.Form):
@@ -44,7 +40,7 @@ class ActorSearchForm(forms.Form):
 
     def __init__(self, *args, municipality_id: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _units_of_municipality(municipality_id)
+        self.fields["unit"].queryset = units_of_municipality(municipality_id)
 
     @property
     def is_search(self) -> bool:
@@ -93,7 +89,7 @@ class ActorFields(forms.Form):
 
     def __init__(self, *args, municipality_id: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _units_of_municipality(municipality_id)
+        self.fields["unit"].queryset = units_of_municipality(municipality_id)
 
 
 class RegisterActorForm(SubmissionKeyMixin, ActorFields):
