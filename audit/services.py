@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from django.db import models
+from django.db import connections, models, router
 
 from audit import context
 from audit.models import AuditEvent
@@ -52,7 +52,7 @@ def record_each(
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     ambient = context.current()
-    return AuditEvent.objects.bulk_create(
+    events = [
         AuditEvent(
             actor=actor,
             role=ambient.role,
@@ -64,4 +64,18 @@ def record_each(
             data=data or {},
         )
         for obj, log_id in objs
-    )
+    ]
+    using = router.db_for_write(AuditEvent)
+    connection = connections[using]
+    fields = [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]
+    if (
+        not events
+        or connection.in_atomic_block
+        or connection.ops.bulk_batch_size(fields, events) < len(events)
+    ):
+        return AuditEvent.objects.bulk_create(events)
+    # A page's reads outside a transaction: one INSERT statement is atomic by itself, so
+    # the BEGIN and COMMIT that bulk_create wraps around it would be two round trips for
+    # nothing, on every page that shows logs.
+    AuditEvent.objects._insert(events, fields=fields, using=using)
+    return events
