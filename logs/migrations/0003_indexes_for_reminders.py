@@ -5,20 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('logs', '0002_log_consent_renewal_needed_transfer'),
-        ('organisations', '0002_category_names_in_nn_and_en'),
+        ("logs", "0002_log_consent_renewal_needed_transfer"),
+        ("organisations", "0002_category_names_in_nn_and_en"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='consent',
-            index=models.Index(fields=['valid_until'], name='consent_valid_until_idx'),
+            model_name="consent",
+            index=models.Index(fields=["valid_until"], name="consent_valid_until_idx"),
         ),
         migrations.AddIndex(
-            model_name='log',
-            index=models.Index(fields=['status'], name='log_status_idx'),
+            model_name="log",
+            index=models.Index(fields=["status"], name="log_status_idx"),
         ),
     ]
