@@ -4,15 +4,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from common.errors import ReadOnlyError
 from common.submissions import AlreadySubmitted
 from common.views import already_submitted, apply_errors
 from logs import rules, services
+from logs.access import fetch_concern, fetch_log, fetch_measure, record_read
 from logs.enums import Outcome
 from logs.forms import (
     ConcernEditForm,
@@ -24,45 +24,11 @@ from logs.forms import (
     NewConcernForm,
     NewMeasureForm,
 )
-from logs.queries import concerns_visible_to, measures_visible_to
-from logs.views import fetch_log, record_read
 from organisations.forms import OptionalActorForm, keep_as_typed, search_requested
 from organisations.queries import active_role
 
 # After these outcomes the page offers a new measure based on the evaluated one (R-MEAS-03).
 FOLLOW_UP_OUTCOMES = {Outcome.SOME_EFFECT, Outcome.REGISTERED_IN_ERROR}
-
-
-def _editable(request, obj, log) -> None:
-    reason = rules.read_only_reason(request.user, active_role(request), log)
-    if reason:
-        raise ReadOnlyError(reason)
-
-
-def _concern_for(request, pk: int):
-    concern = get_object_or_404(
-        concerns_visible_to(request.user, active_role(request)).select_related(
-            "log__unit", "log__child", "category"
-        ),
-        pk=pk,
-    )
-    _editable(request, concern, concern.log)
-    return concern
-
-
-def _measure_for(request, pk: int):
-    measure = get_object_or_404(
-        measures_visible_to(request.user, active_role(request)).select_related(
-            "concern__log__unit",
-            "concern__log__child",
-            "concern__category",
-            "category",
-            "evaluation__evaluated_by",
-        ),
-        pk=pk,
-    )
-    _editable(request, measure, measure.concern.log)
-    return measure
 
 
 def _version(form) -> int | None:
@@ -124,10 +90,8 @@ def _new_actor_data(form: OptionalActorForm) -> dict | None:
 @login_required
 def concern_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit an open concern; the old text stays in the history (R-LOG-08)."""
-    concern = _concern_for(request, pk)
+    concern = fetch_concern(request, pk, while_open=True)
     log = concern.log
-    if not concern.is_open:
-        raise ReadOnlyError(_("Oppmerksomheten er avsluttet og kan ikke endres."))
     form = ConcernEditForm(
         request.POST or None, instance=concern, log=log, initial={"version": concern.version}
     )
@@ -150,7 +114,7 @@ def concern_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def concern_close(request: HttpRequest, pk: int) -> HttpResponse:
     """Close a concern whose measures are all evaluated (R-CONC-02)."""
-    concern = _concern_for(request, pk)
+    concern = fetch_concern(request, pk)
     try:
         services.close_concern(concern, by=request.user)
     except ValidationError as error:
@@ -163,7 +127,7 @@ def concern_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
     """A new measure on a concern (R-MEAS-01), or a follow-up of one (`?basert_paa=`)."""
-    concern = _concern_for(request, pk)
+    concern = fetch_concern(request, pk)
     log = concern.log
     based_on = None
     based_on_id = request.POST.get("based_on") or request.GET.get("basert_paa")
@@ -215,9 +179,7 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a measure until it is evaluated (R-LOG-08)."""
-    measure = _measure_for(request, pk)
-    if not measure.is_open:
-        raise ReadOnlyError(_("Tiltaket er evaluert og kan ikke endres."))
+    measure = fetch_measure(request, pk, while_open=True)
     log = measure.concern.log
     initial = {
         "category": measure.category_id,
@@ -251,7 +213,7 @@ def _evaluated(request: HttpRequest, measure) -> HttpResponse:
     """An evaluated measure is shown as evaluated, with no form to send in vain (R-MEAS-03);
     a form sent to it anyway is answered the same way, after a redirect."""
     if request.method == "POST":
-        messages.info(request, _("Tiltaket er allerede evaluert."))
+        messages.info(request, rules.ALREADY_EVALUATED)
         return redirect("logs:measure_evaluate", pk=measure.pk)
     evaluation = getattr(measure, "evaluation", None)
     context = {"log": measure.concern.log, "measure": measure, "evaluation": evaluation}
@@ -268,7 +230,7 @@ def _after_evaluation(measure, outcome: str) -> HttpResponse:
 @login_required
 def measure_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
     """Evaluate a measure, once (R-MEAS-03), with the child's voice (R-LOG-07)."""
-    measure = _measure_for(request, pk)
+    measure = fetch_measure(request, pk)
     if not measure.is_open:
         return _evaluated(request, measure)
     log = measure.concern.log
@@ -293,12 +255,7 @@ def measure_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def evaluation_next(request: HttpRequest, pk: int) -> HttpResponse:
     """After *some effect* or *registered in error*: offer a follow-up or a new measure."""
-    measure = get_object_or_404(
-        measures_visible_to(request.user, active_role(request)).select_related(
-            "concern__log", "evaluation"
-        ),
-        pk=pk,
-    )
+    measure = fetch_measure(request, pk, for_edit=False, select=("concern__log", "evaluation"))
     if not hasattr(measure, "evaluation"):
         return redirect(_detail(measure.concern.log_id, f"measure-{measure.pk}"))
     record_read(request, measure.concern.log, about=measure)
@@ -317,7 +274,7 @@ def evaluation_next(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def measure_deadline(request: HttpRequest, pk: int) -> HttpResponse:
     """An overdue measure: a new deadline, or *deadline passed* (R-MEAS-04)."""
-    measure = _measure_for(request, pk)
+    measure = fetch_measure(request, pk)
     if not measure.is_open:
         return _evaluated(request, measure)
     log = measure.concern.log

@@ -18,9 +18,10 @@ views never filter logs by any other path.
 """
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from logs.enums import ConcernStatus, Level, MeasureStatus, TransferStatus
 from logs.models import (
     Concern,
@@ -33,7 +34,11 @@ from logs.models import (
     Transfer,
 )
 from organisations.enums import Role
-from organisations.models import Membership
+from organisations.models import Membership, Unit
+from organisations.queries import units_of_municipality
+
+# What counts as having opened a log, for its access list (R-SEC-01).
+READ_ACTIONS = ("log.viewed", "consent.downloaded")
 
 
 def logs_visible_to(user, role: Role | None) -> QuerySet[Log]:
@@ -75,6 +80,20 @@ def glimpses_visible_to(user, role: Role | None) -> QuerySet[Glimpse]:
     if role in (Role.ACTOR, Role.GUARDIAN):
         glimpses = glimpses.filter(Q(published_at__isnull=False) | Q(author=user))
     return glimpses
+
+
+def concerns_with_measures(user, role: Role | None, log: Log) -> QuerySet[Concern]:
+    """The concerns of `log` the person sees (as concerns_visible_to), each with its
+    measures, their category, evaluation and actors fetched along, for the log page."""
+    measures = Measure.objects.select_related(
+        "category", "evaluation__evaluated_by"
+    ).prefetch_related("actors")
+    return (
+        concerns_visible_to(user, role)
+        .filter(log=log)
+        .select_related("category")
+        .prefetch_related(Prefetch("measures", queryset=measures))
+    )
 
 
 def _holder_or_guardian(user, role: Role | None) -> QuerySet[Log]:
@@ -134,6 +153,20 @@ def pending_transfers_for(user) -> QuerySet[Transfer]:
     )
 
 
+def incoming_transfers_for(user, role: Role | None) -> QuerySet[Transfer]:
+    """The transfers sent to the person, in any status, with the child, the log's unit and
+    the sender: what the recipient opens to accept or pass on (R-TRAN-04).
+
+    - Holder: the transfers addressed to them, decided ones too (the page then says so).
+    - Actor, guardian, leader, anyone else: none; a transfer is answered as holder only.
+    """
+    if not user.is_authenticated or role != Role.HOLDER:
+        return Transfer.objects.none()
+    return Transfer.objects.filter(to_user=user).select_related(
+        "log__child", "log__unit", "from_holder"
+    )
+
+
 def transfers_visible_to(user, role: Role | None) -> QuerySet[Transfer]:
     """The chain of holders (R-TRAN-05), oldest first: reasons may hold case text, so like
     the history it is for holders and guardians, not actors."""
@@ -163,3 +196,21 @@ def holders_in_unit(unit, *, exclude=None, search: str = "", keep: int | None = 
             )
         users = users.filter(matches | Q(pk=keep) if keep is not None else matches)
     return users.order_by("last_name", "first_name", "pk")
+
+
+def units_a_log_can_go_to(log: Log) -> QuerySet[Unit]:
+    """The units a log can be transferred to: those of its own municipality, never outside
+    (R-TRAN-01), by name. Only the log's holder reaches the form that lists them."""
+    return units_of_municipality(log.unit.municipality_id)
+
+
+def access_log_of(log: Log):
+    """Who has opened `log`, and when last: one row per person and role, the latest 50
+    (R-SEC-01). For the log's holder and the child's guardians (logs.rules
+    .can_see_access_log); actors, leaders and anyone else never get it."""
+    return (
+        AuditEvent.objects.filter(log_id=log.pk, action__in=READ_ACTIONS, actor__isnull=False)
+        .values("actor__first_name", "actor__last_name", "role")
+        .annotate(last=Max("at"), times=Count("id"))
+        .order_by("-last")[:50]
+    )

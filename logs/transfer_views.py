@@ -9,28 +9,26 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from common.errors import ReadOnlyError
+from common.errors import require_editable
 from common.submissions import AlreadySubmitted, was_submitted
 from common.views import already_submitted, apply_errors
 from logs import rules, services
+from logs.access import (
+    fetch_incoming_transfer,
+    fetch_log,
+    fetch_transfer,
+    record_read,
+)
 from logs.forms import TransferForm, TransferUnitForm
 from logs.models import Log, Transfer
-from logs.queries import transfers_visible_to
-from logs.views import fetch_log, record_read
-from organisations.enums import Role
+from logs.queries import units_a_log_can_go_to
 from organisations.forms import keep_as_typed
-from organisations.models import Unit
 from organisations.queries import active_role
-
-
-def _units(log: Log):
-    """The units a log can go to: those of its municipality, never outside (R-TRAN-01)."""
-    return Unit.objects.filter(municipality_id=log.unit.municipality_id).order_by("name")
 
 
 def _transfer_page(
@@ -50,7 +48,7 @@ def _transfer_page(
     GET shows no holders until a unit is chosen, unless the address names one. A second
     sending of the form answers `again()` (R-GEN-08).
     """
-    units = _units(log)
+    units = units_a_log_can_go_to(log)
     if request.method == "POST":
         form = TransferForm(request.POST, log=log, by=request.user, units=units)
         if form.search_requested:
@@ -125,13 +123,7 @@ def _incoming(request: HttpRequest, pk: int) -> Transfer | None:
 
     None (with a message) if it has been decided already, e.g. a second click.
     """
-    if active_role(request) != Role.HOLDER:
-        raise Http404
-    transfer = get_object_or_404(
-        Transfer.objects.select_related("log__child", "log__unit", "from_holder"),
-        pk=pk,
-        to_user=request.user,
-    )
+    transfer = fetch_incoming_transfer(request, pk)
     if not transfer.is_pending:
         messages.info(request, _("Overføringen er allerede avgjort."))
         return None
@@ -184,15 +176,11 @@ def transfer_forward(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def transfer_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """The holder takes a pending transfer back; the log is active again."""
-    role = active_role(request)
-    transfer = get_object_or_404(
-        transfers_visible_to(request.user, role).select_related("log"), pk=pk
-    )
+    transfer = fetch_transfer(request, pk)
     if not transfer.is_pending:
         messages.info(request, _("Overføringen er allerede avgjort."))
         return redirect("logs:detail", pk=transfer.log_id)
-    if not rules.can_withdraw_transfer(request.user, role, transfer):
-        raise ReadOnlyError(_("Bare stafettholderen kan trekke tilbake overføringen."))
+    require_editable(rules.withdraw_refusal(request.user, active_role(request), transfer))
     try:
         services.withdraw_transfer(transfer, by=request.user)
     except ValidationError as error:

@@ -10,19 +10,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from audit.models import AuditEvent
-from common.errors import ConflictError, ReadOnlyError
+from common.errors import ConflictError, require_editable
 from common.submissions import AlreadySubmitted
 from common.views import already_submitted, apply_errors
 from logs import held_uploads, rules, services
+from logs.access import (
+    fetch_consent,
+    fetch_glimpse,
+    fetch_guardian,
+    fetch_log,
+    record_read,
+)
 from logs.checks import check_new_log
 from logs.enums import ConcernStatus, LogKind
 from logs.forms import (
@@ -37,9 +42,10 @@ from logs.forms import (
     NewLogConsentForm,
     PassiveForm,
 )
-from logs.models import Log, Measure
+from logs.models import Log
 from logs.queries import (
-    concerns_visible_to,
+    access_log_of,
+    concerns_with_measures,
     consents_visible_to,
     glimpses_visible_to,
     guardians_visible_to,
@@ -59,33 +65,6 @@ LIST_TITLES = {
     Role.ACTOR: gettext_lazy("Mine aktørbarn"),
     Role.GUARDIAN: gettext_lazy("Mitt barn"),
 }
-
-
-def fetch_log(request: HttpRequest, pk: int, *, for_edit: bool = False) -> Log:
-    """The log, if the person may see it in their active role; 404 otherwise (R-ROLE-07).
-
-    With `for_edit`, a log they may see but not change is a 403 that says why.
-    """
-    role = active_role(request)
-    log = get_object_or_404(
-        logs_visible_to(request.user, role).select_related("child", "unit__municipality", "holder"),
-        pk=pk,
-    )
-    if for_edit:
-        reason = rules.read_only_reason(request.user, role, log)
-        if reason:
-            raise ReadOnlyError(reason)
-    return log
-
-
-def record_read(request: HttpRequest, log: Log, about=None) -> None:
-    """A page about to show `log`'s data records that it was read, naming itself (R-SEC-01).
-
-    Called just before rendering, so a form shown again after an error counts too.
-    """
-    services.record_log_view(
-        log, by=request.user, page=request.resolver_match.view_name, about=about
-    )
 
 
 def _post_version(request) -> int | None:
@@ -247,30 +226,6 @@ def log_create(request: HttpRequest) -> HttpResponse:
     return render(request, "logs/log_create.html", context)
 
 
-def _concerns_for(request, role, log):
-    measures = Measure.objects.select_related(
-        "category", "evaluation__evaluated_by"
-    ).prefetch_related("actors")
-    return (
-        concerns_visible_to(request.user, role)
-        .filter(log=log)
-        .select_related("category")
-        .prefetch_related(Prefetch("measures", queryset=measures))
-    )
-
-
-def _access_log(log):
-    """Who has opened the log, and when last (R-SEC-01)."""
-    return (
-        AuditEvent.objects.filter(
-            log_id=log.pk, action__in=services.READ_ACTIONS, actor__isnull=False
-        )
-        .values("actor__first_name", "actor__last_name", "role")
-        .annotate(last=Max("at"), times=Count("id"))
-        .order_by("-last")[:50]
-    )
-
-
 def _transfer_facts(request, role, log) -> dict:
     """The chain of holders (R-TRAN-05) and the pending transfer with what the person may
     do about it: the holder withdraws, the recipient accepts or passes it on (R-TRAN-04)."""
@@ -302,12 +257,20 @@ def _log_page(request: HttpRequest, log: Log, level_form: LevelForm) -> HttpResp
     role = active_role(request)
     record_read(request, log)
     today = timezone.localdate()
-    concerns = list(_concerns_for(request, role, log))
+    concerns = list(concerns_with_measures(request.user, role, log))
     for concern in concerns:
+        concern.log = log
         measures = concern.measures.all()
         concern.has_overdue = any(m.is_overdue(today) for m in measures)
+        concern.can_edit = rules.can_edit_concern(request.user, role, concern)
         # Offer «close» only when it will work (R-CONC-02).
         concern.can_close = bool(measures) and not any(m.is_open for m in measures)
+    glimpses = list(
+        glimpses_visible_to(request.user, role).filter(log=log).select_related("author")
+    )
+    for glimpse in glimpses:
+        glimpse.log = log
+        glimpse.can_publish = rules.can_publish_glimpse(request.user, role, glimpse)
     sensitive = rules.can_see_sensitive_details(role)
     consents = list(consents_visible_to(request.user, role).filter(log=log)) if sensitive else []
     can_edit = rules.can_edit_log(request.user, role, log)
@@ -320,21 +283,19 @@ def _log_page(request: HttpRequest, log: Log, level_form: LevelForm) -> HttpResp
         "guardians": guardians_visible_to(request.user, role).filter(log=log),
         "consent": consents[0] if consents else None,
         "old_consents": consents[1:],
-        "glimpses": glimpses_visible_to(request.user, role)
-        .filter(log=log)
-        .select_related("author"),
+        "glimpses": glimpses,
         "revisions": revisions_visible_to(request.user, role)
         .filter(log=log)
         .select_related("by")[:100],
-        "access_log": _access_log(log)
+        "access_log": access_log_of(log)
         if rules.can_see_access_log(request.user, role, log)
         else None,
         "can_edit": can_edit,
         "read_only_reason": rules.read_only_reason(request.user, role, log),
+        "holds": rules.holds(request.user, role, log),
         "can_add_glimpse": rules.can_add_glimpse(request.user, role, log),
         "can_go_passive": can_edit and all(not c.is_open for c in concerns),
         "level_form": level_form,
-        "is_holder_role": role == Role.HOLDER,
         **_transfer_facts(request, role, log),
     }
     return render(request, "logs/log_detail.html", context)
@@ -387,17 +348,6 @@ def level_change(request: HttpRequest, pk: int) -> HttpResponse:
     return _log_page(request, log, form)
 
 
-def _guardian_for(request, pk: int):
-    role = active_role(request)
-    guardian = get_object_or_404(
-        guardians_visible_to(request.user, role).select_related("log__child"), pk=pk
-    )
-    reason = rules.read_only_reason(request.user, role, guardian.log)
-    if reason:
-        raise ReadOnlyError(reason)
-    return guardian
-
-
 @login_required
 def guardian_add(request: HttpRequest, pk: int) -> HttpResponse:
     log = fetch_log(request, pk, for_edit=True)
@@ -418,7 +368,7 @@ def guardian_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def guardian_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    guardian = _guardian_for(request, pk)
+    guardian = fetch_guardian(request, pk)
     form = GuardianForm(request.POST or None, instance=guardian)
     if request.method == "POST" and form.is_valid():
         try:
@@ -437,7 +387,7 @@ def guardian_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def guardian_remove(request: HttpRequest, pk: int) -> HttpResponse:
     """Removing a guardian ends their access at once: asked for once more first."""
-    guardian = _guardian_for(request, pk)
+    guardian = fetch_guardian(request, pk)
     if request.method != "POST":
         record_read(request, guardian.log, about=guardian)
         return render(
@@ -482,7 +432,7 @@ def consent_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def consent_file(request: HttpRequest, pk: int) -> FileResponse:
     """The consent PDF, only for those who may see it, as an attachment (R-LOG-02)."""
-    consent = get_object_or_404(consents_visible_to(request.user, active_role(request)), pk=pk)
+    consent = fetch_consent(request, pk)
     try:
         stored = consent.file.open("rb")
     except FileNotFoundError:
@@ -528,7 +478,7 @@ def glimpse_create(request: HttpRequest, pk: int) -> HttpResponse:
     role = active_role(request)
     log = fetch_log(request, pk)
     if not rules.can_add_glimpse(request.user, role, log):
-        raise ReadOnlyError(rules.read_only_reason(request.user, role, log))
+        require_editable(rules.read_only_reason(request.user, role, log))
     can_publish = rules.can_edit_log(request.user, role, log) or role != Role.HOLDER
     form = GlimpseForm(request.POST or None, can_publish=can_publish)
     if request.method == "POST" and form.is_valid():
@@ -556,10 +506,7 @@ def glimpse_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def glimpse_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    role = active_role(request)
-    glimpse = get_object_or_404(
-        glimpses_visible_to(request.user, role).select_related("log"), pk=pk
-    )
-    services.publish_glimpse(glimpse, by=request.user, role=role)
+    glimpse = fetch_glimpse(request, pk)
+    services.publish_glimpse(glimpse, by=request.user, role=active_role(request))
     messages.success(request, _("Lysglimtet er publisert."))
     return redirect("logs:detail", pk=glimpse.log_id)

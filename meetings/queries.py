@@ -1,8 +1,9 @@
 """What a person may see of meetings: every list and page of meetings starts here."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from logs.models import Concern
 from logs.queries import logs_visible_to
 from meetings.enums import InviteeRole, MeetingStatus
 from meetings.models import Invitation, Meeting
@@ -33,6 +34,21 @@ def meetings_visible_to(user, role: Role | None) -> QuerySet[Meeting]:
     if role == Role.GUARDIAN:
         return Meeting.objects.filter(log__in=logs_visible_to(user, Role.GUARDIAN))
     return Meeting.objects.none()
+
+
+def meeting_pages_visible_to(user, role: Role | None) -> QuerySet[Meeting]:
+    """The meetings of meetings_visible_to, each with what its page shows fetched along:
+    the log's child, unit and holder, the concerns in the order they were raised and the
+    invitations by role and name. Who sees which meeting is exactly as there."""
+    concerns = Concern.objects.select_related("category").order_by("created_at", "pk")
+    invitations = Invitation.objects.order_by("role", "name", "pk")
+    return (
+        meetings_visible_to(user, role)
+        .select_related("log__child", "log__unit", "log__holder")
+        .prefetch_related(
+            Prefetch("concerns", queryset=concerns), Prefetch("invitations", queryset=invitations)
+        )
+    )
 
 
 def upcoming_meetings_for(user, role: Role | None, *, now=None) -> QuerySet[Meeting]:

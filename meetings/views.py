@@ -9,22 +9,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from common.errors import ReadOnlyError
 from common.submissions import AlreadySubmitted
 from common.views import already_submitted, apply_errors
 from logs import rules as log_rules
+from logs.access import fetch, fetch_log, record_read
 from logs.enums import LogStatus
 from logs.forms import ConcernForm, MeasureForm
-from logs.models import Concern, Log
+from logs.models import Log
 from logs.queries import logs_visible_to
-from logs.views import fetch_log, record_read
 from meetings import rules, services
 from meetings.enums import InviteeRole
 from meetings.forms import (
@@ -33,8 +31,13 @@ from meetings.forms import (
     MeetingForm,
     MinutesForm,
 )
-from meetings.models import Invitation, Meeting
-from meetings.queries import meetings_visible_to, past_meetings_for, upcoming_meetings_for
+from meetings.models import Meeting
+from meetings.queries import (
+    meeting_pages_visible_to,
+    meetings_visible_to,
+    past_meetings_for,
+    upcoming_meetings_for,
+)
 from organisations.enums import Role
 from organisations.forms import (
     OptionalActorForm,
@@ -53,18 +56,13 @@ def fetch_meeting(request: HttpRequest, pk: int, *, for_edit: bool = False) -> M
 
     With `for_edit`, a meeting they may see but not change is a 403 that says why.
     """
-    role = active_role(request)
-    meeting = get_object_or_404(
-        meetings_visible_to(request.user, role).select_related(
-            "log__child", "log__unit", "log__holder"
-        ),
-        pk=pk,
+    return fetch(
+        request,
+        meetings_visible_to,
+        pk,
+        select=("log__child", "log__unit", "log__holder"),
+        read_only_reason=rules.read_only_reason if for_edit else None,
     )
-    if for_edit:
-        reason = rules.read_only_reason(request.user, role, meeting)
-        if reason:
-            raise ReadOnlyError(reason)
-    return meeting
 
 
 @require_safe
@@ -241,17 +239,8 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Time, place, level, concerns, invitees, agenda and minutes of a meeting."""
+    meeting = fetch(request, meeting_pages_visible_to, pk)
     role = active_role(request)
-    concerns = Concern.objects.select_related("category").order_by("created_at", "pk")
-    invitations = Invitation.objects.order_by("role", "name", "pk")
-    meeting = get_object_or_404(
-        meetings_visible_to(request.user, role)
-        .select_related("log__child", "log__unit", "log__holder")
-        .prefetch_related(
-            Prefetch("concerns", queryset=concerns), Prefetch("invitations", queryset=invitations)
-        ),
-        pk=pk,
-    )
     log = meeting.log
     record_read(request, log, about=meeting)
     context = {

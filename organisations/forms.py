@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.validators import validate_phone
 from common.forms import PlainSelect, SubmissionKeyMixin
 from organisations.models import Unit
-from organisations.queries import actor_entries, find_actor_ids
+from organisations.queries import actor_entries, find_actor_ids, units_of_municipality
 
 # A picker shows at most this many hits; a narrower search finds the rest (R-MEET-04).
 PICKER_LIMIT = 20
@@ -21,14 +21,10 @@ SEARCH_HELP = _(
 )
 
 
-def _units_of_municipality(municipality_id: int):
-    return Unit.objects.filter(municipality_id=municipality_id).order_by("name")
-
-
 def _choose_unit_of(field: forms.ModelChoiceField, municipality_id: int) -> None:
     """The units of the municipality as the field's choices. The drop-down reads (id, name)
     pairs: a city's 400 units as model instances would cost more than the rest of the page."""
-    units = _units_of_municipality(municipality_id)
+    units = units_of_municipality(municipality_id)
     field.queryset = units
     field.widget.choices = [("", field.empty_label), *units.values_list("pk", "name")]
 

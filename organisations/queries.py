@@ -50,6 +50,13 @@ def units_of(user, role: Role) -> QuerySet[Unit]:
     return Unit.objects.filter(memberships__user=user, memberships__role=role).distinct()
 
 
+def units_of_municipality(municipality_id: int) -> QuerySet[Unit]:
+    """Every unit of one municipality, by name: what a person working there may choose
+    among (actor registration and search, R-MEET-03/04; a transfer's new unit, R-TRAN-01).
+    Never a unit of another municipality."""
+    return Unit.objects.filter(municipality_id=municipality_id).order_by("name")
+
+
 def municipality_id_of(user, role: Role) -> int | None:
     """The municipality a person works in for `role`: the one the header shows."""
     return units_of(user, role).order_by("name").values_list("municipality_id", flat=True).first()
