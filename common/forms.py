@@ -1,5 +1,8 @@
+from html import escape
+
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils.safestring import mark_safe
 
 from common.submissions import new_submission_key
 
@@ -24,3 +27,26 @@ class SubmissionKeyMixin(forms.Form):
         max_length=64,
         initial=new_submission_key,
     )
+
+
+class PlainSelect(forms.Select):
+    """A drop-down whose options are joined in Python and placed by one template.
+
+    Django's Select renders a template per option; for the 400 units of a city that is
+    15-30 ms a page. Flat choices only (no option groups); the same HTML otherwise.
+    """
+
+    template_name = "forms/widgets/plain_select.html"
+
+    def get_context(self, name, value, attrs):
+        # Widget's context, not ChoiceWidget's: its optgroups build a dict per option.
+        context = forms.Widget.get_context(self, name, value, attrs)
+        chosen = set(context["widget"]["value"])
+        context["widget"]["options"] = mark_safe(  # noqa: S308 - every part escaped here
+            "\n".join(
+                f'<option value="{escape(str(key))}"'
+                f"{' selected' if str(key) in chosen else ''}>{escape(str(label))}</option>"
+                for key, label in self.choices
+            )
+        )
+        return context

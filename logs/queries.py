@@ -46,8 +46,12 @@ def logs_visible_to(user, role: Role | None) -> QuerySet[Log]:
     if not user.is_authenticated or role is None:
         return Log.objects.none()
     if role == Role.HOLDER:
+        # One id list from two indexed lookups: `holder = X OR id IN (…)` would make
+        # PostgreSQL read every log (and every meeting joined to them) to test the OR.
+        held = Log.objects.filter(holder=user).order_by().values("pk")
         incoming = Transfer.objects.filter(to_user=user, status=TransferStatus.PENDING)
-        return Log.objects.filter(Q(holder=user) | Q(pk__in=incoming.values("log_id")))
+        offered = incoming.order_by().values("log_id")
+        return Log.objects.filter(pk__in=held.union(offered))
     if role == Role.ACTOR:
         ids = Measure.objects.filter(actors=user).values("concern__log_id")
         return Log.objects.filter(pk__in=ids)

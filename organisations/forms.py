@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import validate_phone
-from common.forms import SubmissionKeyMixin
+from common.forms import PlainSelect, SubmissionKeyMixin
 from organisations.models import Unit
 from organisations.queries import actor_entries, find_actor_ids, units_of_municipality
 
@@ -19,6 +19,14 @@ SEARCH_HELP = _(
     "Skriv navn, e-post eller virksomhet. Bruk % eller * som jokertegn: «an*» finner "
     "alle navn som begynner på «an», og * alene viser alle aktørene i kommunen."
 )
+
+
+def _choose_unit_of(field: forms.ModelChoiceField, municipality_id: int) -> None:
+    """The units of the municipality as the field's choices. The drop-down reads (id, name)
+    pairs: a city's 400 units as model instances would cost more than the rest of the page."""
+    units = units_of_municipality(municipality_id)
+    field.queryset = units
+    field.widget.choices = [("", field.empty_label), *units.values_list("pk", "name")]
 
 
 class ActorSearchForm(forms.Form):
@@ -36,11 +44,12 @@ class ActorSearchForm(forms.Form):
         queryset=Unit.objects.none(),
         required=False,
         empty_label=_("Alle virksomheter"),
+        widget=PlainSelect,
     )
 
     def __init__(self, *args, municipality_id: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units_of_municipality(municipality_id)
+        _choose_unit_of(self.fields["unit"], municipality_id)
 
     @property
     def is_search(self) -> bool:
@@ -79,6 +88,7 @@ class ActorFields(forms.Form):
         label=_("Virksomhet"),
         queryset=Unit.objects.none(),
         empty_label=_("Velg virksomhet"),
+        widget=PlainSelect,
     )
     national_id = forms.CharField(
         label=_("Fødselsnummer"),
@@ -89,7 +99,7 @@ class ActorFields(forms.Form):
 
     def __init__(self, *args, municipality_id: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units_of_municipality(municipality_id)
+        _choose_unit_of(self.fields["unit"], municipality_id)
 
 
 class RegisterActorForm(SubmissionKeyMixin, ActorFields):

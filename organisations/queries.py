@@ -97,9 +97,20 @@ def _matches_word(word: str) -> Q:
     built from what someone typed could take a regex engine seconds per row (R-MEET-04).
     """
     pieces = WILDCARDS.split(word)
-    if len(pieces) == 1:
+    if len(pieces) == 1 and len(word) < 3:
+        # Too short for a trigram: no index helps, and one pass over the joined actors is
+        # cheaper than testing every person (guardians too) in a query of their own.
         fields = ["user__first_name", "user__last_name", "user__email", "unit__name"]
         return _any_field(fields, lambda field: Q(**{f"{field}__icontains": word}))
+    if len(pieces) == 1:
+        # The person's columns in a query of their own, so that PostgreSQL answers it from
+        # the trigram indexes on them (accounts migration 0003); an OR across the joined
+        # unit would make it read every actor. The unit's name: a few hundred rows.
+        fields = ["first_name", "last_name", "email"]
+        people = get_user_model().objects.filter(
+            _any_field(fields, lambda field: Q(**{f"{field}__icontains": word}))
+        )
+        return Q(user__in=people.values("pk")) | Q(unit__name__icontains=word)
     first, *middle, last = pieces
     middle = [piece for piece in middle if piece][: SEARCH_WORDS - 2]
     if not (first or last or middle):

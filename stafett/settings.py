@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Its index expressions (a trigram operator class, accounts migration 0003); on SQLite
+    # it adds nothing.
+    "django.contrib.postgres",
     "django.forms",
     "template_partials",
     "django_otp",
