@@ -19,7 +19,7 @@ RUN_ENV := STAFETT_DEBUG=1 STAFETT_DEMO=1 STAFETT_REQUIRE_2FA=$${STAFETT_REQUIRE
 	EMAIL_BACKEND='$(EMAIL_BACKEND)' EMAIL_FILE_PATH='$(EMAIL_FILE_PATH)'
 TEST_ENV := STAFETT_DEBUG=1
 
-.PHONY: run test setup static messages lint format clean
+.PHONY: run test setup static messages lint typecheck typed-share format clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -59,9 +59,17 @@ run: setup
 test: setup
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
-lint: $(BIN)/.installed
+lint: $(BIN)/.installed typecheck
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# mypy with django-stubs (config in pyproject.toml); the plugin imports the settings.
+typecheck: $(BIN)/.installed
+	$(TEST_ENV) $(BIN)/mypy .
+
+# The share of functions (outside tests and migrations) with every annotation.
+typed-share:
+	$(PY) tools/typed_share.py
 
 format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .
