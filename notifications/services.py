@@ -3,17 +3,23 @@
 
 import logging
 import smtplib
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from notifications.enums import OPTIONAL_KINDS, EmailStatus, Kind
-from notifications.models import OutgoingEmail
+from notifications.models import NotificationPreferences, OutgoingEmail
+
+if TYPE_CHECKING:
+    # For annotations only: notifications sits below accounts and never imports it to run.
+    from accounts.models import User
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +43,7 @@ def _enqueue(email: OutgoingEmail) -> None:
         deliver_email.enqueue(email.pk)
 
 
-def wants(user, kind: str) -> bool:
+def wants(user: "User | None", kind: str) -> bool:
     """Whether the person receives this kind of e-mail (R-NOTIFY-01 preferences)."""
     if user is None or kind not in OPTIONAL_KINDS:
         return True
@@ -51,9 +57,9 @@ def queue_email(
     kind: Kind,
     to: str,
     template: str,
-    context: dict,
+    context: dict[str, Any],
     language: str | None = None,
-    user=None,
+    user: "User | None" = None,
     attachment: tuple[str, str, str] | None = None,
 ) -> OutgoingEmail | None:
     """Render `template`_subject.txt and `template`.txt in the recipient's language and
@@ -136,7 +142,7 @@ def _claim(email_id: int) -> OutgoingEmail | None:
 
 
 @transaction.atomic
-def _record(email_id: int, claim, error: Exception | None = None) -> str:
+def _record(email_id: int, claim: datetime | None, error: Exception | None = None) -> str:
     """Mark the e-mail sent, or plan its next attempt, or give up on it, once: only while
     the claim is still this worker's. A claim the sweep found lost and freed still counts
     for a send that got through, so that the e-mail is not sent again."""
@@ -181,7 +187,7 @@ def _forget(email: OutgoingEmail) -> tuple[str, str]:
     return "", ""
 
 
-def _emails_in_hand(now, stale_after: timedelta) -> set[int]:
+def _emails_in_hand(now: datetime, stale_after: timedelta) -> set[int]:
     """The e-mails a task will still deliver: queued (now or later), or taken by a worker
     so recently that it may still be sending. A task "running" for longer lost its worker."""
     from django_tasks import TaskResultStatus
@@ -201,7 +207,7 @@ def _emails_in_hand(now, stale_after: timedelta) -> set[int]:
 
 
 @transaction.atomic
-def requeue_stale(now=None, *, stale_after: timedelta = STALE_AFTER) -> int:
+def requeue_stale(now: datetime | None = None, *, stale_after: timedelta = STALE_AFTER) -> int:
     """Queue again the pending e-mails whose delivery will not happen by itself: the worker
     stopped between taking the task and marking the e-mail (killed, or its database went
     away mid-send), or the task failed. Run by the worker every minute, and by
@@ -227,17 +233,17 @@ def requeue_stale(now=None, *, stale_after: timedelta = STALE_AFTER) -> int:
     return count
 
 
-def preferences_of(user):
+def preferences_of(user: "User") -> NotificationPreferences:
     """The person's notification choices (an unsaved all-on row when they have made none)."""
-    from notifications.models import NotificationPreferences
-
     return NotificationPreferences.objects.filter(user=user).first() or NotificationPreferences(
         user=user
     )
 
 
 @transaction.atomic
-def update_preferences(user, *, request=None, **values) -> list[str]:
+def update_preferences(
+    user: "User", *, request: HttpRequest | None = None, **values: bool
+) -> list[str]:
     """Switch optional e-mail kinds on or off (R-NOTIFY-01). Returns the changed kinds.
 
     Side effect: an audit event naming the changed kinds.
