@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_stubs_ext import StrOrPromise
 
 from accounts.enums import Language
 from accounts.models import ActivationToken, User
@@ -477,7 +478,7 @@ def tell_about_login_change(user, *, change: str, to: str = "") -> None:
     )
 
 
-def tell_about_new_role(user, *, role_label: str, unit_name: str) -> None:
+def tell_about_new_role(user: User, *, role_label: StrOrPromise, unit_name: str) -> None:
     """Tell a person who can already log in that someone gave them a role (R-SEC-07): a
     role reaches children's logs, so they should know, and say so if it was not agreed.
 

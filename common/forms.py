@@ -1,7 +1,20 @@
+from typing import TypeVar
+
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
 from common.submissions import new_submission_key
+
+_Field = TypeVar("_Field", bound=forms.Field)
+
+
+def field_of(form: forms.BaseForm, name: str, kind: type[_Field]) -> _Field:
+    """`form.fields[name]` as the kind of field it is (its queryset, its choices): a form's
+    fields are typed as plain Fields."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{name!r} is a {type(field).__name__}, not a {kind.__name__}")
+    return field
 
 
 class DesignsystemetRenderer(TemplatesSetting):

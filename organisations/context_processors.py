@@ -1,7 +1,11 @@
+from typing import Any
+
+from django.http import HttpRequest
+
 from organisations.queries import active_role, roles_of, units_of
 
 
-def roles(request):
+def roles(request: HttpRequest) -> dict[str, Any]:
     """The role switcher and the header's municipality and unit (R-ROLE-01)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:

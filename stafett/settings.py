@@ -8,11 +8,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from stafett.env import env_bool, env_int, env_list, env_str
+
+# Django's generic classes (ModelAdmin[Log], ModelForm[Log] …) as the type checker sees them
+# must also be subscriptable when the code runs.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("STAFETT_VAR_DIR", str(BASE_DIR / "var")))
