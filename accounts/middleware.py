@@ -1,15 +1,19 @@
 """Session rules that apply to every signed-in request."""
 
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from audit.services import record
 
 LAST_ACTIVITY = "last_activity"
@@ -29,10 +33,10 @@ class SessionTimeoutMiddleware:
     `next`, so that logging in again brings them back.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated:
             now = time.time()
@@ -48,7 +52,7 @@ class SessionTimeoutMiddleware:
             session.setdefault(LAST_ACTIVITY, now)
         return self.get_response(request)
 
-    def _expire(self, request, idle: bool):
+    def _expire(self, request: HttpRequest, idle: bool) -> HttpResponseRedirect:
         user = request.user
         back_to = request.get_full_path() if request.method in ("GET", "HEAD") else request.path
         if request.headers.get("HX-Request") or request.path == _status_path():
@@ -69,7 +73,7 @@ class SessionTimeoutMiddleware:
         return redirect(url)
 
 
-def needs_second_factor(user) -> bool:
+def needs_second_factor(user: User | AnonymousUser) -> bool:
     """Staff roles (leader, holder, actor) and operators need TOTP when 2FA is required."""
     if not settings.STAFETT_REQUIRE_2FA or not user.is_authenticated:
         return False
@@ -87,10 +91,10 @@ class SecondFactorMiddleware:
         "set_language",
     }
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if (
             user.is_authenticated
@@ -103,7 +107,7 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
     @staticmethod
-    def _name(request) -> str:
+    def _name(request: HttpRequest) -> str:
         from django.urls import Resolver404, resolve
 
         try:
