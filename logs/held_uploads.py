@@ -73,8 +73,8 @@ def hold(request, upload) -> HeldUpload | None:
 
 def find(request, token: str | None) -> HeldUpload | None:
     """The upload this session keeps under `token`; anyone else's token finds nothing."""
-    entry = _entries(request).get(token or "")
-    if not entry:
+    entry = _entries(request).get(token) if token else None
+    if not entry or token is None:
         return None
     return HeldUpload(
         token=token, name=entry["name"], original=entry["original"], size=entry["size"]

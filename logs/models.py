@@ -228,8 +228,13 @@ class Measure(models.Model):
     )
     description = models.TextField(_("beskrivelse"))
     deadline = models.DateField(_("frist"))
+    # Named as the setting itself: the type checker's plugin reads a many-to-many's target
+    # only so.
     actors = models.ManyToManyField(
-        USER, verbose_name=_("aktører"), blank=True, related_name="measures_as_actor"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("aktører"),
+        blank=True,
+        related_name="measures_as_actor",
     )
     based_on = models.ForeignKey(
         "self",
