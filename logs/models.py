@@ -147,7 +147,7 @@ class Guardian(models.Model):
         return f"{self.first_name} {self.last_name}"
 
 
-def _consent_path(instance, filename: str) -> str:
+def _consent_path(instance: "Consent", filename: str) -> str:
     # A random name: nothing about the child or the upload in the path (R-LOG-02).
     return f"consents/{uuid.uuid4().hex}.pdf"
 
