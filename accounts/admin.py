@@ -7,17 +7,17 @@ ID-porten login becomes, R-SEC-02), the second factor, operator rights. Those fi
 out of their forms, so a posted value is ignored, and the services refuse them as well.
 """
 
+import copy
+
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import OperatorPasswordForm
 from accounts.models import User
-from accounts.services import record_password_set
 from organisations.enums import MEMBERSHIP_ROLES
 from organisations.models import Unit
 from organisations.queries import people_in, people_only_in
@@ -197,13 +197,10 @@ class UserAdmin(DjangoUserAdmin):
         # and the person is told (R-SEC-07).
         if not request.user.is_superuser:
             raise PermissionDenied
-        with transaction.atomic():
-            response = super().user_change_password(request, id, form_url)
-            saved = (
-                request.method == "POST"
-                and response.status_code == 302
-                and response.url != request.get_full_path()
-            )
-            if saved:
-                record_password_set(self.get_object(request, unquote(id)), by=request.user)
-        return response
+        # Django's view builds the form itself, without the request: this request's copy of
+        # the admin gets a form that knows who sets the password (change_password audits it).
+        admin = copy.copy(self)
+        admin.change_password_form = type(
+            "OperatorPasswordForm", (OperatorPasswordForm,), {"by": request.user}
+        )
+        return DjangoUserAdmin.user_change_password(admin, request, id, form_url)

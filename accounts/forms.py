@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
     AuthenticationForm,
     PasswordChangeForm,
     PasswordResetForm,
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Language
 from accounts.models import User
+from accounts.services import change_password
 
 
 class LoginForm(AuthenticationForm):
@@ -162,22 +164,38 @@ class ResetOrActivatePasswordForm(PasswordResetForm):
 
 
 class RevokingSetPasswordForm(SetPasswordForm):
-    """Setting a password through «Glemt passord» closes open activation links and codes."""
+    """Setting a password through «Glemt passord»: one audited change that also closes open
+    activation links and codes (accounts.services.change_password)."""
 
-    def save(self, commit=True):
-        from accounts.services import revoke_activations
-
-        user = super().save(commit=commit)
-        if commit:
-            revoke_activations(user, reason="password_reset")
-        return user
+    def save(self, commit: bool = True) -> User:
+        if not commit:
+            return super().save(commit=False)
+        password = self.cleaned_data["new_password1"]
+        change_password(self.user, by=self.user, password=password, reason="password_reset")
+        return self.user
 
 
 class RevokingPasswordChangeForm(PasswordChangeForm):
-    def save(self, commit=True):
-        from accounts.services import revoke_activations
+    """A person changing their own password: the same one audited change."""
 
-        user = super().save(commit=commit)
-        if commit:
-            revoke_activations(user, reason="password_changed")
-        return user
+    def save(self, commit: bool = True) -> User:
+        if not commit:
+            return super().save(commit=False)
+        password = self.cleaned_data["new_password1"]
+        change_password(self.user, by=self.user, password=password, reason="password_changed")
+        return self.user
+
+
+class OperatorPasswordForm(AdminPasswordChangeForm):
+    """An operator sets or removes someone's password in the admin (R-SEC-07). `by`, the
+    operator, is set per request by accounts.admin.UserAdmin.user_change_password."""
+
+    by: User
+
+    def save(self, commit: bool = True) -> User:
+        if not commit:
+            return super().save(commit=False)
+        usable = self.cleaned_data["set_usable_password"]
+        password = self.cleaned_data["password1"] if usable else None
+        change_password(self.user, by=self.by, password=password, reason="password_set")
+        return self.user

@@ -9,16 +9,17 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_stubs_ext import StrOrPromise
 
+from accounts import signals
 from accounts.enums import Language
 from accounts.models import ActivationToken, User
 from audit.services import record
-from common.errors import ReadOnlyError
 from notifications.enums import Kind
 from notifications.services import queue_email
 
@@ -218,10 +219,9 @@ def activate(token: ActivationToken, *, password: str, email: str = "", request=
 
     Raises ValidationError: code "used"/"expired" for the token, or keyed by "email" and
     "password1". Side effects: the token is used and the person's other open tokens revoked;
-    audit events account.activated (and user.registered, guardian.linked).
+    audit events account.activated (and user.registered); signals.activated, whose receiver
+    in logs links a guardian's login (guardian.linked).
     """
-    from logs.services import link_guardian_login
-
     token = ActivationToken.objects.select_for_update().get(pk=token.pk)
     problem = token.problem()
     if problem:
@@ -270,8 +270,8 @@ def activate(token: ActivationToken, *, password: str, email: str = "", request=
     user.save()
     if created:
         record(actor=user, action="user.registered", obj=user, data={"via": "activation"})
-    if guardian is not None and guardian.user_id != user.pk:
-        link_guardian_login(guardian, user=user, by=user)
+    # A guardian's token: logs links the login to the guardian (R-GUAR-02).
+    signals.activated.send(sender=ActivationToken, token=token, user=user)
     now = timezone.now()
     token.used_at = now
     token.user = user
@@ -296,13 +296,10 @@ def revoke_activations(user, *, reason: str, by=None) -> int:
     """Close every open activation link or letter code of the person, e.g. once they have
     set a password another way (a forgotten letter must not stay a way in). `by` is who
     did it, when not the person themself."""
-    from logs.models import Guardian
-
     now = timezone.now()
     open_tokens = ActivationToken.objects.filter(used_at__isnull=True, revoked_at__isnull=True)
-    guardians = Guardian.objects.filter(user=user).values("pk")
     count = open_tokens.filter(user=user).update(revoked_at=now)
-    count += open_tokens.filter(guardian__in=guardians).update(revoked_at=now)
+    count += open_tokens.filter(guardian__user=user).update(revoked_at=now)
     if count:
         record(
             actor=by or user, action="account.activations_revoked", obj=user, data={"why": reason}
@@ -330,76 +327,22 @@ def has_open_activation(user) -> bool:
     ).exists()
 
 
-@transaction.atomic
-def invite_guardian(guardian, *, by) -> None:
-    """Give a guardian with an e-mail address a login and e-mail the invitation (R-LOG-04).
-
-    The person with that address is reused; otherwise a user without a usable password is
-    created. Either way the guardian record is linked to it. Someone who can already log in
-    gets a notice with a link; anyone else an activation link (7 days, single use). A login
-    linked earlier but never activated is unlinked, and its invitation revoked, when the
-    address has changed or been removed (it may have gone to the wrong person).
-    Side effects: the user, the link (audited; the log's history shows it when the
-    guardian activates), the token, the queued e-mail.
-    """
-    email = (guardian.email or "").strip().lower()
-    person = User.objects.filter(email__iexact=email).first() if email else None
-    if guardian.user_id is not None and guardian.user_id != getattr(person, "pk", None):
-        if guardian.user.has_usable_password():
-            return  # An activated login stays; the person keeps their own address current.
-        guardian.user = None
-        guardian.save(update_fields=["user"])
-        guardian.activation_tokens.filter(used_at__isnull=True, revoked_at__isnull=True).update(
-            revoked_at=timezone.now()
-        )
-        record(actor=by, action="guardian.unlinked", obj=guardian, log_id=guardian.log_id)
-    if not email:
-        return
-    if person is None:
-        person = User.objects.create_user(
-            email, first_name=guardian.first_name, last_name=guardian.last_name
-        )
-        record(actor=by, action="user.registered", obj=person, data={"via": "guardian"})
-    if not person.is_active:
-        return
-    # Someone who can already log in is linked only when they confirm, logged in, from the
-    # e-mail: a mistyped address must not open a child's log to a stranger.
-    confirm = person.has_usable_password()
-    if not confirm and guardian.user_id != person.pk:
-        guardian.user = person
-        guardian.save(update_fields=["user"])
-        record(actor=by, action="guardian.linked", obj=guardian, log_id=guardian.log_id)
-    issued = issue_activation(
-        channel=ActivationToken.Channel.EMAIL, user=person, guardian=guardian, by=by
-    )
-    context = {
-        "municipality": guardian.log.unit.municipality.name,
-        "link": issued.url,
-        "valid_days": ACTIVATION_VALID_FOR.days,
-        "confirm": confirm,
-    }
-    queue_email(
-        kind=Kind.GUARDIAN_INVITATION,
-        to=person.email,
-        template="notifications/email/guardian_invitation",
-        context=context,
-        user=person,
-    )
-
-
 def is_confirmation(token: ActivationToken) -> bool:
     """A link asking a person who already has a login to confirm that they are a guardian."""
     return bool(token.guardian_id and token.user_id and token.user.has_usable_password())
 
 
 @transaction.atomic
-def confirm_guardianship(token: ActivationToken, *, by, request=None):
-    """The invited person, logged in, confirms they are this guardian (R-LOG-04, R-GUAR-02).
+def confirm_invitation(
+    token: ActivationToken, *, by: User, request: HttpRequest | None = None
+) -> ActivationToken:
+    """The invited person, logged in, confirms the invitation sent to them (R-LOG-04,
+    R-GUAR-02): what it is for is done by the receivers of signals.invitation_confirmed
+    (a guardian's, in logs).
 
-    Side effects: the guardian is linked to their login (history, audit); the token is used.
+    Raises ValidationError with the token's problem, or "unknown" when the token is not a
+    confirmation for `by`. Side effects: the receivers'; the token is used.
     """
-    from logs.services import link_guardian_login
-
     token = (
         ActivationToken.objects.select_for_update(of=("self",))
         .select_related("guardian")
@@ -410,52 +353,10 @@ def confirm_guardianship(token: ActivationToken, *, by, request=None):
         raise ValidationError(problem, code=problem)
     if token.user_id != by.pk or token.guardian_id is None:
         raise ValidationError("unknown", code="unknown")
-    link_guardian_login(token.guardian, user=by, by=by)
+    signals.invitation_confirmed.send(sender=ActivationToken, token=token, by=by, request=request)
     token.used_at = timezone.now()
     token.save(update_fields=["used_at"])
-    record(
-        actor=by,
-        action="guardian.confirmed",
-        obj=token.guardian,
-        request=request,
-        log_id=token.guardian.log_id,
-    )
-    return token.guardian
-
-
-@transaction.atomic
-def issue_guardian_letter(guardian, *, by) -> IssuedActivation:
-    """*Skriv ut invitasjon*: a code for a printed letter to a guardian (R-LOG-04, R-GUAR-02).
-
-    Only the log's holder, on an active log, and only while the guardian cannot log in yet.
-    A new letter makes the previous code worthless. Side effects: the token; audit.
-    """
-    from logs.enums import LogStatus
-    from logs.models import Guardian
-
-    # Locked, so that two letters printed at once cannot leave two valid codes.
-    guardian = (
-        Guardian.objects.select_for_update(of=("self",))
-        .select_related("log", "user")
-        .get(pk=guardian.pk)
-    )
-    if guardian.log.holder_id != by.pk or guardian.log.status != LogStatus.ACTIVE:
-        raise ReadOnlyError(_("Bare stafettholderen kan skrive ut invitasjoner."))
-    if guardian.user is not None and guardian.user.has_usable_password():
-        raise ValidationError(
-            _("%(name)s har allerede en innlogging.") % {"name": guardian.first_name},
-            code="has_login",
-        )
-    issued = issue_activation(
-        channel=ActivationToken.Channel.LETTER, user=guardian.user, guardian=guardian, by=by
-    )
-    record(
-        actor=by,
-        action="guardian.invitation_printed",
-        obj=guardian,
-        log_id=guardian.log_id,
-    )
-    return issued
+    return token
 
 
 LOGIN_CHANGES = ("email", "password", "national_id", "reactivated")
@@ -498,13 +399,44 @@ def tell_about_new_role(user: User, *, role_label: StrOrPromise, unit_name: str)
     )
 
 
-@transaction.atomic
-def record_password_set(user, *, by) -> None:
-    """An operator has set (or removed) someone's password in the admin (R-SEC-07).
+# How a password came to be set, for change_password.
+PASSWORD_REASONS = ("password_changed", "password_reset", "password_set")
 
-    Side effects: the person is told at their login address; their open activation links
-    are closed (the operator's password replaces them); audit user.password_set.
+
+@transaction.atomic
+def change_password(
+    user: User,
+    *,
+    by: User,
+    password: str | None,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> None:
+    """Set a person's password (None: remove it), the one way every page sets one (R-SEC-07).
+
+    `reason`: "password_changed" (the person, logged in), "password_reset" (through «Glemt
+    passord»), "password_set" (an operator, in the admin). The caller has validated the
+    password. Side effects, all in this transaction: the person's open activation links and
+    letter codes are closed (a forgotten letter must not stay a way in); audit
+    account.password_changed, or, set by someone else, user.password_set and the person is
+    told at their login address.
     """
-    revoke_activations(user, reason="password_set", by=by)
+    if reason not in PASSWORD_REASONS:
+        raise ValueError(f"Unknown reason for a password change: {reason}")
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
+    user.save(update_fields=["password"])
+    revoke_activations(user, reason=reason, by=by)
+    if by.pk == user.pk:
+        record(
+            actor=by,
+            action="account.password_changed",
+            obj=user,
+            request=request,
+            data={"via": reason},
+        )
+        return
     tell_about_login_change(user, change="password")
-    record(actor=by, action="user.password_set", obj=user)
+    record(actor=by, action="user.password_set", obj=user, request=request)

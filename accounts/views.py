@@ -323,12 +323,12 @@ def _confirm_guardianship(request: HttpRequest, token: ActivationToken) -> HttpR
         return redirect_to_login(request.get_full_path())
     if request.method == "POST":
         try:
-            guardian = services.confirm_guardianship(token, by=request.user, request=request)
+            token = services.confirm_invitation(token, by=request.user, request=request)
         except ValidationError as error:
             return _refused(request, error.code or "unknown", token.channel, token)
         request.session[ACTIVE_ROLE_SESSION_KEY] = Role.GUARDIAN.value
         messages.success(request, _("Du er nå registrert som foresatt i loggen."))
-        return redirect("logs:detail", pk=guardian.log_id)
+        return redirect("logs:detail", pk=token.guardian.log_id)
     return render(request, "accounts/activate.html", {"state": "confirm"})
 
 

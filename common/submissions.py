@@ -8,8 +8,8 @@ on the first one's row (PostgreSQL) or lock (SQLite); once the first has committ
 the key taken and raises AlreadySubmitted with what the first one made, which the view shows
 instead. If the first sending failed, its row was rolled back with it and the key is free.
 
-A view that saves several things in one transaction (a new actor and a concern, say) claims
-the key itself, first, and passes no key to the services it calls.
+A service that saves several things in one transaction (a new actor and a concern, say)
+claims the key itself, first, and passes no key to the other services it calls.
 """
 
 import secrets

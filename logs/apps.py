@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class LogsConfig(AppConfig):
     name = "logs"
     verbose_name = _("Stafettlogger")
+
+    def ready(self) -> None:
+        # What using a guardian's invitation does to the log: accounts sends the signals and
+        # imports nothing of logs (see accounts.signals).
+        from accounts import signals
+        from logs.services import guardians
+
+        signals.activated.connect(guardians.link_on_activation, dispatch_uid="logs.activated")
+        signals.invitation_confirmed.connect(
+            guardians.confirm_guardianship, dispatch_uid="logs.invitation_confirmed"
+        )

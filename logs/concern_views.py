@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.errors import ReadOnlyError
-from common.submissions import AlreadySubmitted, claim_submission
+from common.submissions import AlreadySubmitted
 from common.views import already_submitted, apply_errors
 from logs import rules, services
 from logs.enums import Outcome
@@ -29,7 +28,6 @@ from logs.queries import concerns_visible_to, measures_visible_to
 from logs.views import fetch_log, record_read
 from organisations.forms import OptionalActorForm, keep_as_typed, search_requested
 from organisations.queries import active_role
-from organisations.services import register_actor
 
 # After these outcomes the page offers a new measure based on the evaluated one (R-MEAS-03).
 FOLLOW_UP_OUTCOMES = {Outcome.SOME_EFFECT, Outcome.REGISTERED_IN_ERROR}
@@ -89,8 +87,12 @@ def concern_create(request: HttpRequest, pk: int) -> HttpResponse:
         keep_as_typed(concern_form, measure_form, new_actor)
     elif concern_form.is_valid() & measure_form.is_valid() & new_actor.is_valid():
         try:
-            concern = _create_concern_with_new_actor(
-                request, log, concern_form, measure_form, new_actor
+            concern = services.create_concern(
+                log,
+                by=request.user,
+                measure=measure_form.cleaned_data,
+                new_actor=_new_actor_data(new_actor),
+                **concern_form.cleaned_data,
             )
         except AlreadySubmitted:
             return already_submitted(request, _detail(log.pk))
@@ -110,48 +112,13 @@ def concern_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "logs/concern_form.html", context)
 
 
-@transaction.atomic
-def _create_concern_with_new_actor(request, log, concern_form, measure_form, new_actor):
-    """The new actor, if one was typed, is registered and attached in the same transaction:
-    a refused concern leaves no half-registered actor behind (R-CONC-01, R-MEET-03).
-
-    The form's one-time key is claimed first, before the actor is registered, so that a
-    second sending registers nobody and creates nothing (R-GEN-08).
-    """
-    fields = dict(concern_form.cleaned_data)
-    claim = claim_submission(fields.pop("submission"), by=request.user, action="concern.created")
-    measure = _with_new_actor(request, measure_form.cleaned_data, new_actor)
-    concern = services.create_concern(log, by=request.user, measure=measure, **fields)
-    claim.done(concern)
-    return concern
-
-
-@transaction.atomic
-def _add_measure_with_new_actor(request, concern, based_on, form, new_actor):
-    """As _create_concern_with_new_actor, for «Nytt tiltak» (R-MEAS-01, R-GEN-08)."""
-    fields = dict(form.cleaned_data)
-    claim = claim_submission(fields.pop("submission"), by=request.user, action="measure.created")
-    fields = _with_new_actor(request, fields, new_actor)
-    measure = services.add_measure(concern, by=request.user, based_on=based_on, **fields)
-    claim.done(measure)
-    return measure
-
-
 def _new_actor_form(data, log) -> OptionalActorForm:
     return OptionalActorForm(data, municipality_id=log.unit.municipality_id, prefix="new_actor")
 
 
-def _with_new_actor(request, measure: dict, new_actor: OptionalActorForm) -> dict:
-    """The measure's fields with the new actor, if one was typed, registered and attached.
-
-    Called inside the transaction that saves the measure: a refused measure leaves no
-    half-registered actor behind (R-CONC-01, R-MEAS-01, R-MEET-03).
-    """
-    measure = dict(measure)
-    if new_actor.has_data:
-        person = register_actor(by=request.user, **new_actor.cleaned_data)
-        measure["actors"] = [*measure["actors"], person]
-    return measure
+def _new_actor_data(form: OptionalActorForm) -> dict | None:
+    """The actor to register with the measure, if one was typed (R-MEET-03)."""
+    return dict(form.cleaned_data) if form.has_data else None
 
 
 @login_required
@@ -219,7 +186,13 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
         keep_as_typed(form, new_actor)
     elif form.is_valid() & new_actor.is_valid():
         try:
-            _add_measure_with_new_actor(request, concern, based_on, form, new_actor)
+            services.add_measure(
+                concern,
+                by=request.user,
+                based_on=based_on,
+                new_actor=_new_actor_data(new_actor),
+                **form.cleaned_data,
+            )
         except AlreadySubmitted:
             return already_submitted(request, _detail(log.pk))
         except ValidationError as error:

@@ -7,6 +7,7 @@ ValidationError keyed by the meeting form's field names.
 """
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -14,22 +15,29 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from audit.services import record
-from common.errors import ConflictError, ReadOnlyError
+from accounts.models import User
+from common.errors import ReadOnlyError
 from common.submissions import claim_submission
 from logs.enums import Level
 from logs.models import Concern, Guardian, Log
 from logs.queries import actors_allowed_for
 
-# The log's history is written the same way as every other change of the log.
-from logs.services import require_holder
-from logs.services import revise as revise_log
+# A meeting is changed as the rest of the log is: the same locks, holder rule, version
+# check, and history and audit rows.
+from logs.services import (
+    check_version,
+    create_concern,
+    lock,
+    record_change,
+    require_holder,
+)
 from meetings.enums import InviteeRole, MeetingStatus
 from meetings.ics import METHOD_CANCEL, METHOD_REQUEST, Attendee, build_ics, meeting_url
 from meetings.models import Invitation, Meeting
 from meetings.rules import LEVEL_ONE_ACTORS, MEETING_START, actors_allowed_at, length_problem
 from notifications.enums import Kind
 from notifications.services import queue_email
+from organisations.services import register_actor
 
 FIELDS = ["level", "place", "starts_at", "ends_at", "agenda", "child_invited"]
 # A change of these (or of who is invited) is sent to the invitees as a calendar update.
@@ -58,14 +66,6 @@ def _history_values(values: dict) -> dict:
         for k, v in values.items()
         if k != "child_invited"
     }
-
-
-def _lock_log(pk: int) -> Log:
-    return Log.objects.select_for_update().select_related("holder", "unit").get(pk=pk)
-
-
-def _lock_meeting(pk: int) -> Meeting:
-    return Meeting.objects.select_for_update().get(pk=pk)
 
 
 def _check_data(
@@ -184,6 +184,25 @@ def _notify(meeting: Meeting, invitations: Iterable[Invitation], what: str) -> i
     return queued
 
 
+def _new_parts(
+    log: Log, *, by: User, new_actor: dict | None, new_concern: dict | None
+) -> tuple[list, list[Concern]]:
+    """The actor and the concern typed into the meeting form (R-MEET-03), registered and
+    created in the meeting's transaction, so that a refused meeting leaves neither behind.
+    The new actor is invited, and attached to the new concern's first measure.
+
+    `new_concern` holds create_concern's fields, its first measure's under "measure".
+    """
+    people = [register_actor(by=by, **new_actor)] if new_actor else []
+    concerns = []
+    if new_concern is not None:
+        fields = dict(new_concern)
+        measure = dict(fields.pop("measure"))
+        measure["actors"] = [*measure["actors"], *people]
+        concerns.append(create_concern(log, by=by, measure=measure, **fields))
+    return people, concerns
+
+
 # --- the meeting ---------------------------------------------------------------------------
 
 
@@ -202,6 +221,8 @@ def create_meeting(
     actors: Iterable = (),
     invite_holder: bool = True,
     child_invited: bool = False,
+    new_actor: dict | None = None,
+    new_concern: dict | None = None,
     submission: str | None = None,
 ) -> Meeting:
     """Plan a meeting of the log and invite people to it (R-MEET-01…03, R-MEET-05).
@@ -210,14 +231,17 @@ def create_meeting(
     guardians, the holder and the child take part (R-MEET-02); at level 2 and 3 any actor of
     the municipality can be invited. Side effects: the invitations; an e-mail with an
     iCalendar invitation (METHOD:REQUEST) to each invitee with an e-mail address; the log's
-    history; audit event meeting.created. `submission` is the form's one-time key: sent
-    again, the form raises AlreadySubmitted with the first meeting, and nobody is invited
-    twice (R-GEN-08).
+    history; audit event meeting.created. `new_actor` and `new_concern`: see _new_parts.
+    `submission` is the form's one-time key, claimed before anything else: sent again, the
+    form raises AlreadySubmitted with the first meeting, registers nobody, creates no concern
+    and invites nobody twice (R-GEN-08).
     """
     claim = claim_submission(submission, by=by, action="meeting.created")
-    log = _lock_log(log.pk)
+    people, new_concerns = _new_parts(log, by=by, new_actor=new_actor, new_concern=new_concern)
+    log = lock(Log, log.pk, "holder", "unit")
     require_holder(by, log)
-    concerns, guardians, actors = list(concerns), list(guardians), list(actors)
+    concerns, guardians = [*concerns, *new_concerns], list(guardians)
+    actors = [*actors, *people]
     values = {
         "level": log.level if level is None else level,
         "place": (place or "").strip(),
@@ -239,13 +263,13 @@ def create_meeting(
     for invitation in invitations:
         invitation.meeting = meeting
     Invitation.objects.bulk_create(invitations)
-    revise_log(log, by, "meeting.created", meeting, after=_history_values(values))
-    record(
-        actor=by,
+    record_change(
+        log,
+        by=by,
         action="meeting.created",
         obj=meeting,
-        log_id=log.pk,
-        data={"level": meeting.level, "invitees": len(invitations)},
+        after=_history_values(values),
+        audit_data={"level": meeting.level, "invitees": len(invitations)},
     )
     _notify(meeting, invitations, "invitation")
     claim.done(meeting)
@@ -253,22 +277,33 @@ def create_meeting(
 
 
 @transaction.atomic
-def update_meeting(meeting: Meeting, *, by, version: int | None = None, **changes) -> Meeting:
+def update_meeting(
+    meeting: Meeting,
+    *,
+    by: User,
+    version: int | None = None,
+    new_actor: dict | None = None,
+    new_concern: dict | None = None,
+    **changes: Any,
+) -> Meeting:
     """Change a planned meeting; what is not passed stays as it is (R-MEET-05, R-SEC-05).
 
     `changes` may hold level, place, starts_at, ends_at, agenda, child_invited, concerns,
     guardians, actors and invite_holder. Someone else's change since `version` is a
     ConflictError. Side effects: SEQUENCE and version raised; new invitees get an invitation,
     removed ones a cancellation (METHOD:CANCEL), and when the time, place or invitees
-    changed, the others an update with the same UID; the log's history; audit.
+    changed, the others an update with the same UID; the log's history; audit. `new_actor`
+    and `new_concern` as in create_meeting.
     """
-    log = _lock_log(meeting.log_id)
+    people, new_concerns = _new_parts(
+        meeting.log, by=by, new_actor=new_actor, new_concern=new_concern
+    )
+    log = lock(Log, meeting.log_id, "holder", "unit")
     require_holder(by, log)
-    meeting = _lock_meeting(meeting.pk)
+    meeting = lock(Meeting, meeting.pk)
     if meeting.is_cancelled:
         raise ReadOnlyError(_("Møtet er avlyst og kan ikke endres."))
-    if version is not None and meeting.version != version:
-        raise ConflictError()
+    check_version(meeting, version)
     current = list(meeting.invitations.select_related("user", "guardian__user"))
     by_key = {_key(i): i for i in current}
     values = {name: changes.get(name, getattr(meeting, name)) for name in FIELDS}
@@ -276,11 +311,14 @@ def update_meeting(meeting: Meeting, *, by, version: int | None = None, **change
         values["place"] = values["place"].strip()
     if isinstance(values["agenda"], str):
         values["agenda"] = values["agenda"].strip()
-    concerns = list(changes.get("concerns", meeting.concerns.all()))
+    concerns = [*changes.get("concerns", meeting.concerns.all()), *new_concerns]
     guardians = list(
         changes.get("guardians", [i.guardian for i in current if i.guardian_id is not None])
     )
-    actors = list(changes.get("actors", [i.user for i in current if i.role == InviteeRole.ACTOR]))
+    actors = [
+        *changes.get("actors", [i.user for i in current if i.role == InviteeRole.ACTOR]),
+        *people,
+    ]
     invite_holder = changes.get("invite_holder", any(i.role == InviteeRole.HOLDER for i in current))
     retimed = {name for name in ("starts_at", "ends_at") if values[name] != getattr(meeting, name)}
     _check_data(log, values, concerns, guardians, actors, invite_holder, retimed=retimed)
@@ -314,13 +352,14 @@ def update_meeting(meeting: Meeting, *, by, version: int | None = None, **change
     if added or removed:
         before["invitees"] = sorted(i.name for i in current)
         after["invitees"] = sorted(i.name for i in wanted.values())
-    revise_log(log, by, "meeting.edited", meeting, _history_values(before), _history_values(after))
-    record(
-        actor=by,
+    record_change(
+        log,
+        by=by,
         action="meeting.edited",
         obj=meeting,
-        log_id=log.pk,
-        data={
+        before=_history_values(before),
+        after=_history_values(after),
+        audit_data={
             "fields": sorted(set(after) - {"invitees"}),
             "added": len(added),
             "removed": len(removed),
@@ -341,20 +380,24 @@ def cancel_meeting(meeting: Meeting, *, by, version: int | None = None) -> Meeti
     a cancellation with METHOD:CANCEL and the same UID, which removes the event from their
     calendar; the log's history; audit.
     """
-    log = _lock_log(meeting.log_id)
+    log = lock(Log, meeting.log_id, "holder", "unit")
     require_holder(by, log)
-    meeting = _lock_meeting(meeting.pk)
+    meeting = lock(Meeting, meeting.pk)
     if meeting.is_cancelled:
         raise ReadOnlyError(_("Møtet er allerede avlyst."))
-    if version is not None and meeting.version != version:
-        raise ConflictError()
+    check_version(meeting, version)
     meeting.status = MeetingStatus.CANCELLED
     meeting.sequence += 1
     meeting.version += 1
     meeting.save(update_fields=["status", "sequence", "version"])
     invitations = list(meeting.invitations.select_related("user", "guardian__user"))
-    revise_log(log, by, "meeting.cancelled", meeting, after={"starts_at": _when(meeting.starts_at)})
-    record(actor=by, action="meeting.cancelled", obj=meeting, log_id=log.pk)
+    record_change(
+        log,
+        by=by,
+        action="meeting.cancelled",
+        obj=meeting,
+        after={"starts_at": _when(meeting.starts_at)},
+    )
     _notify(meeting, invitations, "cancelled")
     return meeting
 
@@ -363,13 +406,12 @@ def cancel_meeting(meeting: Meeting, *, by, version: int | None = None) -> Meeti
 def save_minutes(meeting: Meeting, *, by, minutes: str, version: int | None = None) -> Meeting:
     """Write the minutes (*referat*) of a meeting into the log; the earlier text stays in the
     log's history (R-LOG-08). No e-mail: the minutes are case content (R-NOTIFY-01)."""
-    log = _lock_log(meeting.log_id)
+    log = lock(Log, meeting.log_id, "holder", "unit")
     require_holder(by, log)
-    meeting = _lock_meeting(meeting.pk)
+    meeting = lock(Meeting, meeting.pk)
     if meeting.is_cancelled:
         raise ReadOnlyError(_("Møtet er avlyst og kan ikke endres."))
-    if version is not None and meeting.version != version:
-        raise ConflictError()
+    check_version(meeting, version)
     minutes = (minutes or "").strip()
     if minutes == meeting.minutes:
         return meeting
@@ -377,6 +419,13 @@ def save_minutes(meeting: Meeting, *, by, minutes: str, version: int | None = No
     meeting.minutes = minutes
     meeting.version += 1
     meeting.save(update_fields=["minutes", "version"])
-    revise_log(log, by, "meeting.minutes", meeting, before, {"minutes": minutes})
-    record(actor=by, action="meeting.minutes_saved", obj=meeting, log_id=log.pk)
+    record_change(
+        log,
+        by=by,
+        action="meeting.minutes",
+        obj=meeting,
+        before=before,
+        after={"minutes": minutes},
+        audit_action="meeting.minutes_saved",
+    )
     return meeting

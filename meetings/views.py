@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,10 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from common.errors import ReadOnlyError
-from common.submissions import AlreadySubmitted, claim_submission
+from common.submissions import AlreadySubmitted
 from common.views import already_submitted, apply_errors
 from logs import rules as log_rules
-from logs import services as log_services
 from logs.enums import LogStatus
 from logs.forms import ConcernForm, MeasureForm
 from logs.models import Concern, Log
@@ -45,7 +43,6 @@ from organisations.forms import (
     search_requested,
 )
 from organisations.queries import active_role
-from organisations.services import register_actor
 
 LIST_ROLES = (Role.HOLDER, Role.ACTOR, Role.GUARDIAN)
 PAGE_SIZE = 50
@@ -153,34 +150,19 @@ def _initial(log: Log, meeting: Meeting | None) -> dict:
     }
 
 
-@transaction.atomic
 def _save(request, log, meeting, form, concern_form, measure_form, new_actor) -> Meeting:
-    """The new actor, the new concern and the meeting in one transaction: a refused meeting
-    leaves no half-registered actor or stray concern behind (R-MEET-03).
-
-    A new meeting's one-time key is claimed first, so that a second sending of the form
-    registers nobody, creates no concern and invites nobody twice (R-GEN-08).
-    """
-    claim = None
-    if meeting is None:
-        key = form.cleaned_data.get("submission")
-        claim = claim_submission(key, by=request.user, action="meeting.created")
+    """The meeting, with the new actor and the new concern if any were typed: one service
+    call, one transaction (R-MEET-03, R-GEN-08)."""
     data = form.service_data()
-    person = None
-    if new_actor.has_data:
-        person = register_actor(by=request.user, **new_actor.cleaned_data)
-        data["actors"].append(person)
-    if concern_form.is_bound:
-        measure = dict(measure_form.cleaned_data)
-        measure["actors"] = [*measure["actors"], *([person] if person else [])]
-        concern = log_services.create_concern(
-            log, by=request.user, measure=measure, **concern_form.cleaned_data
-        )
-        data["concerns"].append(concern)
-    if claim is not None:
-        created = services.create_meeting(log, by=request.user, **data)
-        claim.done(created)
-        return created
+    data["new_actor"] = dict(new_actor.cleaned_data) if new_actor.has_data else None
+    data["new_concern"] = (
+        {**concern_form.cleaned_data, "measure": measure_form.cleaned_data}
+        if concern_form.is_bound
+        else None
+    )
+    if meeting is None:
+        submission = form.cleaned_data.get("submission")
+        return services.create_meeting(log, by=request.user, submission=submission, **data)
     return services.update_meeting(
         meeting, by=request.user, version=form.cleaned_data.get("version"), **data
     )

@@ -18,10 +18,9 @@ from accounts.services import (
     CODE_LENGTH,
     activate,
     issue_activation,
-    issue_guardian_letter,
 )
 from audit.models import AuditEvent
-from logs.services import create_log
+from logs.services import create_log, issue_guardian_letter
 from notifications.enums import Kind
 from notifications.models import OutgoingEmail
 from organisations.services import register_actor

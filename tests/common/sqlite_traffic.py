@@ -49,8 +49,8 @@ def national_id(serial: int) -> str:
 
 def _world(rounds: int) -> dict:
     """A holder, and per round: an e-mailed invitation link and a printed letter code."""
-    from accounts.services import issue_guardian_letter
-    from logs.services import create_log
+    from accounts.models import User
+    from logs.services import create_log, issue_guardian_letter
     from notifications.models import OutgoingEmail
     from organisations.enums import Role
     from organisations.models import Unit
@@ -63,7 +63,7 @@ def _world(rounds: int) -> dict:
     )
 
     unit = cast(Unit, UnitFactory())
-    holder = UserFactory()
+    holder = cast(User, UserFactory())
     MembershipFactory(user=holder, unit=unit, role=Role.HOLDER)
     links, codes = [], []
     for n in range(rounds):

@@ -25,6 +25,7 @@ from common.submissions import AlreadySubmitted, claim_submission, new_submissio
 from logs import services
 from logs.enums import Outcome
 from logs.models import Concern, Consent, Evaluation, Glimpse, Guardian, Log, Measure, Transfer
+from logs.services import logs as log_services
 from meetings.models import Invitation, Meeting
 from notes.models import Note
 from notifications.models import OutgoingEmail
@@ -442,7 +443,7 @@ def test_two_concurrent_new_log_posts_make_one_log_and_one_invitation_each_R_GEN
     def send():
         return next(clients).post(reverse("logs:create"), new_log_data(unit) | {"submission": key})
 
-    responses = _at_once(monkeypatch, services, send)
+    responses = _at_once(monkeypatch, log_services, send)
 
     log = Log.objects.get()
     assert [r.status_code for r in responses] == [302, 302], responses
@@ -460,7 +461,7 @@ def test_two_concurrent_meeting_posts_make_one_meeting_and_invite_each_person_on
     monkeypatch, holder, unit, actor
 ):
     _needs_postgresql()
-    from meetings import views as meeting_views
+    from meetings import services as meeting_services
 
     case = _meeting(holder, unit, actor)
     key = key_on(_logged_in(holder), case.url)
@@ -470,7 +471,7 @@ def test_two_concurrent_meeting_posts_make_one_meeting_and_invite_each_person_on
     def send():
         return _post(next(clients), case, key)
 
-    responses = _at_once(monkeypatch, meeting_views, send)
+    responses = _at_once(monkeypatch, meeting_services, send)
 
     meeting = Meeting.objects.get()
     assert [r.status_code for r in responses] == [302, 302], responses

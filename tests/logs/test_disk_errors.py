@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from logs import services
 from logs.models import Child, Consent, Guardian, Log
+from logs.services import _common as services_common
 from notifications.models import OutgoingEmail
 from tests.factories import pdf_upload
 from tests.logs.test_views import field_error, new_log_data
@@ -153,7 +154,7 @@ def test_a_failure_before_the_file_is_written_leaves_no_file_R_LOG_02(
         if kwargs.get("action") == "consent.uploaded":
             raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(services, "record", broken_audit)
+    monkeypatch.setattr(services_common, "record", broken_audit)
 
     with pytest.raises(RuntimeError):
         services.upload_consent(log, by=holder, file=pdf_upload(), valid_until=timezone.localdate())

@@ -29,6 +29,7 @@ from logs.services import (
     set_level,
     set_log_passive,
     transfer_log,
+    transfers,
     update_child,
     upload_consent,
     withdraw_transfer,
@@ -641,14 +642,14 @@ def _race(monkeypatch, first, second) -> list[str]:
     other one really waits on it: without select_for_update both would win."""
     from django.db import connections
 
-    original = services._lock_pending
+    original = transfers._lock_pending
 
     def slow_lock_pending(transfer):
         locked = original(transfer)
         time.sleep(0.3)
         return locked
 
-    monkeypatch.setattr(services, "_lock_pending", slow_lock_pending)
+    monkeypatch.setattr(transfers, "_lock_pending", slow_lock_pending)
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
