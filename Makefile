@@ -19,7 +19,7 @@ RUN_ENV := STAFETT_DEBUG=1 STAFETT_DEMO=1 STAFETT_REQUIRE_2FA=$${STAFETT_REQUIRE
 	EMAIL_BACKEND='$(EMAIL_BACKEND)' EMAIL_FILE_PATH='$(EMAIL_FILE_PATH)'
 TEST_ENV := STAFETT_DEBUG=1
 
-.PHONY: run test setup static messages lint typecheck typed-share format clean
+.PHONY: run test bench setup static messages lint typecheck typed-share format clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -59,9 +59,22 @@ run: setup
 test: setup
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
+# The benchmark (README, "Benchmark"): PostgreSQL when DATABASE_URL names it, at Oslo's scale;
+# otherwise a SQLite file in var/ at the demo scale. Data is generated once and kept.
+BENCH_SCALE ?= $(if $(DATABASE_URL),oslo,demo)
+BENCH_ARGS ?=
+BENCH_ENV := DJANGO_SETTINGS_MODULE=bench.settings
+
+bench: setup
+	$(BENCH_ENV) $(MANAGE) create_bench_db
+	$(BENCH_ENV) $(MANAGE) migrate --noinput -v 0
+	$(BENCH_ENV) $(MANAGE) generate_data --scale $(BENCH_SCALE) --if-missing
+	$(BENCH_ENV) $(MANAGE) run_bench $(BENCH_ARGS)
+
 lint: $(BIN)/.installed typecheck
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # mypy with django-stubs (config in pyproject.toml); the plugin imports the settings.
 typecheck: $(BIN)/.installed

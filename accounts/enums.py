@@ -6,3 +6,10 @@ class Language(models.TextChoices):
     NB = "nb", _("Norsk bokmål")
     NN = "nn", _("Norsk nynorsk")
     EN = "en", _("English")
+
+
+# The session key of the role a person works in, and the guardian role's value. The roles are
+# organisations' (organisations.enums.Role reads both from here), but activation lands a
+# guardian in theirs, and accounts sits below organisations in the import direction.
+ACTIVE_ROLE_SESSION_KEY = "active_role"
+GUARDIAN_ROLE = "guardian"

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.enums import Language
 from accounts.models import User
 from accounts.services import change_password
+from notifications.enums import Kind
+from notifications.services import queue_email
 
 
 class LoginForm(AuthenticationForm):
@@ -150,9 +152,6 @@ class ResetOrActivatePasswordForm(PasswordResetForm):
     ) -> None:
         """Through the outbox like every other e-mail: retried while the mail server is down,
         in the person's language, with the link built on STAFETT_SITE_URL (R-SEC-04)."""
-        from notifications.enums import Kind
-        from notifications.services import queue_email
-
         user = context["user"]
         queue_email(
             kind=Kind.PASSWORD_RESET,
@@ -188,7 +187,7 @@ class RevokingPasswordChangeForm(PasswordChangeForm):
 
 class OperatorPasswordForm(AdminPasswordChangeForm):
     """An operator sets or removes someone's password in the admin (R-SEC-07). `by`, the
-    operator, is set per request by accounts.admin.UserAdmin.user_change_password."""
+    operator, is set per request by organisations.people_admin.UserAdmin.user_change_password."""
 
     by: User
 

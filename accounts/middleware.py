@@ -9,7 +9,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -108,8 +108,6 @@ class SecondFactorMiddleware:
 
     @staticmethod
     def _name(request: HttpRequest) -> str:
-        from django.urls import Resolver404, resolve
-
         try:
             match = resolve(request.path_info)
         except Resolver404:

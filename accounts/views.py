@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_otp import login as otp_login
 
 from accounts import services
+from accounts.enums import ACTIVE_ROLE_SESSION_KEY, GUARDIAN_ROLE
 from accounts.forms import (
     ActivationCodeForm,
     ActivationForm,
@@ -34,8 +35,6 @@ from accounts.models import ActivationToken
 from common.views import apply_errors
 from notifications.forms import NotificationPreferencesForm
 from notifications.services import preferences_of, update_preferences
-from organisations.enums import Role
-from organisations.queries import ACTIVE_ROLE_SESSION_KEY
 
 PENDING_USER = "pending_2fa_user"
 PENDING_BACKEND = "pending_2fa_backend"
@@ -266,7 +265,7 @@ def _logged_in_after_activation(request: HttpRequest, user, token: ActivationTok
         target = reverse("logs:detail", args=[token.guardian.log_id])
     response = _complete_login(request, user, MODEL_BACKEND, target)
     if token.guardian_id is not None:
-        request.session[ACTIVE_ROLE_SESSION_KEY] = Role.GUARDIAN.value
+        request.session[ACTIVE_ROLE_SESSION_KEY] = GUARDIAN_ROLE
     messages.success(request, _("Kontoen din er klar. Velkommen til Stafettlogg!"))
     return response
 
@@ -326,7 +325,7 @@ def _confirm_guardianship(request: HttpRequest, token: ActivationToken) -> HttpR
             token = services.confirm_invitation(token, by=request.user, request=request)
         except ValidationError as error:
             return _refused(request, error.code or "unknown", token.channel, token)
-        request.session[ACTIVE_ROLE_SESSION_KEY] = Role.GUARDIAN.value
+        request.session[ACTIVE_ROLE_SESSION_KEY] = GUARDIAN_ROLE
         messages.success(request, _("Du er nå registrert som foresatt i loggen."))
         return redirect("logs:detail", pk=token.guardian.log_id)
     return render(request, "accounts/activate.html", {"state": "confirm"})

@@ -7,4 +7,6 @@ class AuditConfig(AppConfig):
     verbose_name = _("Revisjonsspor")
 
     def ready(self) -> None:
-        from audit import signals  # noqa: F401  (connects the login signal receivers)
+        # Connects the login signal receivers. At module top it would import audit's models
+        # while Django is still loading the apps.
+        from audit import signals  # noqa: F401, PLC0415 - needs the loaded apps

@@ -1,10 +1,12 @@
 """Who is asking and from where, for the audit rows written deep inside services.
 
-Set once per request by AuditContextMiddleware, so that services need no request argument.
+Set once per request by AuditContextMiddleware (the address) and by the role middleware
+(organisations.middleware, the active role), so that services need no request argument and
+audit need not know what a role is.
 """
 
-from contextvars import ContextVar
-from dataclasses import dataclass
+from contextvars import ContextVar, Token
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,11 @@ def current() -> RequestContext:
 
 def set_current(context: RequestContext):
     return _current.set(context)
+
+
+def set_role(role: str) -> Token[RequestContext | None]:
+    """The active role for the rest of the request, kept with the address already set."""
+    return _current.set(replace(current(), role=role))
 
 
 def reset(token) -> None:

@@ -3,18 +3,14 @@ from common.requests import client_ip
 
 
 class AuditContextMiddleware:
-    """Makes the client's address and active role known to `audit.record` (R-SEC-01)."""
+    """Makes the client's address known to `audit.record` (R-SEC-01); the active role is added
+    by the role middleware that follows it (organisations.middleware.ActiveRoleMiddleware)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        from organisations.queries import active_role
-
-        role = active_role(request) if request.user.is_authenticated else None
-        token = set_current(
-            RequestContext(ip_address=client_ip(request), role=role.value if role else "")
-        )
+        token = set_current(RequestContext(ip_address=client_ip(request)))
         try:
             return self.get_response(request)
         finally:

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from common.submissions import AlreadySubmitted
 
@@ -46,8 +47,6 @@ def forbidden(request, exception=None):
 def csrf_failure(request, reason=""):
     """A form sent from a page that has expired (e.g. after logging in again in another tab):
     explained in the user's language, with no inline style for the CSP to block."""
-    from django.utils.translation import gettext as _
-
     message = _(
         "Skjemaet kunne ikke sendes fordi siden var for gammel. Gå tilbake, last siden på nytt "
         "og prøv igjen."

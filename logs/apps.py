@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from accounts import signals
+
 
 class LogsConfig(AppConfig):
     name = "logs"
@@ -9,8 +11,7 @@ class LogsConfig(AppConfig):
     def ready(self) -> None:
         # What using a guardian's invitation does to the log: accounts sends the signals and
         # imports nothing of logs (see accounts.signals).
-        from accounts import signals
-        from logs.services import guardians
+        from logs.services import guardians  # noqa: PLC0415 - needs the loaded apps (models)
 
         signals.activated.connect(guardians.link_on_activation, dispatch_uid="logs.activated")
         signals.invitation_confirmed.connect(

@@ -17,7 +17,7 @@ def render_letter(guardian: Guardian, issued: IssuedActivation) -> bytes:
     Names the municipality and the unit; never the national ID number.
     """
     # WeasyPrint loads Pango and its fonts when imported: only where a letter is made.
-    from weasyprint import CSS, HTML
+    from weasyprint import CSS, HTML  # noqa: PLC0415 - slow to load, used only here
 
     log = guardian.log
     context = {

@@ -17,9 +17,11 @@ views never filter logs by any other path.
 - Anyone else: nothing (R-ROLE-07).
 """
 
-from django.db.models import Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
-from logs.enums import TransferStatus
+from logs.enums import ConcernStatus, Level, MeasureStatus, TransferStatus
 from logs.models import (
     Concern,
     Consent,
@@ -94,10 +96,6 @@ def actors_allowed_for(log: Log, *, level: int | None = None):
 
     Actors of the municipality; at level 1 only those of the log's own unit.
     """
-    from django.contrib.auth import get_user_model
-
-    from logs.enums import Level
-
     level = level or log.level
     memberships = Membership.objects.filter(role=Role.ACTOR)
     if level == Level.ONE:
@@ -109,11 +107,6 @@ def actors_allowed_for(log: Log, *, level: int | None = None):
 
 def with_overview(logs: QuerySet[Log]) -> QuerySet[Log]:
     """Adds `has_overdue` (R-MEAS-02) and `open_concerns` to each log, in the same query."""
-    from django.db.models import Count, Exists, OuterRef
-    from django.utils import timezone
-
-    from logs.enums import ConcernStatus, MeasureStatus
-
     overdue = Measure.objects.filter(
         concern__log=OuterRef("pk"),
         status=MeasureStatus.OPEN,
@@ -151,8 +144,6 @@ def holders_in_unit(unit, *, exclude=None, search: str = "", keep: int | None = 
     """Active holders of `unit`, for choosing a new holder (R-TRAN-02); `search` matches
     each word in first name, last name or e-mail. The holder with the id `keep` (the one
     already chosen) is among them whatever the words."""
-    from django.contrib.auth import get_user_model
-
     members = Membership.objects.filter(unit=unit, role=Role.HOLDER).values("user_id")
     users = get_user_model().objects.filter(is_active=True, pk__in=members)
     if exclude is not None:

@@ -4,6 +4,7 @@ They assume the object was fetched through logs.queries (so it is visible); they
 whether the person may also change it.
 """
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.dates import PlausibleRange
@@ -98,8 +99,6 @@ def can_see_access_log(user, role, log) -> bool:
 
 def read_only_reason(user, role, log) -> str:
     """Why the person cannot change the log now, in words for them; "" if they can."""
-    from django.utils.translation import gettext as _
-
     if log.status == LogStatus.PASSIVE:
         return _("Loggen er passiv og kan ikke endres.")
     if log.status == LogStatus.TRANSFER_PENDING:

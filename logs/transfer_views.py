@@ -1,7 +1,7 @@
 """Pages of a transfer (R-TRAN-01…05): hand a log over, accept it, pass it on, withdraw it.
 
 The log page shows the chain of holders and the pending transfer; *Min side* lists the
-transfers waiting for the person (organisations.views.home).
+transfers waiting for the person (home.views.home).
 """
 
 from collections.abc import Callable

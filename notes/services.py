@@ -1,6 +1,8 @@
 """Personal notes (R-NOTE-01). The audit trail records that a note changed, never its text."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import record
@@ -10,9 +12,6 @@ from notes.models import Note
 
 
 def _clean_text(text: str) -> str:
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
-
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Notatet kan ikke være tomt.")})

@@ -36,8 +36,8 @@ class OutgoingEmail(models.Model):
     last_error = models.CharField(_("siste feil"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("opprettet"), default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
-    # When a worker took the e-mail to send it (notifications.services.deliver): while this
-    # is recent, no other worker sends it; older than services.STALE_AFTER, the worker is lost.
+    # When a worker took the e-mail to send it (notifications.tasks.deliver): while this
+    # is recent, no other worker sends it; older than tasks.STALE_AFTER, the worker is lost.
     claimed_at = models.DateTimeField(_("sending påbegynt"), null=True, blank=True)
 
     class Meta:

@@ -1,4 +1,7 @@
-"""Municipality administration (R-ROLE-02): each administrator sees only their municipality."""
+"""Municipality administration (R-ROLE-02): each administrator sees only their municipality.
+
+The people (accounts.User) are in organisations.people_admin, registered by importing it.
+"""
 
 from collections import Counter
 from collections.abc import Sequence
@@ -19,6 +22,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from organisations import people_admin  # noqa: F401 - registers the people's admin
 from organisations.enums import Role
 from organisations.models import (
     ConcernCategory,

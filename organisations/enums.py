@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.enums import GUARDIAN_ROLE
+
 
 class Role(models.TextChoices):
     """The roles one person may hold at once (R-ROLE-01); order is the menu order."""
@@ -8,7 +10,7 @@ class Role(models.TextChoices):
     LEADER = "leader", _("Virksomhetsleder")
     HOLDER = "holder", _("Stafettholder")
     ACTOR = "actor", _("Aktør")
-    GUARDIAN = "guardian", _("Foresatt")
+    GUARDIAN = GUARDIAN_ROLE, _("Foresatt")
 
 
 # Roles given by a Membership in a unit; the guardian role comes from being a guardian on a log.

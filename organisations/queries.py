@@ -8,10 +8,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Concat
 
+from accounts.enums import ACTIVE_ROLE_SESSION_KEY
 from organisations.enums import Role
 from organisations.models import Membership, Unit
-
-ACTIVE_ROLE_SESSION_KEY = "active_role"
 
 
 def roles_of(user) -> list[Role]:
@@ -148,8 +147,6 @@ def people_in(municipalities, people: QuerySet | None = None) -> QuerySet:
     the same step as the account (`organisations.services.add_person`), so that an
     administrator can never pick, and so edit, a person of another municipality.
     """
-    from django.contrib.auth import get_user_model
-
     people = people if people is not None else get_user_model().objects.all()
     members = Membership.objects.filter(unit__municipality__in=municipalities)
     return people.filter(pk__in=members.values("user_id"), is_staff=False, is_superuser=False)

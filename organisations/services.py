@@ -3,13 +3,22 @@
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.services import (
+    has_open_activation,
+    revoke_activations,
+    send_activation_email,
+    tell_about_login_change,
+    tell_about_new_role,
+)
+from accounts.validators import normalise_national_id
 from audit.services import record
+from common.errors import ReadOnlyError
 from common.submissions import claim_submission
 from organisations.enums import Role
 from organisations.models import (
@@ -135,8 +144,6 @@ def add_membership(*, user: User, unit: Unit, role: Role, by: User | None = None
     """Give a person a role in a unit (idempotent). Side effects: an audit event; a person
     who cannot log in yet gets an activation e-mail, unless one is still open (R-LEAD-01);
     one who can is told of the new role by e-mail (R-SEC-07)."""
-    from accounts.services import has_open_activation, send_activation_email, tell_about_new_role
-
     membership, created = Membership.objects.get_or_create(user=user, unit=unit, role=role)
     if created:
         record(
@@ -194,12 +201,6 @@ def register_actor(
     (`submission`, R-GEN-08): sent again, it raises AlreadySubmitted, and the person gets one
     activation e-mail.
     """
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
-
-    from accounts.validators import normalise_national_id
-    from common.errors import ReadOnlyError
-
     claim = claim_submission(submission, by=by, action="actor.registered")
     allowed = Membership.objects.filter(
         user=by, role__in=[Role.HOLDER, Role.LEADER], unit__municipality=unit.municipality_id
@@ -346,8 +347,6 @@ def add_person(
     the activation e-mail (add_membership), or for an operator's person without a role, the
     activation e-mail alone.
     """
-    from accounts.services import send_activation_email
-
     if unit is None and administered_municipalities(by) is not None:
         raise PermissionDenied(_("En ny person må få en rolle i en av virksomhetene dine."))
     if unit is not None:
@@ -384,8 +383,6 @@ def change_person(person: User, *, by: User | None, changes: dict[str, Any]) -> 
     Side effects: audit user.changed (field names only), user.email_changed,
     user.national_id_changed, user.deactivated, user.reactivated; the e-mails.
     """
-    from accounts.services import revoke_activations, tell_about_login_change
-
     allowed = administered_municipalities(by)
     if allowed is not None and not set(changes) <= ADMINISTRATOR_CHANGES:
         raise PermissionDenied(_("Du kan ikke endre innloggingen til andre."))

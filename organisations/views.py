@@ -11,11 +11,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from common.submissions import AlreadySubmitted
 from common.views import already_submitted, apply_errors
-from logs.enums import LogStatus
-from logs.queries import logs_visible_to, pending_transfers_for, with_overview
-from logs.services import record_log_views
-from meetings.queries import upcoming_meetings_for
-from notes.queries import notes_visible_to
 from organisations.enums import Role
 from organisations.forms import PICKER_LIMIT, ActorSearchForm, RegisterActorForm
 from organisations.queries import (
@@ -29,45 +24,9 @@ from organisations.queries import (
 )
 from organisations.services import register_actor, switch_role
 
-HOME_TEMPLATES = {
-    Role.LEADER: "organisations/home_leader.html",
-    Role.HOLDER: "organisations/home_holder.html",
-    Role.ACTOR: "organisations/home_actor.html",
-    Role.GUARDIAN: "organisations/home_guardian.html",
-}
-HOME_NOTES = 5
-HOME_LOGS = 20
-HOME_MEETINGS = 10
 ACTORS_PAGE_SIZE = 50
 # Who may see the municipality's actors and register new ones (R-HOLD-03, R-MEET-03).
 ACTOR_PAGE_ROLES = (Role.HOLDER, Role.LEADER)
-
-
-@require_safe
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """*Min side* of the active role (R-ROLE-01)."""
-    role = active_role(request)
-    if role is None:
-        return render(request, "organisations/home_no_role.html")
-    context = {"role": role, "is_holder": role == Role.HOLDER}
-    if role in (Role.HOLDER, Role.ACTOR, Role.GUARDIAN):
-        logs = logs_visible_to(request.user, role).select_related("child", "unit")
-        if role == Role.HOLDER:
-            # Held logs only: a log sent to the person is listed as a transfer until they
-            # accept it (R-TRAN-04).
-            logs = with_overview(logs).filter(
-                holder=request.user, status__in=[LogStatus.ACTIVE, LogStatus.TRANSFER_PENDING]
-            )
-        context["logs"] = logs.order_by("child__last_name", "child__first_name", "pk")[:HOME_LOGS]
-        context["meetings"] = upcoming_meetings_for(request.user, role)[:HOME_MEETINGS]
-    if role == Role.HOLDER:
-        context["notes"] = notes_visible_to(request.user)[:HOME_NOTES]
-        pending = list(pending_transfers_for(request.user)[:HOME_LOGS])
-        # A transfer's reason is the log's data, read here before the log is the person's.
-        record_log_views([t.log for t in pending], by=request.user, page="home")
-        context["pending_transfers"] = pending
-    return render(request, HOME_TEMPLATES[role], context)
 
 
 @require_POST

@@ -8,6 +8,7 @@ from django.urls import include, path
 from django.utils.translation import gettext as _
 
 from accounts.views import set_language_view
+from home import views as home_views
 from organisations import views as organisation_views
 
 
@@ -30,7 +31,7 @@ admin.site.site_header = admin.site.site_title = "Stafettlogg"
 handler403 = "common.views.forbidden"
 
 urlpatterns = [
-    path("", organisation_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("rolle/", organisation_views.switch_role_view, name="switch_role"),
     path("sprak/", set_language_view, name="set_language"),
     path("konto/", include("accounts.urls")),

@@ -19,9 +19,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from logs.models import Child, Consent, Glimpse, Measure
+from logs.reminders import send_reminders
 from meetings.ics import build_ics
 from meetings.models import STORABLE_FROM, STORABLE_UNTIL, Meeting
-from notifications.reminders import send_reminders
 from tests import test_authorization_matrix as matrix
 
 world = matrix.world  # the matrix's fixture: one log with all its people and parts

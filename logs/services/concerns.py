@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from common.errors import ReadOnlyError
 from common.submissions import claim_submission
+from logs import notices
 from logs.enums import ConcernStatus, MeasureStatus, Outcome
 from logs.models import Concern, Evaluation, Log, Measure
 from logs.rules import MEASURE_DEADLINE
@@ -24,7 +25,6 @@ from logs.services._common import (
     record_change,
     require_holder,
 )
-from notifications import notices
 from organisations.services import register_actor
 
 CONCERN_FIELDS = ["category", "description", "goal", "child_voice"]

@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from common.errors import ReadOnlyError
 from common.submissions import claim_submission
+from logs import notices
 from logs.enums import LogStatus
 from logs.models import Glimpse, Log
 from logs.queries import logs_visible_to
 from logs.rules import GLIMPSE_DATE, can_publish_glimpse
 from logs.services._common import clean, lock, record_change
-from notifications import notices
 from organisations.enums import Role
 
 

@@ -318,7 +318,7 @@ def test_after_the_7_days_a_new_person_can_still_get_in_through_forgot_password_
 ):
     from django.core import mail
 
-    from notifications.services import deliver
+    from notifications.tasks import deliver
 
     response = client.post("/konto/glemt-passord/", {"email": "nina.ny@example.no"})
     assert response.status_code == 302

@@ -12,7 +12,7 @@ from icalendar import Calendar
 from meetings.services import cancel_meeting
 from notifications.enums import EmailStatus, Kind
 from notifications.models import OutgoingEmail
-from notifications.services import deliver
+from notifications.tasks import deliver
 from tests.factories import VALID_NATIONAL_ID
 from tests.meetings.conftest import make_meeting
 

@@ -58,7 +58,8 @@ def main() -> dict:
 
     from notifications.enums import Kind
     from notifications.models import OutgoingEmail
-    from notifications.services import deliver, queue_email
+    from notifications.services import queue_email
+    from notifications.tasks import deliver
 
     settings.EMAIL_BACKEND = f"{SlowBackend.__module__}.SlowBackend"
     call_command("migrate", verbosity=0)

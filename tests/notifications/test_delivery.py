@@ -27,7 +27,8 @@ from audit.models import AuditEvent
 from audit.services import record
 from notifications.enums import EmailStatus, Kind
 from notifications.models import OutgoingEmail
-from notifications.services import STALE_AFTER, deliver, queue_email, requeue_stale
+from notifications.services import queue_email, requeue_stale
+from notifications.tasks import STALE_AFTER, deliver
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db

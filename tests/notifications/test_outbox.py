@@ -10,7 +10,8 @@ from django_tasks_db.models import DBTaskResult
 
 from notifications.enums import EmailStatus, Kind
 from notifications.models import OutgoingEmail
-from notifications.services import deliver, queue_email, requeue_stale
+from notifications.services import queue_email, requeue_stale
+from notifications.tasks import deliver
 
 
 def test_queued_email_is_a_row_and_a_task_in_the_same_transaction_R_SEC_04(holder):

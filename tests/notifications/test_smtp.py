@@ -13,11 +13,12 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from logs.reminders import send_reminders
 from logs.services import create_glimpse, publish_glimpse, update_measure
 from notifications.enums import EmailStatus, Kind
 from notifications.models import OutgoingEmail
-from notifications.reminders import send_reminders
-from notifications.services import GIVE_UP_AFTER, STALE_AFTER, deliver, requeue_stale
+from notifications.services import requeue_stale
+from notifications.tasks import GIVE_UP_AFTER, STALE_AFTER, deliver
 from organisations.enums import Role
 from tests.factories import (
     CONCERN_SENTINEL,

@@ -1,35 +1,9 @@
-"""Management commands: the demo municipality and a new municipality."""
+"""Management commands: a new municipality (the demo one is tests/home/test_seed_demo.py)."""
 
 from io import StringIO
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-
-from organisations.enums import Role
-from organisations.models import Membership, Municipality, Unit
-
-
-def test_seed_demo_is_idempotent_and_prints_logins(db):
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    counts = (Municipality.objects.count(), Unit.objects.count(), Membership.objects.count())
-    call_command("seed_demo", stdout=StringIO())
-    assert counts == (
-        Municipality.objects.count(),
-        Unit.objects.count(),
-        Membership.objects.count(),
-    )
-    assert Unit.objects.count() == 3
-    assert Membership.objects.filter(role=Role.LEADER).count() == 1
-    assert Membership.objects.filter(role=Role.HOLDER).count() == 2
-    assert Membership.objects.filter(role=Role.ACTOR).count() >= 3
-    assert "holder@demo.stafettlogg.no" in out.getvalue()
-    assert (
-        get_user_model()
-        .objects.get(email="holder@demo.stafettlogg.no")
-        .check_password("stafett-demo-2026")
-    )
 
 
 def test_create_municipality_prints_a_password_link(db):

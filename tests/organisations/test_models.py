@@ -90,16 +90,3 @@ def test_every_page_shows_categories_in_the_readers_language_R_GEN_06(
         elif ">Atferd<" in html or ">Veiledning<" in html or "Atferd –" in html:
             wrong[name] = "bokmål name"
     assert wrong == {}
-
-
-def test_the_demo_municipalitys_categories_are_named_in_nb_nn_and_en_R_GEN_06(db):
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    call_command("seed_demo", stdout=StringIO())
-
-    for model in (ConcernCategory, MeasureCategory):
-        assert model.objects.exists()
-        assert not model.objects.filter(name_nn="").exists()
-        assert not model.objects.filter(name_en="").exists()

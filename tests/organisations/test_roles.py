@@ -57,28 +57,8 @@ def test_switching_to_a_role_one_does_not_hold_is_refused_R_ROLE_01(client, hold
     assert "Stafettholder" in response.content.decode().split("<h1")[1]
 
 
-@pytest.mark.parametrize(
-    ("role", "section"),
-    [
-        (Role.LEADER, "Stafettholdere og aktører"),
-        (Role.HOLDER, "Mine stafettbarn"),
-        (Role.ACTOR, "Mine aktørbarn"),
-    ],
-)
-def test_each_role_has_its_own_min_side_R_ROLE_01(client, unit, role, section):
-    user = UserFactory()
-    MembershipFactory(user=user, unit=unit, role=role)
-    client.force_login(user)
-    assert section in client.get("/").content.decode()
-
-
 def test_header_shows_municipality_and_unit(client, holder):
     client.force_login(holder)
     html = client.get("/").content.decode()
     assert "Testkommune" in html
     assert "Testskolen" in html
-
-
-def test_user_without_role_is_told_whom_to_ask(client, db):
-    client.force_login(UserFactory())
-    assert "ingen rolle" in client.get("/").content.decode()

@@ -1,4 +1,7 @@
-"""People in the Django admin (R-ROLE-02, R-SEC-07, R-SEC-03).
+"""People (accounts.User) in the Django admin (R-ROLE-02, R-SEC-07, R-SEC-03).
+
+Registered here, not in accounts, because who administers whom is a matter of memberships
+and municipalities: accounts sits below organisations and never imports it.
 
 A municipality administrator manages the people of their municipality (`people_in`): names,
 phone, language, and switching an account off and on. Nothing that leads to a login is

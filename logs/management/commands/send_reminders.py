@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 
 from common.submissions import prune_submissions
 from logs.held_uploads import remove_stale
-from notifications.reminders import send_reminders
+from logs.reminders import send_reminders
 from notifications.services import requeue_stale
 
 

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from logs.enums import LogStatus, MeasureStatus
 from logs.models import Consent, Measure
+from logs.notices import log_url
 from notifications.enums import Kind, ReminderKind
 from notifications.models import SentReminder
-from notifications.notices import log_url
 from notifications.services import queue_email
 
 DEADLINE_SOON = timedelta(days=3)

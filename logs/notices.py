@@ -2,7 +2,7 @@
 recipient's language, never case content, names or national ID numbers.
 
 Called by the services in the transaction of the change that causes the notice, and by
-`manage.py send_reminders` for the time-driven ones (notifications.reminders).
+`manage.py send_reminders` for the time-driven ones (logs.reminders).
 """
 
 from django.conf import settings

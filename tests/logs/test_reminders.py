@@ -6,10 +6,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from logs.reminders import send_reminders
 from logs.services import evaluate_measure, extend_deadline, upload_consent
 from notifications.enums import Kind, ReminderKind
 from notifications.models import NotificationPreferences, OutgoingEmail, SentReminder
-from notifications.reminders import send_reminders
 from tests.factories import make_concern, pdf_upload
 
 

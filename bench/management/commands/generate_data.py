@@ -1,0 +1,43 @@
+"""`manage.py generate_data --scale demo|oslo|national`: benchmark data (bench.generate)."""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from bench.generate import Generator, existing_bench_data
+from bench.scales import PERSONAS, SCALES
+
+
+class Command(BaseCommand):
+    help = "Fill an empty database with realistic data at the given scale, for the benchmark."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=sorted(SCALES), default="demo")
+        parser.add_argument("--seed", type=int, default=9)
+        parser.add_argument(
+            "--if-missing",
+            action="store_true",
+            help="Do nothing (and succeed) when the database already has benchmark data.",
+        )
+
+    def handle(self, *args, scale, seed, if_missing, **options):
+        existing = existing_bench_data()
+        if existing:
+            if if_missing:
+                self.stdout.write(f"Benchmark data already there ({existing}); kept.")
+                return
+            raise CommandError(
+                f"The database already has benchmark data ({existing}). Use an empty database."
+            )
+        started = time.monotonic()
+        self.stdout.write(f"Generating the {scale} scale on {connection.vendor} (seed {seed})…")
+        written = Generator(seed=seed, out=self.stdout.write).run(scale)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        elapsed = time.monotonic() - started
+        for label, count in sorted(written.items()):
+            self.stdout.write(f"  {label:<28} {count:>10,}")
+        self.stdout.write(f"Rows: {sum(written.values()):,}; took {elapsed:.1f} s.")
+        self.stdout.write(f"Logins ({', '.join(PERSONAS.values())}) use the bench password.")

@@ -1,0 +1,134 @@
+"""`manage.py run_bench`: every main page as each persona, beside the bare page.
+
+In-process (Django's test client): CPU ms per request over --requests requests after
+--warmup, wall ms, and the number of queries. Over HTTP (gunicorn, --workers sync workers,
+--clients clients, --duration seconds a page): requests per second, p50 and p95. Prints
+a table with the ratios to the bare page and writes it as CSV.
+"""
+
+import csv
+import math
+from datetime import UTC, datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from bench import load, measure
+from bench.pages import BARE, LOGIN, MIXED, pages, personas, sessions
+
+COLUMNS = [
+    "page", "persona", "cpu_ms", "cpu_x_bare", "queries", "wall_ms", "req_per_s",
+    "share_of_bare_pct", "p50_ms", "p95_ms", "http_requests", "errors",
+]  # fmt: skip
+
+
+def _f(value: float, digits: int = 1) -> str:
+    return "" if value is None or math.isnan(value) else f"{value:.{digits}f}"
+
+
+class Command(BaseCommand):
+    help = "Measure the main pages against the bare page, in-process and over HTTP."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--requests", type=int, default=30, help="in-process, per page")
+        parser.add_argument("--warmup", type=int, default=5)
+        parser.add_argument("--login-requests", type=int, default=10)
+        parser.add_argument("--duration", type=float, default=5.0, help="HTTP seconds a page")
+        parser.add_argument("--clients", type=int, default=8)
+        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--no-http", action="store_true")
+        parser.add_argument("--only", action="append", default=[], help="page name (repeat)")
+        parser.add_argument("--profile", default="", help="print a profile of this page")
+        parser.add_argument("--csv", default="", help="default: var/bench-<time>.csv")
+
+    def handle(self, *args, **options):
+        try:
+            people = personas()
+        except LookupError as error:
+            raise CommandError(str(error)) from error
+        chosen = [p for p in pages(people) if not options["only"] or p.name in options["only"]]
+        if options["only"] and not any(p.name == BARE for p in chosen):
+            chosen.insert(0, next(p for p in pages(people) if p.name == BARE))
+        keys = sessions(people)
+        self.stdout.write(
+            f"Database: {connection.vendor} {settings.DATABASES['default']['NAME']}; "
+            f"{len(chosen)} pages"
+        )
+        rows = {p.name: {"page": p.name, "persona": p.persona or "-"} for p in chosen}
+        for page in chosen:
+            ask = measure.requester(page, keys)
+            count = options["login_requests"] if page.name == LOGIN else options["requests"]
+            if page.name == BARE:
+                # A millisecond a request: ten times as many, so a moment's noise weighs less.
+                count *= 10
+            try:
+                result = measure.measure(page, ask, requests=count, warmup=options["warmup"])
+            except measure.PageError as error:
+                raise CommandError(f"Unexpected answer: {error}") from error
+            rows[page.name].update(
+                cpu_ms=result.cpu_ms, wall_ms=result.wall_ms, queries=result.queries
+            )
+            self.stdout.write(f"  {page.name:<24} {result.cpu_ms:7.2f} ms CPU")
+            if page.name == options["profile"]:
+                self.stdout.write(measure.profile(ask, requests=count))
+        if not options["no_http"]:
+            self.over_http(chosen, rows, keys, options)
+        self.report(list(rows.values()), options["csv"])
+
+    def over_http(self, chosen, rows, keys, options) -> None:
+        connection.close()  # the server's workers need the connections more than we do
+        port = load.free_port()
+        server = load.start_gunicorn(port, workers=options["workers"])
+        try:
+            csrf = load.csrf_pair(port)
+            for page in chosen:
+                result = load.run_load(
+                    port,
+                    load.visits(page, keys, csrf),
+                    duration=options["duration"],
+                    clients=options["clients"],
+                )
+                rows[page.name].update(
+                    req_per_s=result.per_second,
+                    p50_ms=result.p50_ms,
+                    p95_ms=result.p95_ms,
+                    http_requests=result.requests,
+                    errors=result.errors,
+                )
+                self.stdout.write(
+                    f"  {page.name:<24} {result.per_second:7.1f} req/s  p95 {result.p95_ms:.0f} ms"
+                )
+        finally:
+            load.stop(server)
+
+    def report(self, rows: list[dict], path: str) -> None:
+        bare = next(r for r in rows if r["page"] == BARE)
+        for row in rows:
+            row["cpu_x_bare"] = row["cpu_ms"] / bare["cpu_ms"]
+            if "req_per_s" in row and bare.get("req_per_s"):
+                row["share_of_bare_pct"] = 100 * row["req_per_s"] / bare["req_per_s"]
+        header = (
+            f"{'page':<24} {'as':<9} {'CPU ms':>7} {'× bare':>7} {'queries':>7} {'wall ms':>8} "
+            f"{'req/s':>7} {'% bare':>7} {'p50 ms':>7} {'p95 ms':>7} {'errors':>6}"
+        )
+        self.stdout.write("\n" + header + "\n" + "-" * len(header))
+        for r in rows:
+            self.stdout.write(
+                f"{r['page']:<24} {r['persona']:<9} {_f(r['cpu_ms'], 2):>7} "
+                f"{_f(r['cpu_x_bare']):>7} {_f(r['queries'], 1 if r['page'] == MIXED else 0):>7} "
+                f"{_f(r['wall_ms'], 2):>8} "
+                f"{_f(r.get('req_per_s')):>7} {_f(r.get('share_of_bare_pct')):>7} "
+                f"{_f(r.get('p50_ms')):>7} {_f(r.get('p95_ms')):>7} {r.get('errors', ''):>6}"
+            )
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        target = Path(path or Path(settings.VAR_DIR) / f"bench-{stamp}.csv")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("w", newline="") as out:
+            writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore")
+            writer.writeheader()
+            for r in rows:
+                rounded = {k: round(v, 3) if isinstance(v, float) else v for k, v in r.items()}
+                writer.writerow(rounded)
+        self.stdout.write(f"\nCSV: {target}")

@@ -1,0 +1,94 @@
+"""Measuring a page in-process: CPU per request (time.process_time) and query count."""
+
+import cProfile
+import io
+import itertools
+import pstats
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, reset_queries
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from bench.pages import Page
+
+
+class PageError(Exception):
+    """A page answered with another status than expected: the numbers would be a lie."""
+
+
+@dataclass
+class InProcess:
+    cpu_ms: float
+    wall_ms: float
+    queries: float
+
+
+def requester(page: Page, keys: dict[str, str]):
+    """A function that asks for the page once (for a mixed load: the next page of the mix),
+    as a browser with that persona's session would, and checks the answer."""
+    clients: dict[str, Client] = {}
+
+    def client_for(persona: str) -> Client:
+        if not persona:
+            return Client()  # the bare page, and each login: a new visitor, no session
+        if persona not in clients:
+            clients[persona] = Client()
+            clients[persona].cookies[settings.SESSION_COOKIE_NAME] = keys[persona]
+        return clients[persona]
+
+    turns = iter(itertools.cycle(page.mix or [page]))
+
+    def ask():
+        item = next(turns)
+        client = client_for(item.persona)
+        if item.method == "POST":
+            response = client.post(item.path, item.form or {})
+        else:
+            response = client.get(item.path)
+        check(item, response)
+        return response
+
+    return ask
+
+
+def check(page: Page, response) -> None:
+    if response.status_code != page.expected:
+        where = response.get("Location", "")
+        raise PageError(f"{page.name} {page.path}: {response.status_code} {where}".strip())
+
+
+def measure(page: Page, ask, *, requests: int, warmup: int) -> InProcess:
+    """`requests` requests after `warmup`; a mixed load goes through its whole mix (at
+    least once) for each."""
+    rounds = len(page.mix) or 1
+    for _ in range(warmup if rounds == 1 else rounds):
+        ask()
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(rounds):
+            ask()
+    count = len(queries) / rounds if rounds > 1 else len(queries)
+    reset_queries()
+    requests = max(requests, rounds)
+    cpu, wall = time.process_time(), time.perf_counter()
+    for _ in range(requests):
+        ask()
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    return InProcess(1000 * cpu / requests, 1000 * wall / requests, count)
+
+
+def profile(ask, *, requests: int, top: int = 25) -> str:
+    """Where the time of `requests` requests goes: the functions with the most own time,
+    then the most cumulative time."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(requests):
+        ask()
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs()
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+    return out.getvalue()

@@ -1,0 +1,131 @@
+"""The pages the benchmark measures, the personas who ask for them, and their sessions."""
+
+import random
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.db.models import Count
+from django.utils.module_loading import import_string
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.middleware import LAST_ACTIVITY, SIGNED_IN_AT
+from bench.scales import BENCH_PASSWORD, PERSONAS
+from logs.enums import LogStatus
+from logs.models import Log
+from logs.queries import logs_visible_to
+from organisations.queries import ACTIVE_ROLE_SESSION_KEY
+
+BARE = "fortunes"
+LOGIN = "login"
+MIXED = "mixed"
+
+
+@dataclass
+class Page:
+    name: str
+    persona: str  # "" for the signed-out bare page and the login
+    path: str
+    method: str = "GET"
+    expected: int = 200
+    form: dict | None = None  # a POST's fields
+    mix: list["Page"] = field(default_factory=list)  # a mixed load: these, in turn
+
+
+def heavy_log_id(holder) -> int:
+    """The persona holder's biggest log (bench.plan gives them a heavy one)."""
+    return (
+        Log.objects.filter(holder=holder)
+        .annotate(n=Count("concerns"))
+        .order_by("-n", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def personas() -> dict:
+    found = {u.email: u for u in get_user_model().objects.filter(email__in=PERSONAS.values())}
+    missing = [email for email in PERSONAS.values() if email not in found]
+    if missing:
+        raise LookupError(f"No benchmark data: {missing} missing. Run generate_data first.")
+    return {role: found[email] for role, email in PERSONAS.items()}
+
+
+def pages(people: dict) -> list[Page]:
+    log = heavy_log_id(people["holder"])
+    login = {"username": people["holder"].email, "password": BENCH_PASSWORD}
+    return [
+        Page(BARE, "", "/bench/fortunes/"),
+        Page("Min side (holder)", "holder", "/"),
+        Page("Mine stafettbarn", "holder", "/logger/"),
+        Page("log page (holder)", "holder", f"/logger/{log}/"),
+        Page("log page (actor)", "actor", f"/logger/{log}/"),
+        Page("log page (guardian)", "guardian", f"/logger/{log}/"),
+        Page("Aktører", "holder", "/aktorer/"),
+        Page("Aktører search 'an'", "holder", "/aktorer/?q=an"),
+        Page("actor picker 'an'", "holder", "/aktorer/sok/?q=an&picker=actor"),
+        Page("past meetings", "holder", "/moter/?tidligere=1"),
+        Page("Min side (leader)", "leader", "/"),
+        Page(MIXED, "mix", "", mix=mixed_load(people)),
+        # A staff person's password step: Argon2 is most of its cost.
+        Page(LOGIN, "", "/konto/logg-inn/", method="POST", expected=302, form=login),
+    ]
+
+
+def _visible_logs(user, role: str, count: int) -> list[int]:
+    logs = logs_visible_to(user, role).exclude(status=LogStatus.PASSIVE).order_by("pk")
+    return list(logs.values_list("pk", flat=True)[:count])
+
+
+def mixed_load(people: dict) -> list[Page]:
+    """A day's mix, 100 requests in a fixed shuffled order: about half log pages (each
+    persona's own logs in turn), Min side, lists, the actor pages, and 5 % writes (a
+    personal note)."""
+
+    def log_pages(persona: str, count: int) -> list[str]:
+        return [f"/logger/{pk}/" for pk in _visible_logs(people[persona], persona, count)]
+
+    wanted = [
+        (22, "holder", log_pages("holder", 20)),
+        (15, "actor", log_pages("actor", 20)),
+        (10, "guardian", log_pages("guardian", 5)),
+        (10, "holder", ["/"]),
+        (5, "actor", ["/"]),
+        (5, "guardian", ["/"]),
+        (3, "leader", ["/"]),
+        (12, "holder", ["/logger/"]),
+        (5, "holder", ["/moter/"]),
+        (2, "holder", ["/moter/?tidligere=1"]),
+        (3, "holder", ["/aktorer/"]),
+        (3, "holder", ["/aktorer/sok/?q=an&picker=actor"]),
+    ]
+    mix = []
+    for count, persona, paths in wanted:
+        mix += [Page(paths[i % len(paths)], persona, paths[i % len(paths)]) for i in range(count)]
+    note = {"text": "Ring foresatte i morgen.\nOm møtet."}
+    mix += [Page("/notater/ny/", "holder", "/notater/ny/", "POST", 302, note)] * 5
+    random.Random(0).shuffle(mix)  # noqa: S311 - an order, not a secret
+    return mix
+
+
+def create_session(user, role: str) -> str:
+    """A signed-in session as the login and the second factor leave it, made directly."""
+    store = import_string(settings.SESSION_ENGINE + ".SessionStore")()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        store[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    store[ACTIVE_ROLE_SESSION_KEY] = role
+    now = time.time()
+    store[SIGNED_IN_AT] = now
+    store[LAST_ACTIVITY] = now
+    store.create()
+    return store.session_key
+
+
+def sessions(people: dict) -> dict[str, str]:
+    return {role: create_session(user, role) for role, user in people.items()}
