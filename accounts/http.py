@@ -1,5 +1,7 @@
 """The request a signed-in person's page gets, as the type checker sees it."""
 
+from typing import cast
+
 from django.http import HttpRequest
 
 from accounts.models import User
@@ -13,3 +15,8 @@ class AuthenticatedHttpRequest(HttpRequest):
     """
 
     user: User
+
+
+def staff_user(request: HttpRequest) -> User:
+    """The person using the admin, which lets in signed-in staff only: never anonymous."""
+    return cast(User, request.user)

@@ -5,7 +5,7 @@ The people (accounts.User) are in organisations.people_admin, registered by impo
 
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, TypeVar
 
 from django import forms
 from django.contrib import admin
@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.http import staff_user
 from organisations import people_admin  # noqa: F401 - registers the people's admin
 from organisations.enums import Role
 from organisations.models import (
@@ -37,13 +37,8 @@ from organisations.services import SetupObject, assign_role, delete_setup, save_
 _Setup = TypeVar("_Setup", bound=SetupObject)
 
 
-def _staff(request: HttpRequest) -> User:
-    """The person using the admin: Django's admin lets in signed-in staff only."""
-    return cast(User, request.user)
-
-
 def _administered(request: HttpRequest) -> QuerySet[Municipality]:
-    return _staff(request).administered_municipalities.all()
+    return staff_user(request).administered_municipalities.all()
 
 
 class MunicipalityScopedAdmin(admin.ModelAdmin[_Setup], Generic[_Setup]):
@@ -53,18 +48,18 @@ class MunicipalityScopedAdmin(admin.ModelAdmin[_Setup], Generic[_Setup]):
     municipality_path = "municipality"
 
     def save_model(self, request: HttpRequest, obj: _Setup, form: Any, change: bool) -> None:
-        save_setup(obj, by=_staff(request), created=not change)
+        save_setup(obj, by=staff_user(request), created=not change)
 
     def delete_model(self, request: HttpRequest, obj: _Setup) -> None:
-        delete_setup(obj, by=_staff(request))
+        delete_setup(obj, by=staff_user(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[_Setup]) -> None:
         for obj in queryset:
-            delete_setup(obj, by=_staff(request))
+            delete_setup(obj, by=staff_user(request))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[_Setup]:
         qs = super().get_queryset(request)
-        if _staff(request).is_superuser:
+        if staff_user(request).is_superuser:
             return qs
         return qs.filter(**{f"{self.municipality_path}__in": _administered(request)})
 
@@ -90,7 +85,7 @@ class MunicipalityScopedAdmin(admin.ModelAdmin[_Setup], Generic[_Setup]):
         # Every id an administrator can post is one of their municipality's (R-SEC-07). The
         # autocomplete widget only narrows what is offered; the field's queryset is what
         # decides what a posted id may be.
-        if not _staff(request).is_superuser:
+        if not staff_user(request).is_superuser:
             if db_field.name == "municipality":
                 kwargs["queryset"] = _administered(request)
             elif db_field.related_model is Unit:
@@ -107,7 +102,7 @@ class MunicipalityAdmin(admin.ModelAdmin[Municipality]):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Municipality]:
         qs = super().get_queryset(request)
-        staff = _staff(request)
+        staff = staff_user(request)
         return qs if staff.is_superuser else qs.filter(administrators=staff)
 
 
@@ -133,7 +128,7 @@ class MembershipAdmin(MunicipalityScopedAdmin[Membership]):
         # Through the service: checked, audited, and a person who has not activated yet gets
         # the activation e-mail (R-LEAD-01).
         obj.pk = assign_role(
-            user=obj.user, unit=obj.unit, role=Role(obj.role), by=_staff(request)
+            user=obj.user, unit=obj.unit, role=Role(obj.role), by=staff_user(request)
         ).pk
 
 
