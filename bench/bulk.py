@@ -5,6 +5,7 @@ without a round trip); the tables' sequences are moved past them at the end.
 """
 
 import json
+from typing import Any
 
 from django.core.management.color import no_style
 from django.db import connection, models
@@ -77,13 +78,13 @@ class Table:
             return
         self.rows = []
         if self.convert:
-            converted = []
+            converted: list[tuple[Any, ...]] = []
             for row in rows:
-                row = list(row)
+                values = list(row)
                 for i, convert in self.convert:
-                    if row[i] is not None:
-                        row[i] = convert(row[i])
-                converted.append(row)
+                    if values[i] is not None:
+                        values[i] = convert(values[i])
+                converted.append(tuple(values))
             rows = converted
         table = connection.ops.quote_name(self.model._meta.db_table)
         names = ", ".join(connection.ops.quote_name(c) for c in self.columns)

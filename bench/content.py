@@ -2,6 +2,7 @@
 transfers, and the history and audit trail they leave (see bench.generate for the rules)."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -303,7 +304,8 @@ class LogWriter(MeetingsAndTransfers):
         if plan.persona_actor:
             count = max(count, 1)
         span = plan.end - plan.created
-        concerns, log_actors = [], []
+        concerns: list[tuple[int, Any]] = []
+        log_actors: list[int] = []
         for index in range(count):
             at = plan.created + span * rng.uniform(0.0, 0.6)
             closed = passive or (index >= 7 if plan.heavy else rng.random() < 0.3)

@@ -185,7 +185,8 @@ class Generator:
             first_name, last_name = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
             joined = self.now - timedelta(days=rng.randint(30, 3650))
             if index < len(org.units):
-                role_set, unit = (Role.LEADER,), org.units[index]
+                role_set: tuple[Role, ...] = (Role.LEADER,)
+                unit = org.units[index]
             else:
                 draw = rng.random()
                 role_set = (
@@ -222,8 +223,8 @@ class Generator:
             if not active:
                 inactive.add(pk)
             else:
-                key = f"{rng.getrandbits(160):040x}"
-                self.devices.add(pk, "default", True, 0, key, 30, 0, 6, 1, 0, -1, joined)
+                secret = f"{rng.getrandbits(160):040x}"
+                self.devices.add(pk, "default", True, 0, secret, 30, 0, 6, 1, 0, -1, joined)
         # Departed actors leave the pools new measures draw from; their old ones stay.
         for pools in (org.actors_by_unit, org.actors_by_district):
             for key, people in pools.items():

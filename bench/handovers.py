@@ -1,11 +1,17 @@
 """A log's meetings and transfers, for bench.content.LogWriter."""
 
+import random
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
-from bench.plan import DAY
+from bench.bulk import Ids, Table
+from bench.plan import DAY, LogPlan
+
+if TYPE_CHECKING:
+    from bench.generate import Org
 from logs.enums import LogStatus, TransferStatus
 from logs.models import Transfer
 from meetings.enums import InviteeRole, MeetingStatus
@@ -25,6 +31,22 @@ def pick_count(rng, weights) -> int:
 
 
 class MeetingsAndTransfers:
+    """Half of bench.content.LogWriter, which sets these and writes the history rows."""
+
+    rng: random.Random
+    now: datetime
+    ids: Ids
+    meetings: Table
+    meeting_concerns: Table
+    invitations: Table
+    transfers: Table
+
+    if TYPE_CHECKING:
+        # LogWriter's own: a change's history row and audit event, and a read's.
+        def event(self, *args: Any) -> None: ...
+
+        def read(self, *args: Any) -> None: ...
+
     def write_meetings(self, org, plan, log, concerns, actors, guardians) -> None:
         """About one meeting per log; the active ones may have one coming up."""
         rng = self.rng
@@ -84,7 +106,7 @@ class MeetingsAndTransfers:
             self.read(log, created, holding.holder, "holder", "meeting.cancelled", (Meeting, pk),
                       None)  # fmt: skip
 
-    def write_transfers(self, org, plan, log) -> None:
+    def write_transfers(self, org: "Org", plan: LogPlan, log: int) -> None:
         """The chain of holders (R-TRAN-01…05): each change of holder an accepted transfer;
         some withdrawn; a pending one, perhaps forwarded on the way, for a waiting log."""
         rng = self.rng

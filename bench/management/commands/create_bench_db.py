@@ -1,5 +1,7 @@
 """Create the benchmark's PostgreSQL database when it is missing (SQLite needs nothing)."""
 
+from typing import Any
+
 import psycopg
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -14,7 +16,7 @@ class Command(BaseCommand):
         db = settings.DATABASES["default"]
         if db["ENGINE"] != "django.db.backends.postgresql":
             return
-        params = {
+        params: dict[str, Any] = {
             "dbname": "postgres",
             "user": db.get("USER") or None,
             "password": db.get("PASSWORD") or None,

@@ -10,6 +10,7 @@ import csv
 import math
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -24,7 +25,7 @@ COLUMNS = [
 ]  # fmt: skip
 
 
-def _f(value: float, digits: int = 1) -> str:
+def _f(value: float | None, digits: int = 1) -> str:
     return "" if value is None or math.isnan(value) else f"{value:.{digits}f}"
 
 
@@ -56,7 +57,9 @@ class Command(BaseCommand):
             f"Database: {connection.vendor} {settings.DATABASES['default']['NAME']}; "
             f"{len(chosen)} pages"
         )
-        rows = {p.name: {"page": p.name, "persona": p.persona or "-"} for p in chosen}
+        rows: dict[str, dict[str, Any]] = {
+            p.name: {"page": p.name, "persona": p.persona or "-"} for p in chosen
+        }
         for page in chosen:
             ask = measure.requester(page, keys)
             count = options["login_requests"] if page.name == LOGIN else options["requests"]
