@@ -3,6 +3,7 @@
 from typing import cast
 
 from django.http import HttpRequest
+from django.urls import ResolverMatch
 
 from accounts.models import User
 
@@ -15,6 +16,8 @@ class AuthenticatedHttpRequest(HttpRequest):
     """
 
     user: User
+    # Set by the URL resolver before any view runs.
+    resolver_match: ResolverMatch
 
 
 def staff_user(request: HttpRequest) -> User:

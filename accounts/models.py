@@ -2,7 +2,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
-from django.contrib.auth.models import PermissionsMixin
+from django.contrib.auth.models import AnonymousUser, PermissionsMixin
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -160,3 +160,8 @@ class ActivationToken(models.Model):
         if self.expires_at <= now:
             return "expired"
         return ""
+
+
+# Whoever request.user is: a person, or AnonymousUser before signing in. What the rules and
+# visibility queries take, since pages and templates ask them with request.user.
+RequestUser = User | AnonymousUser

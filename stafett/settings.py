@@ -6,6 +6,7 @@ required and the secure production defaults apply.
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Literal
 
 import dj_database_url
 import django_stubs_ext
@@ -181,7 +182,7 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "common.views.csrf_failure"
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
-LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE: Literal["Lax", "Strict", "None"] = "Lax"
 
 # Security headers.
 SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("STAFETT_HSTS_SECONDS", 31536000, minimum=0)
