@@ -66,7 +66,9 @@ def stop(server: subprocess.Popen) -> None:
         server.wait()
 
 
-def _get(port: int, path: str, headers=None) -> tuple[int, http.client.HTTPResponse, bytes]:
+def _get(
+    port: int, path: str, headers: dict[str, str] | None = None
+) -> tuple[int, http.client.HTTPResponse, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
         conn.request("GET", path, headers=headers or {})

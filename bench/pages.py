@@ -115,7 +115,7 @@ def mixed_load(people: dict) -> list[Page]:
     return mix
 
 
-def create_session(user, role: str) -> str:
+def create_session(user: User, role: str) -> str:
     """A signed-in session as the login and the second factor leave it, made directly."""
     store = import_string(settings.SESSION_ENGINE + ".SessionStore")()
     store[SESSION_KEY] = str(user.pk)

@@ -12,7 +12,7 @@ class Command(BaseCommand):
     help = "Create the database DATABASE_URL names, on PostgreSQL, if it does not exist."
     requires_system_checks = []
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         db = settings.DATABASES["default"]
         if db["ENGINE"] != "django.db.backends.postgresql":
             return
