@@ -19,3 +19,10 @@ class ConflictError(ValidationError):
 
 class ReadOnlyError(PermissionDenied):
     """The record may be seen but not changed now (passive log, pending transfer, not holder)."""
+
+
+def require_editable(reason: str) -> None:
+    """A ReadOnlyError (a 403) in the rule's own words, unless `reason` is empty: the one way
+    views (logs.access) and services turn a `read_only_reason` into a refusal."""
+    if reason:
+        raise ReadOnlyError(reason)

@@ -3,16 +3,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.forms import BaseForm
+from django.http import Http404, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from common.errors import ReadOnlyError
+from accounts.http import AuthenticatedHttpRequest
 from common.submissions import AlreadySubmitted
 from common.views import already_submitted, apply_errors
 from logs import rules, services
+from logs.access import fetch_concern, fetch_log, fetch_measure, record_read
 from logs.enums import Outcome
 from logs.forms import (
     ConcernEditForm,
@@ -24,8 +26,7 @@ from logs.forms import (
     NewConcernForm,
     NewMeasureForm,
 )
-from logs.queries import concerns_visible_to, measures_visible_to
-from logs.views import fetch_log, record_read
+from logs.models import Log, Measure
 from organisations.forms import OptionalActorForm, keep_as_typed, search_requested
 from organisations.queries import active_role
 
@@ -33,39 +34,7 @@ from organisations.queries import active_role
 FOLLOW_UP_OUTCOMES = {Outcome.SOME_EFFECT, Outcome.REGISTERED_IN_ERROR}
 
 
-def _editable(request, obj, log) -> None:
-    reason = rules.read_only_reason(request.user, active_role(request), log)
-    if reason:
-        raise ReadOnlyError(reason)
-
-
-def _concern_for(request, pk: int):
-    concern = get_object_or_404(
-        concerns_visible_to(request.user, active_role(request)).select_related(
-            "log__unit", "log__child", "category"
-        ),
-        pk=pk,
-    )
-    _editable(request, concern, concern.log)
-    return concern
-
-
-def _measure_for(request, pk: int):
-    measure = get_object_or_404(
-        measures_visible_to(request.user, active_role(request)).select_related(
-            "concern__log__unit",
-            "concern__log__child",
-            "concern__category",
-            "category",
-            "evaluation__evaluated_by",
-        ),
-        pk=pk,
-    )
-    _editable(request, measure, measure.concern.log)
-    return measure
-
-
-def _version(form) -> int | None:
+def _version(form: BaseForm) -> int | None:
     return form.cleaned_data.get("version")
 
 
@@ -76,7 +45,7 @@ def _detail(log_id: int, anchor: str = "") -> str:
 
 
 @login_required
-def concern_create(request: HttpRequest, pk: int) -> HttpResponse:
+def concern_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A new concern and its first measure in one screen (R-CONC-01)."""
     log = fetch_log(request, pk, for_edit=True)
     data = request.POST or None
@@ -112,7 +81,7 @@ def concern_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "logs/concern_form.html", context)
 
 
-def _new_actor_form(data, log) -> OptionalActorForm:
+def _new_actor_form(data: QueryDict | None, log: Log) -> OptionalActorForm:
     return OptionalActorForm(data, municipality_id=log.unit.municipality_id, prefix="new_actor")
 
 
@@ -122,12 +91,10 @@ def _new_actor_data(form: OptionalActorForm) -> dict | None:
 
 
 @login_required
-def concern_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def concern_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Edit an open concern; the old text stays in the history (R-LOG-08)."""
-    concern = _concern_for(request, pk)
+    concern = fetch_concern(request, pk, while_open=True)
     log = concern.log
-    if not concern.is_open:
-        raise ReadOnlyError(_("Oppmerksomheten er avsluttet og kan ikke endres."))
     form = ConcernEditForm(
         request.POST or None, instance=concern, log=log, initial={"version": concern.version}
     )
@@ -148,9 +115,9 @@ def concern_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def concern_close(request: HttpRequest, pk: int) -> HttpResponse:
+def concern_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Close a concern whose measures are all evaluated (R-CONC-02)."""
-    concern = _concern_for(request, pk)
+    concern = fetch_concern(request, pk)
     try:
         services.close_concern(concern, by=request.user)
     except ValidationError as error:
@@ -161,9 +128,9 @@ def concern_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A new measure on a concern (R-MEAS-01), or a follow-up of one (`?basert_paa=`)."""
-    concern = _concern_for(request, pk)
+    concern = fetch_concern(request, pk)
     log = concern.log
     based_on = None
     based_on_id = request.POST.get("based_on") or request.GET.get("basert_paa")
@@ -213,11 +180,9 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Edit a measure until it is evaluated (R-LOG-08)."""
-    measure = _measure_for(request, pk)
-    if not measure.is_open:
-        raise ReadOnlyError(_("Tiltaket er evaluert og kan ikke endres."))
+    measure = fetch_measure(request, pk, while_open=True)
     log = measure.concern.log
     initial = {
         "category": measure.category_id,
@@ -231,9 +196,9 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if search_requested(data):
         keep_as_typed(form)
     elif form.is_bound and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            services.update_measure(measure, by=request.user, version=_version(form), **data)
+            services.update_measure(measure, by=request.user, version=_version(form), **fields)
         except ValidationError as error:
             apply_errors(error, form)
         else:
@@ -247,11 +212,11 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _evaluated(request: HttpRequest, measure) -> HttpResponse:
+def _evaluated(request: AuthenticatedHttpRequest, measure: Measure) -> HttpResponse:
     """An evaluated measure is shown as evaluated, with no form to send in vain (R-MEAS-03);
     a form sent to it anyway is answered the same way, after a redirect."""
     if request.method == "POST":
-        messages.info(request, _("Tiltaket er allerede evaluert."))
+        messages.info(request, rules.ALREADY_EVALUATED)
         return redirect("logs:measure_evaluate", pk=measure.pk)
     evaluation = getattr(measure, "evaluation", None)
     context = {"log": measure.concern.log, "measure": measure, "evaluation": evaluation}
@@ -259,16 +224,16 @@ def _evaluated(request: HttpRequest, measure) -> HttpResponse:
     return render(request, "logs/measure_evaluated.html", context)
 
 
-def _after_evaluation(measure, outcome: str) -> HttpResponse:
+def _after_evaluation(measure: Measure, outcome: str) -> HttpResponse:
     if outcome in FOLLOW_UP_OUTCOMES:
         return redirect("logs:evaluation_next", pk=measure.pk)
     return redirect(_detail(measure.concern.log_id, f"measure-{measure.pk}"))
 
 
 @login_required
-def measure_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_evaluate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Evaluate a measure, once (R-MEAS-03), with the child's voice (R-LOG-07)."""
-    measure = _measure_for(request, pk)
+    measure = fetch_measure(request, pk)
     if not measure.is_open:
         return _evaluated(request, measure)
     log = measure.concern.log
@@ -291,14 +256,9 @@ def measure_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def evaluation_next(request: HttpRequest, pk: int) -> HttpResponse:
+def evaluation_next(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """After *some effect* or *registered in error*: offer a follow-up or a new measure."""
-    measure = get_object_or_404(
-        measures_visible_to(request.user, active_role(request)).select_related(
-            "concern__log", "evaluation"
-        ),
-        pk=pk,
-    )
+    measure = fetch_measure(request, pk, for_edit=False, select=("concern__log", "evaluation"))
     if not hasattr(measure, "evaluation"):
         return redirect(_detail(measure.concern.log_id, f"measure-{measure.pk}"))
     record_read(request, measure.concern.log, about=measure)
@@ -315,9 +275,9 @@ def evaluation_next(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def measure_deadline(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_deadline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """An overdue measure: a new deadline, or *deadline passed* (R-MEAS-04)."""
-    measure = _measure_for(request, pk)
+    measure = fetch_measure(request, pk)
     if not measure.is_open:
         return _evaluated(request, measure)
     log = measure.concern.log

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -190,7 +191,7 @@ class NewLogConsentForm(ConsentForm):
         self,
         *args: Any,
         held_upload: HeldUpload | None = None,
-        file_error: str | None = None,
+        file_error: ValidationError | None = None,
         **kwargs: Any,
     ) -> None:
         """`held_upload` is the kept file, if any; `file_error` what the upload checks said

@@ -3,37 +3,29 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from common.errors import ReadOnlyError
-from logs import rules
-from logs.queries import guardians_visible_to
+from accounts.http import AuthenticatedHttpRequest
+from logs.access import fetch_guardian
 from logs.services import print_guardian_letter
 from organisations.enums import Role
-from organisations.queries import active_role
 
 
 @require_POST
 @login_required
-def guardian_letter(request: HttpRequest, pk: int) -> HttpResponse:
+def guardian_letter(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The holder prints a new invitation; the guardian's previous code stops working.
 
     The same access as the log's guardians for the holder; 404 for everyone else.
     """
-    role = active_role(request)
-    if role != Role.HOLDER:
-        raise Http404
-    guardian = get_object_or_404(
-        guardians_visible_to(request.user, role).select_related(
-            "log__unit__municipality", "log__holder", "user"
-        ),
-        pk=pk,
+    guardian = fetch_guardian(
+        request,
+        pk,
+        select=("log__unit__municipality", "log__holder", "user"),
+        roles=(Role.HOLDER,),
     )
-    reason = rules.read_only_reason(request.user, role, guardian.log)
-    if reason:
-        raise ReadOnlyError(reason)
     try:
         pdf = print_guardian_letter(
             guardian, by=request.user, page=request.resolver_match.view_name

@@ -9,32 +9,31 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from common.errors import ReadOnlyError
+from accounts.http import AuthenticatedHttpRequest
+from common.errors import require_editable
 from common.submissions import AlreadySubmitted, was_submitted
 from common.views import already_submitted, apply_errors
 from logs import rules, services
+from logs.access import (
+    fetch_incoming_transfer,
+    fetch_log,
+    fetch_transfer,
+    record_read,
+)
 from logs.forms import TransferForm, TransferUnitForm
 from logs.models import Log, Transfer
-from logs.queries import transfers_visible_to
-from logs.views import fetch_log, record_read
-from organisations.enums import Role
+from logs.queries import units_a_log_can_go_to
 from organisations.forms import keep_as_typed
-from organisations.models import Unit
 from organisations.queries import active_role
 
 
-def _units(log: Log):
-    """The units a log can go to: those of its municipality, never outside (R-TRAN-01)."""
-    return Unit.objects.filter(municipality_id=log.unit.municipality_id).order_by("name")
-
-
 def _transfer_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     *,
     log: Log,
     send: Callable[[dict], Transfer],
@@ -50,7 +49,7 @@ def _transfer_page(
     GET shows no holders until a unit is chosen, unless the address names one. A second
     sending of the form answers `again()` (R-GEN-08).
     """
-    units = _units(log)
+    units = units_a_log_can_go_to(log)
     if request.method == "POST":
         form = TransferForm(request.POST, log=log, by=request.user, units=units)
         if form.search_requested:
@@ -91,7 +90,7 @@ def _transfer_page(
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def transfer_create(request: HttpRequest, pk: int) -> HttpResponse:
+def transfer_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """*Overfør logg*: only the holder of an active log (R-TRAN-01, R-TRAN-02)."""
     if request.method == "POST" and was_submitted(
         request.POST.get("submission"), by=request.user, action="transfer.created"
@@ -120,18 +119,12 @@ def transfer_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _transfer_page(request, log=log, send=send, done=done, again=again)
 
 
-def _incoming(request: HttpRequest, pk: int) -> Transfer | None:
+def _incoming(request: AuthenticatedHttpRequest, pk: int) -> Transfer | None:
     """A transfer sent to this person, working as holder; anyone else gets a 404.
 
     None (with a message) if it has been decided already, e.g. a second click.
     """
-    if active_role(request) != Role.HOLDER:
-        raise Http404
-    transfer = get_object_or_404(
-        Transfer.objects.select_related("log__child", "log__unit", "from_holder"),
-        pk=pk,
-        to_user=request.user,
-    )
+    transfer = fetch_incoming_transfer(request, pk)
     if not transfer.is_pending:
         messages.info(request, _("Overføringen er allerede avgjort."))
         return None
@@ -140,7 +133,7 @@ def _incoming(request: HttpRequest, pk: int) -> Transfer | None:
 
 @require_POST
 @login_required
-def transfer_accept(request: HttpRequest, pk: int) -> HttpResponse:
+def transfer_accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """*Godta*: the recipient becomes the log's holder (R-TRAN-04)."""
     transfer = _incoming(request, pk)
     if transfer is None:
@@ -156,7 +149,7 @@ def transfer_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def transfer_forward(request: HttpRequest, pk: int) -> HttpResponse:
+def transfer_forward(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """*Ikke godta*: the recipient passes the log on to another person (R-TRAN-04)."""
     transfer = _incoming(request, pk)
     if transfer is None:
@@ -182,17 +175,13 @@ def transfer_forward(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def transfer_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def transfer_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The holder takes a pending transfer back; the log is active again."""
-    role = active_role(request)
-    transfer = get_object_or_404(
-        transfers_visible_to(request.user, role).select_related("log"), pk=pk
-    )
+    transfer = fetch_transfer(request, pk)
     if not transfer.is_pending:
         messages.info(request, _("Overføringen er allerede avgjort."))
         return redirect("logs:detail", pk=transfer.log_id)
-    if not rules.can_withdraw_transfer(request.user, role, transfer):
-        raise ReadOnlyError(_("Bare stafettholderen kan trekke tilbake overføringen."))
+    require_editable(rules.withdraw_refusal(request.user, active_role(request), transfer))
     try:
         services.withdraw_transfer(transfer, by=request.user)
     except ValidationError as error:

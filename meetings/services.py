@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from common.errors import ReadOnlyError
+from common.errors import ReadOnlyError, require_editable
 from common.submissions import claim_submission
 from logs.enums import Level
 from logs.models import Concern, Guardian, Log
@@ -35,9 +35,16 @@ from logs.services import (
 from meetings.enums import InviteeRole, MeetingStatus
 from meetings.ics import METHOD_CANCEL, METHOD_REQUEST, Attendee, build_ics, meeting_url
 from meetings.models import Invitation, Meeting
-from meetings.rules import LEVEL_ONE_ACTORS, MEETING_START, actors_allowed_at, length_problem
+from meetings.rules import (
+    LEVEL_ONE_ACTORS,
+    MEETING_START,
+    actors_allowed_at,
+    length_problem,
+    read_only_reason,
+)
 from notifications.enums import Kind
 from notifications.services import queue_email
+from organisations.enums import Role
 from organisations.services import register_actor
 
 FIELDS = ["level", "place", "starts_at", "ends_at", "agenda", "child_invited"]
@@ -67,6 +74,16 @@ def _history_values(values: dict[str, Any]) -> dict[str, Any]:
         for k, v in values.items()
         if k != "child_invited"
     }
+
+
+def _lock_changeable(meeting: Meeting, by: User) -> tuple[Log, Meeting]:
+    """Lock the log, then the meeting, and refuse in the words the pages show if `by` may
+    not change it (meetings.rules.read_only_reason: the log's holder, not cancelled)."""
+    log = lock(Log, meeting.log_id, "holder", "unit")
+    meeting = lock(Meeting, meeting.pk)
+    meeting.log = log
+    require_editable(read_only_reason(by, Role.HOLDER, meeting))
+    return log, meeting
 
 
 def _check_data(
@@ -312,11 +329,7 @@ def update_meeting(
     people, new_concerns = _new_parts(
         meeting.log, by=by, new_actor=new_actor, new_concern=new_concern
     )
-    log = lock(Log, meeting.log_id, "holder", "unit")
-    require_holder(by, log)
-    meeting = lock(Meeting, meeting.pk)
-    if meeting.is_cancelled:
-        raise ReadOnlyError(_("Møtet er avlyst og kan ikke endres."))
+    log, meeting = _lock_changeable(meeting, by)
     check_version(meeting, version)
     current = list(meeting.invitations.select_related("user", "guardian__user"))
     by_key = {_key(i): i for i in current}
@@ -422,11 +435,7 @@ def save_minutes(
 ) -> Meeting:
     """Write the minutes (*referat*) of a meeting into the log; the earlier text stays in the
     log's history (R-LOG-08). No e-mail: the minutes are case content (R-NOTIFY-01)."""
-    log = lock(Log, meeting.log_id, "holder", "unit")
-    require_holder(by, log)
-    meeting = lock(Meeting, meeting.pk)
-    if meeting.is_cancelled:
-        raise ReadOnlyError(_("Møtet er avlyst og kan ikke endres."))
+    log, meeting = _lock_changeable(meeting, by)
     check_version(meeting, version)
     minutes = (minutes or "").strip()
     if minutes == meeting.minutes:

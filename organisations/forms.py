@@ -2,7 +2,6 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from django import forms
-from django.db.models import QuerySet
 from django.forms.utils import ErrorDict
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.validators import validate_phone
 from common.forms import SubmissionKeyMixin, field_of
 from organisations.models import Unit
-from organisations.queries import ActorEntry, actor_entries, find_actor_ids
+from organisations.queries import ActorEntry, actor_entries, find_actor_ids, units_of_municipality
 
 # A picker shows at most this many hits; a narrower search finds the rest (R-MEET-04).
 PICKER_LIMIT = 20
@@ -23,10 +22,6 @@ SEARCH_HELP = _(
     "Skriv navn, e-post eller virksomhet. Bruk % eller * som jokertegn: «an*» finner "
     "alle navn som begynner på «an», og * alene viser alle aktørene i kommunen."
 )
-
-
-def _units_of_municipality(municipality_id: int) -> QuerySet[Unit]:
-    return Unit.objects.filter(municipality_id=municipality_id).order_by("name")
 
 
 class ActorSearchForm(forms.Form):
@@ -48,7 +43,7 @@ class ActorSearchForm(forms.Form):
 
     def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field_of(self, "unit", forms.ModelChoiceField).queryset = _units_of_municipality(
+        field_of(self, "unit", forms.ModelChoiceField).queryset = units_of_municipality(
             municipality_id
         )
 
@@ -99,7 +94,7 @@ class ActorFields(forms.Form):
 
     def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field_of(self, "unit", forms.ModelChoiceField).queryset = _units_of_municipality(
+        field_of(self, "unit", forms.ModelChoiceField).queryset = units_of_municipality(
             municipality_id
         )
 

@@ -155,3 +155,20 @@ def municipality_admin(municipality):
     admin.groups.add(ensure_admin_group())
     municipality.administrators.add(admin)
     return admin
+
+
+@pytest.fixture
+def personas(holder, other_holder, holder_other_unit, leader, actor, guardian_user, outsider):
+    """Each persona with the role they work in, for tables of who may do what
+    (tests/<app>/test_rules.py): the holder of `log`, another holder of the same unit, a
+    holder of another unit, the unit's leader, an actor of the unit, the guardian of `log`
+    with a login, and a holder in another municipality."""
+    return {
+        "holder": (holder, Role.HOLDER),
+        "other_holder": (other_holder, Role.HOLDER),
+        "holder_other_unit": (holder_other_unit, Role.HOLDER),
+        "leader": (leader, Role.LEADER),
+        "actor": (actor, Role.ACTOR),
+        "guardian": (guardian_user, Role.GUARDIAN),
+        "outsider": (outsider, Role.HOLDER),
+    }

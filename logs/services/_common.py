@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.validators import mask_national_id
 from audit.services import record
-from common.errors import ConflictError, ReadOnlyError
+from common.errors import ConflictError, require_editable
 from logs.enums import Level
 from logs.models import Log, Revision
 from logs.queries import actors_allowed_for
@@ -37,9 +37,7 @@ def lock(model: type[M], pk: int, *related: str) -> M:
 def require_holder(by: User, log: Log) -> None:
     """Only the holder changes an active log; the same rule, in the same words, as the pages
     show (logs.rules.read_only_reason)."""
-    reason = read_only_reason(by, Role.HOLDER, log)
-    if reason:
-        raise ReadOnlyError(reason)
+    require_editable(read_only_reason(by, Role.HOLDER, log))
 
 
 class Versioned(Protocol):

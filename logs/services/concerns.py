@@ -15,7 +15,7 @@ from common.submissions import claim_submission
 from logs import notices
 from logs.enums import ConcernStatus, MeasureStatus, Outcome
 from logs.models import Concern, Evaluation, Log, Measure
-from logs.rules import MEASURE_DEADLINE
+from logs.rules import ALREADY_EVALUATED, CONCERN_CLOSED, MEASURE_DEADLINE, MEASURE_EVALUATED
 from logs.services._common import (
     changes,
     check_actors,
@@ -208,7 +208,7 @@ def update_concern(
         by=by,
         version=version,
         values={k: v for k, v in fields.items() if k in CONCERN_FIELDS},
-        closed=_("Oppmerksomheten er avsluttet og kan ikke endres."),
+        closed=str(CONCERN_CLOSED),
     )
     _clean_item(concern, log)
     _save_edit(log, concern, by=by, action="concern.edited", before=before, after=after)
@@ -285,7 +285,7 @@ def update_measure(
         by=by,
         version=version,
         values={k: v for k, v in fields.items() if k in MEASURE_FIELDS},
-        closed=_("Tiltaket er evaluert og kan ikke endres."),
+        closed=str(MEASURE_EVALUATED),
     )
     _clean_item(measure, log, new_deadline="deadline" in after)
     added = []
@@ -321,7 +321,7 @@ def _evaluate(measure: Measure, by: User, outcome: str, text: str, child_voice: 
     require_holder(by, log)
     measure = lock(Measure, measure.pk)
     if not measure.is_open or Evaluation.objects.filter(measure=measure).exists():
-        raise ValidationError(_("Tiltaket er allerede evaluert."), code="evaluated")
+        raise ValidationError(str(ALREADY_EVALUATED), code="evaluated")
     evaluation = Evaluation(
         measure=measure,
         outcome=outcome,

@@ -8,13 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from common.errors import ReadOnlyError
+from common.errors import ReadOnlyError, require_editable
 from common.submissions import claim_submission
 from logs import notices
-from logs.enums import LogStatus
 from logs.models import Glimpse, Log
 from logs.queries import logs_visible_to
-from logs.rules import GLIMPSE_DATE, can_publish_glimpse
+from logs.rules import GLIMPSE_DATE, NO_GLIMPSE_HERE, add_glimpse_refusal, can_publish_glimpse
 from logs.services._common import clean, lock, record_change
 from organisations.enums import Role
 
@@ -38,14 +37,11 @@ def create_glimpse(
     """
     claim = claim_submission(submission, by=by, action="glimpse.created")
     log = lock(Log, log.pk)
-    if log.status != LogStatus.ACTIVE:
-        raise ReadOnlyError(_("Loggen kan ikke endres nå."))
-    if role not in (Role.HOLDER, Role.ACTOR, Role.GUARDIAN):
-        raise ReadOnlyError(_("Du kan ikke legge til lysglimt i denne loggen."))
+    require_editable(add_glimpse_refusal(by, role, log))
     # Not only trusting the caller's fetch: an actor must be attached, a guardian the
     # child's own, a holder the log's holder (R-ROLE-05, R-ROLE-06).
     if not logs_visible_to(by, role).filter(pk=log.pk).exists():
-        raise ReadOnlyError(_("Du kan ikke legge til lysglimt i denne loggen."))
+        raise ReadOnlyError(str(NO_GLIMPSE_HERE))
     GLIMPSE_DATE.validate(happened_on, field="happened_on")
     glimpse = Glimpse(
         log=log,
@@ -65,7 +61,7 @@ def create_glimpse(
 
 
 @transaction.atomic
-def publish_glimpse(glimpse: Glimpse, *, by: User, role: Role) -> Glimpse:
+def publish_glimpse(glimpse: Glimpse, *, by: User, role: Role | None) -> Glimpse:
     """Make a glimpse visible to the actors and guardians of the log (R-GLIM-01)."""
     glimpse = Glimpse.objects.select_for_update().select_related("log").get(pk=glimpse.pk)
     if not can_publish_glimpse(by, role, glimpse):

@@ -22,13 +22,15 @@ from audit.services import record
 from common.errors import ReadOnlyError
 from common.submissions import claim_submission
 from logs.checks import GUARDIAN_FIELDS, MAX_GUARDIANS
-from logs.enums import LogKind, LogStatus
+from logs.enums import LogKind
 from logs.letter import render_letter
 from logs.models import Guardian, Log
+from logs.rules import can_edit_log
 from logs.services._common import changes, clean, lock, record_change, require_holder
 from logs.services.reads import record_log_view
 from notifications.enums import Kind
 from notifications.services import queue_email
+from organisations.enums import Role
 
 
 @transaction.atomic
@@ -175,7 +177,7 @@ def issue_guardian_letter(guardian: Guardian, *, by: User) -> IssuedActivation:
         .select_related("log", "user")
         .get(pk=guardian.pk)
     )
-    if guardian.log.holder_id != by.pk or guardian.log.status != LogStatus.ACTIVE:
+    if not can_edit_log(by, Role.HOLDER, guardian.log):
         raise ReadOnlyError(_("Bare stafettholderen kan skrive ut invitasjoner."))
     if guardian.user is not None and guardian.user.has_usable_password():
         raise ValidationError(

@@ -8,9 +8,9 @@ from django.db import models
 from accounts.models import User
 from audit.services import record, record_each
 from logs.models import Log
+from logs.queries import READ_ACTIONS
 
-# What counts as having opened a log, for its access list (R-SEC-01).
-READ_ACTIONS = ("log.viewed", "consent.downloaded")
+__all__ = ["READ_ACTIONS", "record_log_view", "record_log_views"]
 
 
 def record_log_view(

@@ -8,10 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from common.errors import ReadOnlyError
+from common.errors import ReadOnlyError, require_editable
 from common.submissions import claim_submission
 from logs.enums import Level, LogStatus, MeasureStatus, TransferStatus
 from logs.models import Log, Measure, Transfer
+from logs.rules import decide_refusal, withdraw_refusal
 from logs.services._common import lock, record_change, require_holder
 from notifications.enums import Kind
 from notifications.services import queue_email
@@ -140,8 +141,7 @@ def _lock_pending(transfer: Transfer) -> tuple[Log, Transfer]:
 
 
 def _require_recipient(by: User, transfer: Transfer) -> None:
-    if transfer.to_user_id != by.pk:
-        raise ReadOnlyError(_("Bare mottakeren kan svare på overføringen."))
+    require_editable(decide_refusal(by, Role.HOLDER, transfer))
 
 
 def _decide(transfer: Transfer, by: User, status: str) -> None:
@@ -294,8 +294,8 @@ def withdraw_transfer(transfer: Transfer, *, by: User) -> Log:
     transfer.withdrawn.
     """
     log, transfer = _lock_pending(transfer)
-    if log.holder_id != by.pk:
-        raise ReadOnlyError(_("Bare stafettholderen kan trekke tilbake overføringen."))
+    transfer.log = log
+    require_editable(withdraw_refusal(by, Role.HOLDER, transfer))
     _decide(transfer, by, TransferStatus.WITHDRAWN)
     log.status = LogStatus.ACTIVE
     log.version += 1
