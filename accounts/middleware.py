@@ -10,9 +10,14 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.backends import TOTP_DEVICE_ID
 from accounts.models import User
 from audit.services import record
 
@@ -113,3 +118,29 @@ class SecondFactorMiddleware:
         except Resolver404:
             return ""
         return match.view_name
+
+
+class SecondFactorDeviceMiddleware(OTPMiddleware):
+    """django-otp's OTPMiddleware, without its query when the session's device is the
+    confirmed TOTP device that accounts.backends read with the person in the same request.
+
+    Any other case (another device, none read, an unconfirmed or deleted one) goes the
+    library's way, so a device removed or replaced stops verifying on the next request.
+    """
+
+    def _verify_user_sync(
+        self, request: HttpRequest, user: User | AnonymousUser
+    ) -> User | AnonymousUser:
+        known = getattr(user, TOTP_DEVICE_ID, None) if user.is_authenticated else None
+        if known is None:
+            return super()._verify_user_sync(request, user)
+        if request.session.get(DEVICE_ID_SESSION_KEY) != f"{TOTPDevice.model_label()}/{known}":
+            return super()._verify_user_sync(request, user)
+        self._init_user_fields(user)
+        # Confirmed and the person's, as the query said: only a page that uses the device
+        # itself (none does on every request) loads it.
+        # django-otp's attribute on the request's user, signed in here (it has a device).
+        user.otp_device = SimpleLazyObject(  # type: ignore[union-attr]
+            lambda: TOTPDevice.objects.get(pk=known)
+        )
+        return user

@@ -237,7 +237,8 @@ def session_status(request: HttpRequest) -> JsonResponse:
 # --- activation (R-GUAR-02, R-LEAD-01) --------------------------------------------------------
 
 ACTIVATION_TOKEN = "activation_token"  # noqa: S105 - a session key, not a secret
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+# The password backend (the last one; axes, before it, only refuses).
+MODEL_BACKEND = settings.AUTHENTICATION_BACKENDS[-1]
 
 
 def _problem_message(reason: str) -> str:

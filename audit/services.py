@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.db import models
+from django.db import connections, models, router
 from django.http import HttpRequest
 
 from audit import context
@@ -56,7 +56,7 @@ def record_each(
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     ambient = context.current()
-    return AuditEvent.objects.bulk_create(
+    events = [
         AuditEvent(
             actor_id=actor.pk if actor is not None else None,
             role=ambient.role,
@@ -68,4 +68,19 @@ def record_each(
             data=data or {},
         )
         for obj, log_id in objs
-    )
+    ]
+    using = router.db_for_write(AuditEvent)
+    connection = connections[using]
+    fields = [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]
+    if (
+        not events
+        or connection.in_atomic_block
+        or connection.ops.bulk_batch_size(fields, events) < len(events)
+    ):
+        return AuditEvent.objects.bulk_create(events)
+    # A page's reads outside a transaction: one INSERT statement is atomic by itself, so
+    # the BEGIN and COMMIT that bulk_create wraps around it would be two round trips for
+    # nothing, on every page that shows logs.
+    # QuerySet._insert: the one INSERT bulk_create itself makes; not in the type stubs.
+    AuditEvent.objects._insert(events, fields=fields, using=using)  # type: ignore[attr-defined]
+    return events

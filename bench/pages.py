@@ -119,7 +119,7 @@ def create_session(user: User, role: str) -> str:
     """A signed-in session as the login and the second factor leave it, made directly."""
     store = import_string(settings.SESSION_ENGINE + ".SessionStore")()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is not None:

@@ -43,10 +43,13 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             logs = with_overview(logs).filter(
                 holder=request.user, status__in=[LogStatus.ACTIVE, LogStatus.TRANSFER_PENDING]
             )
-        context["logs"] = logs.order_by("child__last_name", "child__first_name", "pk")[:HOME_LOGS]
-        context["meetings"] = upcoming_meetings_for(request.user, role)[:HOME_MEETINGS]
+        # Lists, not querysets: the template never queries (house rule 10).
+        context["logs"] = list(
+            logs.order_by("child__last_name", "child__first_name", "pk")[:HOME_LOGS]
+        )
+        context["meetings"] = list(upcoming_meetings_for(request.user, role)[:HOME_MEETINGS])
     if role == Role.HOLDER:
-        context["notes"] = notes_visible_to(request.user)[:HOME_NOTES]
+        context["notes"] = list(notes_visible_to(request.user)[:HOME_NOTES])
         pending = list(pending_transfers_for(request.user)[:HOME_LOGS])
         # A transfer's reason is the log's data, read here before the log is the person's.
         record_log_views([t.log for t in pending], by=request.user, page="home")

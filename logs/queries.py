@@ -20,7 +20,8 @@ views never filter logs by any other path.
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import RequestUser, User
@@ -134,9 +135,18 @@ def with_overview(logs: QuerySet[Log]) -> QuerySet[Log]:
         status=MeasureStatus.OPEN,
         deadline__lt=timezone.localdate(),
     )
+    # A correlated count, not a join with GROUP BY: a list's page count (Paginator) then
+    # leaves both annotations out and counts the logs alone.
+    open_concerns = (
+        Concern.objects.filter(log=OuterRef("pk"), status=ConcernStatus.OPEN)
+        .order_by()
+        .values("log")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return logs.annotate(
         has_overdue=Exists(overdue),
-        open_concerns=Count("concerns", filter=Q(concerns__status=ConcernStatus.OPEN)),
+        open_concerns=Coalesce(Subquery(open_concerns), 0),
     )
 
 

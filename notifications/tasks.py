@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
+from django_tasks_db import DatabaseBackend
 
 from notifications.enums import EmailStatus
 from notifications.models import OutgoingEmail
@@ -39,10 +40,23 @@ def deliver_email(email_id: int) -> str:
 
 
 def enqueue(email: OutgoingEmail) -> None:
-    if email.next_attempt_at > timezone.now():
-        deliver_email.using(run_after=email.next_attempt_at).enqueue(email.pk)
+    """Queue the delivery of `email`. With the database backend the task is a row written in
+    the caller's transaction (R-SEC-04). A queue outside the database (RQ in Redis) is only
+    told once that transaction commits: a worker never looks for an e-mail not yet there, or
+    one rolled back. Should the process die in between, the sweep (requeue_stale) queues it
+    again; the e-mail row is the durable record either way."""
+    email_id, run_after = email.pk, email.next_attempt_at
+    if isinstance(deliver_email.get_backend(), DatabaseBackend):
+        _enqueue(email_id, run_after)
     else:
-        deliver_email.enqueue(email.pk)
+        transaction.on_commit(lambda: _enqueue(email_id, run_after))
+
+
+def _enqueue(email_id: int, run_after: datetime) -> None:
+    if run_after > timezone.now():
+        deliver_email.using(run_after=run_after).enqueue(email_id)
+    else:
+        deliver_email.enqueue(email_id)
 
 
 def _backoff(attempts: int) -> timedelta:

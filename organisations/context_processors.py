@@ -1,20 +1,39 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
-from organisations.queries import active_role, roles_of, units_of
+from accounts.models import User
+from organisations.enums import Role
+from organisations.models import Membership
+from organisations.queries import active_role, roles_of
 
 
 def roles(request: HttpRequest) -> dict[str, Any]:
-    """The role switcher and the header's municipality and unit (R-ROLE-01)."""
+    """The role switcher and the header's municipality and unit (R-ROLE-01).
+
+    The header's names are read only if a template shows them (an htmx fragment does not),
+    as plain names in one query: each membership is one (person, unit, role).
+    """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     current = active_role(request)
-    units = list(units_of(user, current).select_related("municipality")) if current else []
+    header = SimpleLazyObject(lambda: _header_names(user, current))
     return {
         "user_roles": roles_of(user),
         "active_role": current,
-        "header_units": units,
-        "header_municipality": units[0].municipality if units else None,
+        "header_units": SimpleLazyObject(lambda: header[0]),
+        "header_municipality": SimpleLazyObject(lambda: header[1]),
     }
+
+
+def _header_names(user: User, role: Role | None) -> tuple[list[str], str]:
+    if role is None:
+        return [], ""
+    rows = list(
+        Membership.objects.filter(user=user, role=role)
+        .order_by("unit__name")
+        .values_list("unit__name", "unit__municipality__name")
+    )
+    return [unit for unit, _ in rows], rows[0][1] if rows else ""

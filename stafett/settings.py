@@ -6,7 +6,7 @@ required and the secure production defaults apply.
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import dj_database_url
 import django_stubs_ext
@@ -74,7 +74,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorDeviceMiddleware",
     "audit.middleware.AuditContextMiddleware",
     "organisations.middleware.ActiveRoleMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
@@ -127,7 +127,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the person's roles and second factor in the same query
+    # (accounts/backends.py). Changing this path signs everyone out once.
+    "organisations.backends.RoleBackend",
 ]
 # Our Argon2 replaces Django's (both are "argon2"): see accounts/hashers.py.
 PASSWORD_HASHERS = [
@@ -284,8 +286,39 @@ LOGGING = {
 STAFETT_SELF_CONSENT_AGE = env_int("STAFETT_SELF_CONSENT_AGE", 15, minimum=12)
 
 # Background work: the database backend, so that a task is enqueued in the same transaction
-# as the change that causes it (R-SEC-04). Worker: `manage.py run_worker`.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# as the change that causes it (R-SEC-04). Worker: `manage.py run_worker`. When one worker
+# reading the database is not enough, STAFETT_TASK_QUEUE=redis puts the queue in Redis (RQ,
+# workers: `manage.py rqworker`); the outbox row stays the durable record, and a task is
+# queued once its transaction commits (notifications.tasks.enqueue). See docs/deployment.md.
+TASKS: dict[str, dict[str, Any]] = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Redis, shared by every app server: the cache, the sessions (read from the cache, written
+# through to the database) and, if chosen, the task queue. Without it, sessions live in the
+# database and the cache in each process's memory, which nothing relies on across requests.
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("STAFETT_CACHE_PREFIX", "stafett"),
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+TASK_QUEUE = env_str("STAFETT_TASK_QUEUE", "database")
+if TASK_QUEUE not in ("database", "redis"):
+    raise ImproperlyConfigured(
+        f"The environment variable STAFETT_TASK_QUEUE must be database or redis, not "
+        f"{TASK_QUEUE!r}."
+    )
+if TASK_QUEUE == "redis":
+    if not REDIS_URL:
+        raise ImproperlyConfigured(
+            "The environment variable STAFETT_TASK_QUEUE=redis needs REDIS_URL as well."
+        )
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 
 # The address people reach the site at; links in e-mails and letters start with it.
 # Required in production: a letter or e-mail with a wrong address strands the reader.

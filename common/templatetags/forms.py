@@ -47,12 +47,15 @@ def form_errors(context: Context) -> list[dict[str, str]]:
     errors: list[dict[str, str]] = []
     seen: set[int] = set()
     for value in context.flatten().values():
-        if id(value) in seen:
+        # type(), not isinstance(): isinstance would evaluate every lazy value in the
+        # context (the CSRF token, the header's units…) on every page; a form is never lazy.
+        kind = type(value)
+        if not issubclass(kind, (BaseForm, BaseFormSet)) or id(value) in seen:
             continue
         seen.add(id(value))
-        if isinstance(value, BaseFormSet):
+        if issubclass(kind, BaseFormSet):
             errors += _formset_errors(value, seen)
-        elif isinstance(value, BaseForm):
+        else:
             errors += _errors_of(value)
     return errors
 

@@ -3,8 +3,10 @@
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from audit import context
 from audit.models import AppendOnlyError, AuditEvent
-from audit.services import record
+from audit.services import record, record_each
+from tests.factories import make_log
 
 
 def test_record_writes_actor_action_object_and_address_R_SEC_01(rf, holder):
@@ -45,3 +47,30 @@ def test_postgresql_refuses_update_and_delete_in_sql_R_SEC_01():
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [event.pk])
     assert AuditEvent.objects.get(pk=event.pk).action == "test.event"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reads_of_several_logs_outside_a_transaction_are_one_insert_R_SEC_01(
+    holder, unit, django_assert_num_queries
+):
+    """A page's read audit (logs.services.record_log_views) as it runs in a view, outside a
+    transaction: before, bulk_create's BEGIN, INSERT and COMMIT; now the INSERT alone."""
+    logs = [make_log(holder, unit) for _ in range(3)]
+    token = context.set_role("holder")
+    try:
+        with django_assert_num_queries(1):
+            record_each(actor=holder, action="log.viewed", objs=[(lg, lg.pk) for lg in logs])
+    finally:
+        context.reset(token)
+    events = AuditEvent.objects.filter(action="log.viewed", actor=holder).order_by("log_id")
+    assert [(e.log_id, e.object_id, e.role) for e in events] == [
+        (lg.pk, str(lg.pk), "holder") for lg in logs
+    ]
+    assert all(e.at is not None for e in events)
+
+
+def test_reads_inside_a_transaction_are_written_with_it_R_SEC_01(holder, unit):
+    logs = [make_log(holder, unit) for _ in range(2)]
+    with transaction.atomic():
+        record_each(actor=holder, action="log.viewed", objs=[(lg, lg.pk) for lg in logs])
+    assert AuditEvent.objects.filter(action="log.viewed", actor=holder).count() == 2

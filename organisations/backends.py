@@ -1,0 +1,43 @@
+"""The signed-in person with their roles, in the one query of `accounts.backends`."""
+
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Exists, OuterRef, QuerySet
+
+from accounts.backends import UserBackend
+from accounts.models import User
+from organisations.enums import Role
+from organisations.models import Membership
+
+ROLE_FLAG = "stafett_has_{}"
+
+
+class RoleBackend(UserBackend):
+    """Reads the person's roles with the person (one EXISTS per role, each an index probe),
+    so the role switcher, the active role and the audit context cost no query of their own
+    (`organisations.queries.roles_of` finds them on the user). Read fresh on every request:
+    a role removed is gone on the next one (R-ROLE-01)."""
+
+    def user_query(self, user_id: int) -> QuerySet[User]:
+        flags = {
+            ROLE_FLAG.format(role.value): Exists(
+                Membership.objects.filter(user=OuterRef("pk"), role=role.value)
+            )
+            for role in (Role.LEADER, Role.HOLDER, Role.ACTOR)
+        }
+        if apps.is_installed("logs"):
+            # As in roles_of: the guardian model belongs to logs, above this app.
+            guardian = apps.get_model("logs", "Guardian")
+            flags[ROLE_FLAG.format(Role.GUARDIAN.value)] = Exists(
+                guardian.objects.filter(user=OuterRef("pk"))
+            )
+        return super().user_query(user_id).annotate(**flags)
+
+    def get_user(self, user_id: Any) -> User | None:
+        user = super().get_user(user_id)
+        if user is not None:
+            user._stafett_roles = [  # type: ignore[attr-defined]  # read by roles_of
+                role for role in Role if getattr(user, ROLE_FLAG.format(role.value), False)
+            ]
+        return user

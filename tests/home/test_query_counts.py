@@ -1,0 +1,55 @@
+"""Min side and Mine stafettbarn ask the database as often with one log as with three or
+with more than a page holds (architecture, rule 10; issue 9): the lists are fetched in the
+view, with their annotations, and the templates never query."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from home.views import HOME_LOGS
+from meetings.services import create_meeting
+from notes.services import create_note
+from tests.factories import make_concern, make_log
+
+MANY = HOME_LOGS + 5  # more than Min side shows
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+def _add_logs(holder, unit, start: int, stop: int) -> None:
+    for n in range(start, stop):
+        log = make_log(holder, unit, first_name=f"Barn{n}")
+        make_concern(log, deadline=timezone.localdate() - timedelta(days=2))
+        starts = timezone.now() + timedelta(days=n + 1)
+        create_meeting(
+            log, by=holder, starts_at=starts, ends_at=starts + timedelta(hours=1), place="Rom 1"
+        )
+        create_note(by=holder, text=f"Notat {n}")
+
+
+@pytest.mark.parametrize("url", ["/", "/logger/"])
+def test_the_holders_pages_count_the_same_with_1_3_and_many_logs_R_HOLD_01_R_HOLD_02(
+    client, holder, unit, url
+):
+    """Min side: session, person with roles, header, logs with their overview, meetings,
+    notes, waiting transfers: 7. Mine stafettbarn: session, person, header, the page count,
+    the page: 5. Before issue 9's overhead cut 9 and 7 (roles, a guardian EXISTS, the
+    header's units with a DISTINCT join)."""
+    _add_logs(holder, unit, 0, 1)
+    client.force_login(holder)
+    client.get(url)  # the first request after login stamps the session
+    counts = [_queries(client, url)]
+    _add_logs(holder, unit, 1, 3)
+    counts.append(_queries(client, url))
+    _add_logs(holder, unit, 3, MANY)
+    counts.append(_queries(client, url))
+    expected = {"/": 7, "/logger/": 5}[url]
+    assert counts == [expected] * 3

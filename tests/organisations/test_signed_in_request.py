@@ -1,0 +1,239 @@
+"""What every signed-in request costs before its page, and that nothing it reads is stale:
+the person, their roles and their second factor are read in one query on every request
+(organisations.backends.RoleBackend, accounts.middleware.SecondFactorDeviceMiddleware), so a
+change takes effect on the very next request (R-ROLE-01, R-GEN-03, R-SEC-01)."""
+
+import os
+
+import pytest
+from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from redis import Redis
+from redis.exceptions import RedisError
+
+from accounts.enums import ACTIVE_ROLE_SESSION_KEY
+from organisations.backends import RoleBackend
+from organisations.enums import Role
+from organisations.models import Membership
+from tests.factories import MembershipFactory, UserFactory, make_log
+
+LOGIN = reverse("accounts:login")
+TOTP_SETUP = reverse("accounts:totp_setup")
+
+
+def _verified(client, user) -> TOTPDevice:
+    """Signed in with a confirmed TOTP device, as the login's second step leaves it."""
+    device = TOTPDevice.objects.create(user=user, name="telefon", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+def test_a_signed_in_json_request_costs_two_queries_R_GEN_03(
+    client, holder, django_assert_num_queries
+):
+    """Before: four (session, person, roles with a DISTINCT join, guardian EXISTS), five
+    with a second factor. After: the session, and the person with roles and device."""
+    client.force_login(holder)
+    client.get("/")  # the first request after login stamps the session (one write)
+    with django_assert_num_queries(2):
+        response = client.get(reverse("accounts:session_status"))
+    assert response.status_code == 200
+
+
+def test_the_leaders_min_side_costs_three_queries_with_2fa_R_ROLE_01(
+    client, leader, settings, django_assert_num_queries
+):
+    """The leader's Min side, a page with the header and no data of its own. Before: six
+    (session, person, TOTP device, roles, guardian EXISTS, the header's units with a
+    DISTINCT join). After: three (session; person with roles and device; header names)."""
+    settings.STAFETT_REQUIRE_2FA = True
+    _verified(client, leader)
+    client.get("/")  # the first request after login stamps the session (one write)
+    with django_assert_num_queries(3):
+        response = client.get("/")
+    assert response.status_code == 200
+    assert "Testskolen" in response.content.decode()
+    assert "Testkommune" in response.content.decode()
+
+
+def test_a_removed_role_is_gone_on_the_next_request_R_ROLE_01(client, multi_role_user):
+    client.force_login(multi_role_user)
+    session = client.session
+    session[ACTIVE_ROLE_SESSION_KEY] = Role.HOLDER.value
+    session.save()
+    assert 'value="holder"' in client.get("/").content.decode()
+    Membership.objects.filter(user=multi_role_user, role=Role.HOLDER).delete()
+    html = client.get("/").content.decode()
+    assert 'value="holder"' not in html
+    assert "Rolle: Virksomhetsleder" in html
+    # The holder's pages are closed at once, not only the switcher.
+    assert client.get(reverse("logs:create")).status_code in (403, 404)
+
+
+def test_the_last_role_removed_leaves_no_role_on_the_next_request_R_ROLE_01(client, holder):
+    client.force_login(holder)
+    assert "Rolle: Stafettholder" in client.get("/").content.decode()
+    Membership.objects.filter(user=holder).delete()
+    html = client.get("/").content.decode()
+    assert "Stafettholder" not in html
+    assert client.get(reverse("logs:list")).status_code == 404
+
+
+def test_an_added_or_changed_role_shows_on_the_next_request_R_ROLE_01(client, holder, unit):
+    client.force_login(holder)
+    client.get("/")
+    MembershipFactory(user=holder, unit=unit, role=Role.LEADER)
+    assert 'value="leader"' in client.get("/").content.decode()
+    Membership.objects.filter(user=holder, role=Role.LEADER).update(role=Role.ACTOR)
+    html = client.get("/").content.decode()
+    assert 'value="leader"' not in html
+    assert 'value="actor"' in html
+
+
+def test_a_linked_guardian_has_the_guardian_role_on_the_next_request_R_ROLE_01(
+    client, holder, unit
+):
+    person = UserFactory()
+    client.force_login(person)
+    client.get("/")
+    guardian = make_log(holder, unit).guardians.first()
+    guardian.user = person
+    guardian.save()
+    assert "Rolle: Foresatt" in client.get("/").content.decode()
+
+
+def test_a_deactivated_person_is_signed_out_on_the_next_request_R_SEC_07(client, holder):
+    client.force_login(holder)
+    assert client.get("/").status_code == 200
+    holder.is_active = False
+    holder.save()
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url.startswith(LOGIN)
+
+
+def test_a_changed_password_signs_out_other_sessions_on_the_next_request_R_GEN_03(client, holder):
+    client.force_login(holder)
+    assert client.get("/").status_code == 200
+    holder.set_password("et-helt-nytt-passord-2026")
+    holder.save()
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url.startswith(LOGIN)
+
+
+def test_after_logout_the_next_request_is_signed_out_R_GEN_03(client, holder):
+    client.force_login(holder)
+    assert client.get("/").status_code == 200
+    client.post(reverse("accounts:logout"))
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url.startswith(LOGIN)
+
+
+def test_a_removed_second_factor_stops_verifying_on_the_next_request_R_SEC_02(
+    client, holder, settings
+):
+    settings.STAFETT_REQUIRE_2FA = True
+    device = _verified(client, holder)
+    assert client.get("/").status_code == 200
+    device.delete()
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url == TOTP_SETUP
+
+
+def test_a_replaced_second_factor_does_not_verify_the_old_session_R_SEC_02(
+    client, holder, settings
+):
+    """The person has a confirmed device, but not the one this session verified with."""
+    settings.STAFETT_REQUIRE_2FA = True
+    device = _verified(client, holder)
+    assert client.get("/").status_code == 200
+    device.delete()
+    TOTPDevice.objects.create(user=holder, name="ny telefon", confirmed=True)
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url == TOTP_SETUP
+
+
+def test_an_unconfirmed_second_factor_does_not_verify_R_SEC_02(client, holder, settings):
+    settings.STAFETT_REQUIRE_2FA = True
+    device = _verified(client, holder)
+    TOTPDevice.objects.filter(pk=device.pk).update(confirmed=False)
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url == TOTP_SETUP
+
+
+def test_another_persons_device_does_not_verify_R_SEC_02(client, holder, settings):
+    settings.STAFETT_REQUIRE_2FA = True
+    TOTPDevice.objects.create(user=holder, name="min", confirmed=True)
+    someone_else = TOTPDevice.objects.create(user=UserFactory(), name="annen", confirmed=True)
+    client.force_login(holder)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = someone_else.persistent_id
+    session.save()
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url == TOTP_SETUP
+
+
+@pytest.mark.parametrize("user_id", ["", "abc", None, "999999999"])
+def test_a_session_with_a_bad_or_unknown_person_is_signed_out(db, user_id):
+    assert RoleBackend().get_user(user_id) is None
+
+
+@pytest.fixture
+def sessions_in_redis(settings):
+    """The settings REDIS_URL gives (stafett/settings.py), on a Redis database of its own."""
+    url = os.environ.get("STAFETT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    connection = Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        connection.ping()
+    except RedisError as error:
+        pytest.skip(
+            f"Redis does not answer at {url} ({error}): start it (redis-server, or .ci/run)."
+        )
+    connection.flushdb()
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    yield
+    connection.flushdb()
+    connection.close()
+
+
+def test_with_sessions_in_redis_a_signed_in_request_costs_one_query_R_GEN_03(
+    client, holder, sessions_in_redis, django_assert_num_queries
+):
+    """Several app servers share the sessions through Redis: the person, with roles and
+    device, is then the one query before the page."""
+    client.force_login(holder)
+    client.get("/")
+    with django_assert_num_queries(1):
+        response = client.get(reverse("accounts:session_status"))
+    assert response.status_code == 200
+
+
+def test_with_sessions_in_redis_logout_and_deactivation_hold_on_the_next_request_R_GEN_03(
+    client, holder, sessions_in_redis
+):
+    client.force_login(holder)
+    assert client.get("/").status_code == 200
+    holder.is_active = False
+    holder.save()
+    assert client.get("/").status_code == 302
+    holder.is_active = True
+    holder.save()
+    client.force_login(holder)
+    assert client.get("/").status_code == 200
+    client.post(reverse("accounts:logout"))
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url.startswith(LOGIN)
