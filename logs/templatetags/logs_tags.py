@@ -1,5 +1,6 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 register = template.Library()
 
@@ -34,6 +35,6 @@ FIELD_LABELS = {
 
 
 @register.filter
-def field_label(name: str) -> str:
+def field_label(name: str) -> StrOrPromise:
     """The words for a field name in the log's history."""
     return FIELD_LABELS.get(name, name)

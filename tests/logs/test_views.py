@@ -202,8 +202,11 @@ SPACED_NATIONAL_ID = f"{VALID_NATIONAL_ID[:6]} {VALID_NATIONAL_ID[6:]}"
 
 
 def national_id_maxlength(html: str, name: str) -> int:
-    tag = re.search(rf'<input[^>]*name="{re.escape(name)}"[^>]*>', html).group(0)
-    return int(re.search(r'maxlength="(\d+)"', tag).group(1))
+    tag = re.search(rf'<input[^>]*name="{re.escape(name)}"[^>]*>', html)
+    assert tag is not None, f"no input {name}"
+    maxlength = re.search(r'maxlength="(\d+)"', tag.group(0))
+    assert maxlength is not None, f"input {name} has no maxlength"
+    return int(maxlength.group(1))
 
 
 @pytest.mark.parametrize(
