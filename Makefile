@@ -19,7 +19,7 @@ RUN_ENV := STAFETT_DEBUG=1 STAFETT_DEMO=1 STAFETT_REQUIRE_2FA=$${STAFETT_REQUIRE
 	EMAIL_BACKEND='$(EMAIL_BACKEND)' EMAIL_FILE_PATH='$(EMAIL_FILE_PATH)'
 TEST_ENV := STAFETT_DEBUG=1
 
-.PHONY: run test bench setup static messages lint format clean
+.PHONY: run test bench setup static messages lint typecheck typed-share format clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -71,10 +71,18 @@ bench: setup
 	$(BENCH_ENV) $(MANAGE) generate_data --scale $(BENCH_SCALE) --if-missing
 	$(BENCH_ENV) $(MANAGE) run_bench $(BENCH_ARGS)
 
-lint: $(BIN)/.installed
+lint: $(BIN)/.installed typecheck
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+
+# mypy with django-stubs (config in pyproject.toml); the plugin imports the settings.
+typecheck: $(BIN)/.installed
+	$(TEST_ENV) $(BIN)/mypy .
+
+# The share of functions (outside tests and migrations) with every annotation.
+typed-share:
+	$(PY) tools/typed_share.py
 
 format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .

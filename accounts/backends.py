@@ -1,5 +1,7 @@
 """The signed-in person, read once per request with what every request asks about them."""
 
+from typing import Any
+
 from django.contrib.auth.backends import ModelBackend
 from django.db import router
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -25,13 +27,13 @@ class UserBackend(ModelBackend):
     password (the session hash) or a removed device takes effect on the very next request.
     """
 
-    def user_query(self, user_id) -> QuerySet[User]:
+    def user_query(self, user_id: int) -> QuerySet[User]:
         device = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True).order_by("pk")
         return User._default_manager.filter(pk=user_id).annotate(
             **{TOTP_DEVICE_ID: Subquery(device.values("pk")[:1])}
         )
 
-    def get_user(self, user_id):
+    def get_user(self, user_id: Any) -> User | None:
         try:
             pk = int(user_id)
         except (TypeError, ValueError):

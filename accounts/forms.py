@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import (
@@ -8,6 +10,7 @@ from django.contrib.auth.forms import (
     SetPasswordForm,
 )
 from django.contrib.auth.password_validation import password_validators_help_texts
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Language
@@ -113,14 +116,15 @@ class ActivationForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def __init__(self, *args, ask_email: bool, **kwargs):
+    def __init__(self, *args: Any, ask_email: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not ask_email:
             del self.fields["email"]
         self.fields["password1"].help_text = " ".join(password_validators_help_texts())
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        # Django keeps cleaned_data when a clean() returns None.
+        cleaned = super().clean() or self.cleaned_data
         first, second = cleaned.get("password1"), cleaned.get("password2")
         if first and second and first != second:
             self.add_error("password2", _("Passordene er ikke like."))
@@ -135,10 +139,17 @@ class ResetOrActivatePasswordForm(PasswordResetForm):
     after the 7 days (R-LEAD-01, R-GUAR-02).
     """
 
-    def get_users(self, email):
-        return get_user_model().objects.filter(email__iexact=email, is_active=True)
+    def get_users(self, email: str) -> QuerySet[User]:
+        return User.objects.filter(email__iexact=email, is_active=True)
 
-    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
         """Through the outbox like every other e-mail: retried while the mail server is down,
         in the person's language, with the link built on STAFETT_SITE_URL (R-SEC-04)."""
         user = context["user"]

@@ -1,4 +1,9 @@
-def lockout_username(request, credentials=None) -> str:
+from typing import Any
+
+from django.http import HttpRequest
+
+
+def lockout_username(request: HttpRequest | None, credentials: dict[str, Any] | None = None) -> str:
     """The username as django-axes counts it: case-insensitive, like the login itself."""
     if credentials:
         value = credentials.get("username")

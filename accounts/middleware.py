@@ -1,10 +1,13 @@
 """Session rules that apply to every signed-in request."""
 
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.functional import SimpleLazyObject
@@ -15,6 +18,7 @@ from django_otp.middleware import OTPMiddleware
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.backends import TOTP_DEVICE_ID
+from accounts.models import User
 from audit.services import record
 
 LAST_ACTIVITY = "last_activity"
@@ -34,10 +38,10 @@ class SessionTimeoutMiddleware:
     `next`, so that logging in again brings them back.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated:
             now = time.time()
@@ -53,7 +57,7 @@ class SessionTimeoutMiddleware:
             session.setdefault(LAST_ACTIVITY, now)
         return self.get_response(request)
 
-    def _expire(self, request, idle: bool):
+    def _expire(self, request: HttpRequest, idle: bool) -> HttpResponseRedirect:
         user = request.user
         back_to = request.get_full_path() if request.method in ("GET", "HEAD") else request.path
         if request.headers.get("HX-Request") or request.path == _status_path():
@@ -74,7 +78,7 @@ class SessionTimeoutMiddleware:
         return redirect(url)
 
 
-def needs_second_factor(user) -> bool:
+def needs_second_factor(user: User | AnonymousUser) -> bool:
     """Staff roles (leader, holder, actor) and operators need TOTP when 2FA is required."""
     if not settings.STAFETT_REQUIRE_2FA or not user.is_authenticated:
         return False
@@ -92,10 +96,10 @@ class SecondFactorMiddleware:
         "set_language",
     }
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if (
             user.is_authenticated
@@ -108,7 +112,7 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
     @staticmethod
-    def _name(request) -> str:
+    def _name(request: HttpRequest) -> str:
         try:
             match = resolve(request.path_info)
         except Resolver404:
@@ -124,7 +128,9 @@ class SecondFactorDeviceMiddleware(OTPMiddleware):
     library's way, so a device removed or replaced stops verifying on the next request.
     """
 
-    def _verify_user_sync(self, request, user):
+    def _verify_user_sync(
+        self, request: HttpRequest, user: User | AnonymousUser
+    ) -> User | AnonymousUser:
         known = getattr(user, TOTP_DEVICE_ID, None) if user.is_authenticated else None
         if known is None:
             return super()._verify_user_sync(request, user)
@@ -133,5 +139,8 @@ class SecondFactorDeviceMiddleware(OTPMiddleware):
         self._init_user_fields(user)
         # Confirmed and the person's, as the query said: only a page that uses the device
         # itself (none does on every request) loads it.
-        user.otp_device = SimpleLazyObject(lambda: TOTPDevice.objects.get(pk=known))
+        # django-otp's attribute on the request's user, signed in here (it has a device).
+        user.otp_device = SimpleLazyObject(  # type: ignore[union-attr]
+            lambda: TOTPDevice.objects.get(pk=known)
+        )
         return user

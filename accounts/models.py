@@ -1,5 +1,8 @@
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
-from django.contrib.auth.models import PermissionsMixin
+from django.contrib.auth.models import AnonymousUser, PermissionsMixin
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -8,14 +11,14 @@ from accounts.enums import Language
 from accounts.validators import mask_national_id, validate_national_id, validate_phone
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def get_by_natural_key(self, username):
+    def get_by_natural_key(self, username: str | None) -> "User":
         # E-mail addresses are matched case-insensitively at login.
         return self.get(email__iexact=username)
 
-    def create_user(self, email, password=None, **fields):
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> "User":
         if not email:
             raise ValueError("An e-mail address is required.")
         user = self.model(email=self.normalize_email(email).lower(), **fields)
@@ -26,7 +29,7 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, email, password=None, **fields):
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> "User":
         fields.setdefault("is_staff", True)
         fields.setdefault("is_superuser", True)
         return self.create_user(email, password, **fields)
@@ -58,6 +61,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    if TYPE_CHECKING:
+        # Put on request.user by django-otp's OTPMiddleware: whether this session has passed
+        # the second factor.
+        def is_verified(self) -> bool: ...
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -144,7 +152,7 @@ class ActivationToken(models.Model):
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.created_at:%Y-%m-%d}"
 
-    def problem(self, now=None) -> str:
+    def problem(self, now: datetime | None = None) -> str:
         """Why the token cannot be used now: "used", "expired", or "" when it can."""
         now = now or timezone.now()
         if self.used_at is not None or self.revoked_at is not None:
@@ -152,3 +160,8 @@ class ActivationToken(models.Model):
         if self.expires_at <= now:
             return "expired"
         return ""
+
+
+# Whoever request.user is: a person, or AnonymousUser before signing in. What the rules and
+# visibility queries take, since pages and templates ask them with request.user.
+RequestUser = User | AnonymousUser

@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_stubs_ext import StrOrPromise
 
 from accounts import signals
 from accounts.enums import Language
@@ -24,7 +26,9 @@ from notifications.services import queue_email
 
 
 @transaction.atomic
-def update_settings(user, *, by, request=None, **fields) -> list[str]:
+def update_settings(
+    user: User, *, by: User, request: HttpRequest | None = None, **fields: Any
+) -> list[str]:
     """Save own contact information and language (R-GEN-01).
 
     Returns the names of the fields that changed. Side effect: an audit event naming the
@@ -47,16 +51,16 @@ def update_settings(user, *, by, request=None, **fields) -> list[str]:
 
 
 @transaction.atomic
-def set_language(user, *, language: str, request=None) -> None:
+def set_language(user: User, *, language: str, request: HttpRequest | None = None) -> None:
     """Remember the chosen language for the next login as well."""
     update_settings(user, by=user, request=request, language=language)
 
 
-def confirmed_totp_device(user) -> TOTPDevice | None:
+def confirmed_totp_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def pending_totp_device(user) -> TOTPDevice:
+def pending_totp_device(user: User) -> TOTPDevice:
     """The unconfirmed device shown during enrolment, created once and reused."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
@@ -65,7 +69,9 @@ def pending_totp_device(user) -> TOTPDevice:
 
 
 @transaction.atomic
-def confirm_totp_device(user, *, device: TOTPDevice, token: str, request=None) -> bool:
+def confirm_totp_device(
+    user: User, *, device: TOTPDevice, token: str, request: HttpRequest | None = None
+) -> bool:
     """Finish enrolment when the code from the app is right.
 
     Side effects: the device becomes the user's only confirmed TOTP device; an audit event.
@@ -82,7 +88,9 @@ def confirm_totp_device(user, *, device: TOTPDevice, token: str, request=None) -
     return True
 
 
-def verify_second_factor(user, *, token: str, request=None) -> tuple[TOTPDevice | None, str]:
+def verify_second_factor(
+    user: User, *, token: str, request: HttpRequest | None = None
+) -> tuple[TOTPDevice | None, str]:
     """Check a login code. Returns (device, "") or (None, reason) with reason
     "throttled" or "invalid". Reused codes are invalid (the device remembers the last step).
     """
@@ -124,6 +132,16 @@ def format_code(code: str) -> str:
     return " ".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
+class Invitee(Protocol):
+    """A guardian as accounts sees one: logs.Guardian, which accounts never imports."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def log_id(self) -> int: ...
+
+
 @dataclass(frozen=True)
 class IssuedActivation:
     """A new token with its secrets in plain text: shown once (e-mail, letter), never stored."""
@@ -142,7 +160,13 @@ class IssuedActivation:
 
 
 @transaction.atomic
-def issue_activation(*, channel: str, user=None, guardian=None, by=None) -> IssuedActivation:
+def issue_activation(
+    *,
+    channel: str,
+    user: User | None = None,
+    guardian: Invitee | None = None,
+    by: User | None = None,
+) -> IssuedActivation:
     """A new single-use activation token for `user` and/or `guardian`, valid 7 days.
 
     A new letter for a guardian makes their earlier letters worthless. Side effect: an audit
@@ -153,7 +177,7 @@ def issue_activation(*, channel: str, user=None, guardian=None, by=None) -> Issu
     now = timezone.now()
     if channel == ActivationToken.Channel.LETTER and guardian is not None:
         ActivationToken.objects.filter(
-            guardian=guardian,
+            guardian_id=guardian.pk,
             channel=ActivationToken.Channel.LETTER,
             used_at__isnull=True,
             revoked_at__isnull=True,
@@ -163,7 +187,7 @@ def issue_activation(*, channel: str, user=None, guardian=None, by=None) -> Issu
     token = ActivationToken.objects.create(
         channel=channel,
         user=user,
-        guardian=guardian,
+        guardian_id=guardian.pk if guardian is not None else None,
         token_hash=_hash(link_token),
         code_hash=_hash(code),
         created_by=by,
@@ -197,7 +221,13 @@ def find_activation(*, link: str = "", code: str = "") -> tuple[ActivationToken 
     return token, token.problem()
 
 
-def record_activation_refused(*, reason: str, channel: str, request=None, token=None) -> None:
+def record_activation_refused(
+    *,
+    reason: str,
+    channel: str,
+    request: HttpRequest | None = None,
+    token: ActivationToken | None = None,
+) -> None:
     record(
         action="activation.refused",
         obj=token,
@@ -212,7 +242,9 @@ def needs_email(token: ActivationToken) -> bool:
 
 
 @transaction.atomic
-def activate(token: ActivationToken, *, password: str, email: str = "", request=None) -> User:
+def activate(
+    token: ActivationToken, *, password: str, email: str = "", request: HttpRequest | None = None
+) -> User:
     """Use an activation token: set the password (Django's validators), create the login of a
     guardian who has none (with the e-mail they chose) and link it to the guardian.
 
@@ -227,9 +259,11 @@ def activate(token: ActivationToken, *, password: str, email: str = "", request=
         raise ValidationError(problem, code=problem)
     guardian = token.guardian
     user = token.user or (guardian.user if guardian is not None else None)
-    errors: dict[str, list] = {}
+    errors: dict[str, list[str]] = {}
     created = user is None
-    if created:
+    if user is None:
+        if guardian is None:
+            raise ValueError("A token without a user is a guardian's (ActivationToken.Meta).")
         email = (email or "").strip().lower()
         if not email:
             errors["email"] = [_("Skriv e-postadressen du vil logge inn med.")]
@@ -291,7 +325,7 @@ def activate(token: ActivationToken, *, password: str, email: str = "", request=
 
 
 @transaction.atomic
-def revoke_activations(user, *, reason: str, by=None) -> int:
+def revoke_activations(user: User, *, reason: str, by: User | None = None) -> int:
     """Close every open activation link or letter code of the person, e.g. once they have
     set a password another way (a forgotten letter must not stay a way in). `by` is who
     did it, when not the person themself."""
@@ -307,7 +341,7 @@ def revoke_activations(user, *, reason: str, by=None) -> int:
 
 
 @transaction.atomic
-def send_activation_email(user, *, by=None) -> None:
+def send_activation_email(user: User, *, by: User | None = None) -> None:
     """E-mail a new staff user (holder, actor, leader) a link to set their password
     (R-LEAD-01). Side effects: an activation token; the e-mail queued in this transaction."""
     issued = issue_activation(channel=ActivationToken.Channel.EMAIL, user=user, by=by)
@@ -320,7 +354,7 @@ def send_activation_email(user, *, by=None) -> None:
     )
 
 
-def has_open_activation(user) -> bool:
+def has_open_activation(user: User) -> bool:
     return ActivationToken.objects.filter(
         user=user, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
     ).exists()
@@ -328,7 +362,7 @@ def has_open_activation(user) -> bool:
 
 def is_confirmation(token: ActivationToken) -> bool:
     """A link asking a person who already has a login to confirm that they are a guardian."""
-    return bool(token.guardian_id and token.user_id and token.user.has_usable_password())
+    return bool(token.guardian_id and token.user is not None and token.user.has_usable_password())
 
 
 @transaction.atomic
@@ -361,7 +395,7 @@ def confirm_invitation(
 LOGIN_CHANGES = ("email", "password", "national_id", "reactivated")
 
 
-def tell_about_login_change(user, *, change: str, to: str = "") -> None:
+def tell_about_login_change(user: User, *, change: str, to: str = "") -> None:
     """Tell the person at their login address (or `to`, the old one) that someone else
     changed their way in (R-SEC-07): they are the one who can tell if it was not agreed.
 
@@ -378,7 +412,7 @@ def tell_about_login_change(user, *, change: str, to: str = "") -> None:
     )
 
 
-def tell_about_new_role(user, *, role_label: str, unit_name: str) -> None:
+def tell_about_new_role(user: User, *, role_label: StrOrPromise, unit_name: str) -> None:
     """Tell a person who can already log in that someone gave them a role (R-SEC-07): a
     role reaches children's logs, so they should know, and say so if it was not agreed.
 

@@ -2,12 +2,13 @@ import base64
 import math
 import time
 from io import BytesIO
+from typing import Any
 
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login, logout
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
 from accounts.enums import ACTIVE_ROLE_SESSION_KEY, GUARDIAN_ROLE
@@ -30,8 +32,9 @@ from accounts.forms import (
     SettingsForm,
     TokenForm,
 )
+from accounts.http import AuthenticatedHttpRequest
 from accounts.middleware import LAST_ACTIVITY, SIGNED_IN_AT
-from accounts.models import ActivationToken
+from accounts.models import ActivationToken, User
 from common.views import apply_errors
 from notifications.forms import NotificationPreferencesForm
 from notifications.services import preferences_of, update_preferences
@@ -61,7 +64,9 @@ def _set_language_cookie(response: HttpResponse, language: str) -> HttpResponse:
     return response
 
 
-def _complete_login(request: HttpRequest, user, backend: str, next_url: str, device=None):
+def _complete_login(
+    request: HttpRequest, user: User, backend: str, next_url: str, device: TOTPDevice | None = None
+) -> HttpResponse:
     login(request, user, backend=backend)
     if device is not None:
         otp_login(request, device)
@@ -88,7 +93,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/login.html", {"form": form, "next": next_url})
 
 
-def locked_out(request: HttpRequest, response=None, credentials=None) -> HttpResponse:
+def locked_out(
+    request: HttpRequest,
+    response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
     """Shown instead of the login page while the account is locked (django-axes)."""
     form = LoginForm(request, data=request.POST or None)
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60) or 1
@@ -103,7 +112,7 @@ def locked_out(request: HttpRequest, response=None, credentials=None) -> HttpRes
 
 def login_verify(request: HttpRequest) -> HttpResponse:
     user_id = request.session.get(PENDING_USER)
-    user = get_user_model().objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
     if user is None:
         messages.info(request, _("Logg inn med e-post og passord først."))
         return redirect("accounts:login")
@@ -139,7 +148,7 @@ def _qr_data_uri(url: str) -> str:
 
 
 @login_required
-def totp_setup(request: HttpRequest) -> HttpResponse:
+def totp_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Enrol an authenticator app: QR code, the key in text, and a code to confirm it."""
     if services.confirmed_totp_device(request.user) and not request.user.is_verified():
         # A session without the second factor must not replace the app that protects it.
@@ -170,9 +179,9 @@ NOTIFY_PREFIX = "notify"
 
 
 @login_required
-def settings_view(request: HttpRequest) -> HttpResponse:
+def settings_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    form = SettingsForm(request.POST or None, instance=get_user_model().objects.get(pk=user.pk))
+    form = SettingsForm(request.POST or None, instance=User.objects.get(pk=user.pk))
     # The e-mail choices are saved only when their fieldset was on the page that was sent
     # (unticked boxes are absent from a form post, like a missing fieldset).
     notify_sent = request.method == "POST" and f"{NOTIFY_PREFIX}-shown" in request.POST
@@ -208,7 +217,7 @@ def set_language_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def keepalive(request: HttpRequest) -> HttpResponse:
+def keepalive(request: AuthenticatedHttpRequest) -> HttpResponse:
     """«Forbli innlogget»: the middleware has already counted this request as activity."""
     request.session[LAST_ACTIVITY] = time.time()
     return HttpResponse(status=204)
@@ -251,18 +260,22 @@ def _problem_message(reason: str) -> str:
     )
 
 
-def _refused(request: HttpRequest, reason: str, channel: str, token=None) -> HttpResponse:
+def _refused(
+    request: HttpRequest, reason: str, channel: str, token: ActivationToken | None = None
+) -> HttpResponse:
     services.record_activation_refused(reason=reason, channel=channel, request=request, token=token)
     request.session.pop(ACTIVATION_TOKEN, None)
     context = {"state": "invalid", "message": _problem_message(reason)}
     return render(request, "accounts/activate.html", context)
 
 
-def _logged_in_after_activation(request: HttpRequest, user, token: ActivationToken):
+def _logged_in_after_activation(
+    request: HttpRequest, user: User, token: ActivationToken
+) -> HttpResponse:
     """Log the person in; a guardian lands on the child's log in the guardian role."""
     request.session.pop(ACTIVATION_TOKEN, None)
     target = reverse("home")
-    if token.guardian_id is not None:
+    if token.guardian is not None:
         target = reverse("logs:detail", args=[token.guardian.log_id])
     response = _complete_login(request, user, MODEL_BACKEND, target)
     if token.guardian_id is not None:
@@ -271,7 +284,7 @@ def _logged_in_after_activation(request: HttpRequest, user, token: ActivationTok
     return response
 
 
-def _password_step(request: HttpRequest, token: ActivationToken, *, bound: bool):
+def _password_step(request: HttpRequest, token: ActivationToken, *, bound: bool) -> HttpResponse:
     ask_email = services.needs_email(token)
     form = ActivationForm(request.POST if bound else None, ask_email=ask_email)
     if bound and form.is_valid():
@@ -289,11 +302,12 @@ def _password_step(request: HttpRequest, token: ActivationToken, *, bound: bool)
             apply_errors(error, form)
         else:
             return _logged_in_after_activation(request, user, token)
-    person = token.user or (token.guardian.user if token.guardian_id else None)
+    person = token.user or (token.guardian.user if token.guardian is not None else None)
     context = {
         "state": "password",
         "form": form,
-        "login_email": "" if ask_email else person.email,
+        # Not asked for: the token's person has a login (services.needs_email).
+        "login_email": person.email if person is not None and not ask_email else "",
         "by_code": token.channel == ActivationToken.Channel.LETTER,
     }
     return render(request, "accounts/activate.html", context)
@@ -307,7 +321,7 @@ def activate_link(request: HttpRequest, token: str) -> HttpResponse:
     Opening the link changes nothing (mail scanners open links too); only the form does.
     """
     found, problem = services.find_activation(link=token)
-    if problem:
+    if problem or found is None:
         return _refused(request, problem, ActivationToken.Channel.EMAIL, found)
     if services.is_confirmation(found):
         return _confirm_guardianship(request, found)
@@ -316,6 +330,9 @@ def activate_link(request: HttpRequest, token: str) -> HttpResponse:
 
 def _confirm_guardianship(request: HttpRequest, token: ActivationToken) -> HttpResponse:
     """A person with a login confirms, logged in as themself, that they are the guardian."""
+    guardian = token.guardian
+    if guardian is None:  # is_confirmation() let through only a guardian's token
+        return _refused(request, "unknown", token.channel, token)
     if request.user != token.user:
         if request.user.is_authenticated:
             logout(request)
@@ -328,7 +345,7 @@ def _confirm_guardianship(request: HttpRequest, token: ActivationToken) -> HttpR
             return _refused(request, error.code or "unknown", token.channel, token)
         request.session[ACTIVE_ROLE_SESSION_KEY] = GUARDIAN_ROLE
         messages.success(request, _("Du er nå registrert som foresatt i loggen."))
-        return redirect("logs:detail", pk=token.guardian.log_id)
+        return redirect("logs:detail", pk=guardian.log_id)
     return render(request, "accounts/activate.html", {"state": "confirm"})
 
 
@@ -346,7 +363,7 @@ def activate_code(request: HttpRequest) -> HttpResponse:
         form = ActivationCodeForm(request.POST)
         if form.is_valid():
             found, problem = services.find_activation(code=form.cleaned_data["code"])
-            if not problem:
+            if not problem and found is not None:
                 request.session[ACTIVATION_TOKEN] = found.pk
                 return _password_step(request, found, bound=False)
             services.record_activation_refused(
@@ -354,7 +371,8 @@ def activate_code(request: HttpRequest) -> HttpResponse:
             )
             form.add_error("code", _problem_message(problem))
     else:
-        found = ActivationToken.objects.filter(pk=request.session.get(ACTIVATION_TOKEN)).first()
+        pk = request.session.get(ACTIVATION_TOKEN)
+        found = ActivationToken.objects.filter(pk=pk).first() if pk is not None else None
         if found is None:
             messages.info(request, _("Skriv inn koden fra brevet først."))
             return redirect("accounts:activate_code")

@@ -23,7 +23,7 @@ def current() -> RequestContext:
     return _current.get() or _EMPTY
 
 
-def set_current(context: RequestContext):
+def set_current(context: RequestContext) -> Token[RequestContext | None]:
     return _current.set(context)
 
 
@@ -32,5 +32,5 @@ def set_role(role: str) -> Token[RequestContext | None]:
     return _current.set(replace(current(), role=role))
 
 
-def reset(token) -> None:
+def reset(token: Token[RequestContext | None]) -> None:
     _current.reset(token)

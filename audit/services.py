@@ -1,8 +1,12 @@
 """The one way to write the audit trail."""
 
 from collections.abc import Sequence
+from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import connections, models, router
+from django.http import HttpRequest
 
 from audit import context
 from audit.models import AuditEvent
@@ -11,13 +15,13 @@ from common.requests import client_ip
 
 def record(
     *,
-    actor=None,
+    actor: AbstractBaseUser | AnonymousUser | None = None,
     action: str,
     obj: models.Model | None = None,
-    request=None,
+    request: HttpRequest | None = None,
     role: str = "",
     log_id: int | None = None,
-    data: dict | None = None,
+    data: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event. Callers run it inside the transaction of the change it records.
 
@@ -29,7 +33,7 @@ def record(
     if request is not None and not role:
         role = request.session.get("active_role", "") if hasattr(request, "session") else ""
     return AuditEvent.objects.create(
-        actor=actor,
+        actor_id=actor.pk if actor is not None else None,
         role=role or ambient.role,
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
@@ -42,10 +46,10 @@ def record(
 
 def record_each(
     *,
-    actor,
+    actor: AbstractBaseUser | AnonymousUser | None,
     action: str,
     objs: Sequence[tuple[models.Model, int | None]],
-    data: dict | None = None,
+    data: dict[str, Any] | None = None,
 ) -> list[AuditEvent]:
     """One event per (object, log id), written in one INSERT: a page that shows several
     logs records each of them at the cost of one query, however many there are."""
@@ -54,7 +58,7 @@ def record_each(
     ambient = context.current()
     events = [
         AuditEvent(
-            actor=actor,
+            actor_id=actor.pk if actor is not None else None,
             role=ambient.role,
             action=action,
             object_type=obj._meta.label_lower,
@@ -77,5 +81,6 @@ def record_each(
     # A page's reads outside a transaction: one INSERT statement is atomic by itself, so
     # the BEGIN and COMMIT that bulk_create wraps around it would be two round trips for
     # nothing, on every page that shows logs.
-    AuditEvent.objects._insert(events, fields=fields, using=using)
+    # QuerySet._insert: the one INSERT bulk_create itself makes; not in the type stubs.
+    AuditEvent.objects._insert(events, fields=fields, using=using)  # type: ignore[attr-defined]
     return events

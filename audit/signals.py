@@ -1,25 +1,33 @@
 """Log in, log out, failed log in and lockout go to the audit trail (R-SEC-01)."""
 
+from typing import Any
+
 from axes.signals import user_locked_out
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django.http import HttpRequest
 
 from audit.services import record
 
 
 @receiver(user_logged_in)
-def _logged_in(sender, request, user, **kwargs):
+def _logged_in(sender: object, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any) -> None:
     record(actor=user, action="auth.login", obj=user, request=request)
 
 
 @receiver(user_logged_out)
-def _logged_out(sender, request, user, **kwargs):
+def _logged_out(
+    sender: object, request: HttpRequest, user: AbstractBaseUser | None, **kwargs: Any
+) -> None:
     if user is not None:
         record(actor=user, action="auth.logout", obj=user, request=request)
 
 
 @receiver(user_login_failed)
-def _login_failed(sender, credentials, request=None, **kwargs):
+def _login_failed(
+    sender: object, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
     # The username typed is kept (it identifies the targeted account); never the password.
     record(
         action="auth.login_failed",
@@ -29,5 +37,7 @@ def _login_failed(sender, credentials, request=None, **kwargs):
 
 
 @receiver(user_locked_out)
-def _locked_out(sender, request, username, ip_address, **kwargs):
+def _locked_out(
+    sender: object, request: HttpRequest, username: str | None, ip_address: str, **kwargs: Any
+) -> None:
     record(action="auth.locked_out", request=request, data={"username": (username or "")[:150]})

@@ -5,6 +5,8 @@ without a round trip); the tables' sequences are moved past them at the end.
 """
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 from django.core.management.color import no_style
 from django.db import connection, models
@@ -19,22 +21,22 @@ def columns(names: str) -> list[str]:
 class Ids:
     """The next free primary key of each model, read once."""
 
-    def __init__(self):
-        self._next: dict[type, int] = {}
+    def __init__(self) -> None:
+        self._next: dict[type[models.Model], int] = {}
 
-    def take(self, model) -> int:
+    def take(self, model: type[models.Model]) -> int:
         if model not in self._next:
-            highest = model.objects.aggregate(top=models.Max("pk"))["top"] or 0
+            highest = model._default_manager.aggregate(top=models.Max("pk"))["top"] or 0
             self._next[model] = highest + 1
         value = self._next[model]
         self._next[model] = value + 1
         return value
 
-    def models(self) -> list:
+    def models(self) -> list[type[models.Model]]:
         return list(self._next)
 
 
-def _converter(field):
+def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
     if isinstance(field, models.JSONField):
         return json.dumps
     if connection.vendor == "postgresql":
@@ -49,11 +51,16 @@ def _converter(field):
 class Table:
     """The rows of one table, given in the order of `columns` (field names)."""
 
-    def __init__(self, model, columns: list[str]):
+    def __init__(self, model: type[models.Model], columns: list[str]) -> None:
         self.model = model
         opts = model._meta
-        fields = [opts.get_field(name) for name in columns]
-        self.columns = [f.column for f in fields]
+        fields, self.columns = [], []
+        for name in columns:
+            field = opts.get_field(name)
+            if not isinstance(field, models.Field) or field.column is None:
+                raise ValueError(f"{opts.label}.{name} is no column of its table")
+            fields.append(field)
+            self.columns.append(field.column)
         given = set(self.columns)
         missing = [
             f.name
@@ -66,7 +73,7 @@ class Table:
         self.rows: list[tuple] = []
         self.written = 0
 
-    def add(self, *values) -> None:
+    def add(self, *values: Any) -> None:
         self.rows.append(values)
         if len(self.rows) >= BATCH:
             self.flush()
@@ -77,13 +84,13 @@ class Table:
             return
         self.rows = []
         if self.convert:
-            converted = []
+            converted: list[tuple[Any, ...]] = []
             for row in rows:
-                row = list(row)
+                values = list(row)
                 for i, convert in self.convert:
-                    if row[i] is not None:
-                        row[i] = convert(row[i])
-                converted.append(row)
+                    if values[i] is not None:
+                        values[i] = convert(values[i])
+                converted.append(tuple(values))
             rows = converted
         table = connection.ops.quote_name(self.model._meta.db_table)
         names = ", ".join(connection.ops.quote_name(c) for c in self.columns)
@@ -101,7 +108,7 @@ class Table:
         self.written += len(rows)
 
 
-def reset_sequences(model_list) -> None:
+def reset_sequences(model_list: list[type[models.Model]]) -> None:
     """Move each table's id sequence past the ids we chose (PostgreSQL; SQLite follows)."""
     statements = connection.ops.sequence_reset_sql(no_style(), model_list)
     with connection.cursor() as cursor:

@@ -1,15 +1,23 @@
 """The rows of each log: child, guardians, consent, concerns, measures, glimpses, meetings,
 transfers, and the history and audit trail they leave (see bench.generate for the rules)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from bench.bulk import Table, columns
-from bench.handovers import IPS, MeetingsAndTransfers, pick_count
-from bench.plan import LogPlan, plan_logs
-from bench.scales import FIRST_NAMES, LAST_NAMES, STREETS, ascii_name, national_id
+from bench.handovers import (
+    IPS,
+    ConcernRow,
+    GuardianRow,
+    MeetingsAndTransfers,
+    Obj,
+    pick_count,
+)
+from bench.plan import Holding, LogPlan, plan_logs
+from bench.scales import FIRST_NAMES, LAST_NAMES, STREETS, Scale, ascii_name, national_id
 from logs.enums import (
     ConcernStatus,
     ConsentGiver,
@@ -32,6 +40,9 @@ from logs.models import (
 )
 from meetings.models import Invitation, Meeting
 from notes.models import Note
+
+if TYPE_CHECKING:
+    from bench.generate import Generator, Org
 
 CONCERNS = (
     ("Sier lite i klassen og trekker seg unna i friminuttene.", "Deltar i samtaler."),
@@ -63,7 +74,7 @@ CONSENT_FILE = "consents/bench-samtykke.pdf"
 
 
 class LogWriter(MeetingsAndTransfers):
-    def __init__(self, gen):
+    def __init__(self, gen: "Generator") -> None:
         self.gen, self.rng, self.ids, self.now = gen, gen.rng, gen.ids, gen.now
         self.today = timezone.localdate(self.now)
         self.children = Table(
@@ -154,21 +165,41 @@ class LogWriter(MeetingsAndTransfers):
 
     # --- history ------------------------------------------------------------------------
 
-    def event(self, log, at, by, role, action, obj, before=None, after=None, data=None):
+    def event(
+        self,
+        log: int,
+        at: datetime,
+        by: int,
+        role: str,
+        action: str,
+        obj: Obj,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> None:
         """One change: its row in the log's history and its audit event (R-LOG-08, R-SEC-01)."""
         model, pk = obj
         name = model._meta.model_name
         self.revisions.add(log, action, name, pk, before or {}, after or {}, by, at)
         self.read(log, at, by, role, action, obj, data)
 
-    def read(self, log, at, by, role, action, obj, data):
+    def read(
+        self,
+        log: int,
+        at: datetime,
+        by: int,
+        role: str,
+        action: str,
+        obj: Obj,
+        data: dict[str, Any] | None,
+    ) -> None:
         model, pk = obj
         label = model._meta.label_lower
         self.audit.add(at, by, role, action, label, str(pk), log, self.rng.choice(IPS), data or {})
 
     # --- a log ----------------------------------------------------------------------------
 
-    def write_logs(self, org, scale, *, first: bool) -> None:
+    def write_logs(self, org: "Org", scale: Scale, *, first: bool) -> None:
         plans = plan_logs(self.rng, org, scale, now=self.now, first=first)
         # About 1.6 guardians a log: 80 % of the active logs' ones have a login, and the
         # passive logs' share makes up the municipality's number of guardian accounts.
@@ -185,7 +216,7 @@ class LogWriter(MeetingsAndTransfers):
         self.write_notes(org)
         self.flush()
 
-    def write_log(self, org, plan: LogPlan) -> int:
+    def write_log(self, org: "Org", plan: LogPlan) -> int:
         rng = self.rng
         log = self.ids.take(Log)
         child = self.ids.take(Child)
@@ -225,18 +256,20 @@ class LogWriter(MeetingsAndTransfers):
         self.write_reads(plan, log, actors, guardians)
         return log
 
-    def write_guardians(self, org, plan, log, last_name, street) -> list[tuple]:
+    def write_guardians(
+        self, org: "Org", plan: LogPlan, log: int, last_name: str, street: str
+    ) -> list[GuardianRow]:
         """1–2 guardians (0–1 for a pregnancy); those of active logs mostly have a login."""
         rng = self.rng
         count = rng.choice((0, 1)) if plan.kind == LogKind.PREGNANCY else rng.choice((1, 2, 2))
         if plan.persona_guardian:
             count = max(count, 1)
         linked_share = 0.8 if plan.status != LogStatus.PASSIVE else org.passive_link_share
-        out = []
+        out: list[GuardianRow] = []
         for index in range(count):
             pk = self.ids.take(Guardian)
             first_name = rng.choice(FIRST_NAMES)
-            user = None
+            user: int | None = None
             email = ""
             persona = plan.persona_guardian and index == 0
             if persona or (org.guardian_accounts_left > 0 and rng.random() < linked_share):
@@ -256,7 +289,7 @@ class LogWriter(MeetingsAndTransfers):
             out.append((pk, user, f"{first_name} {last_name}", email))
         return out
 
-    def write_consent(self, plan, log) -> None:
+    def write_consent(self, plan: LogPlan, log: int) -> None:
         rng = self.rng
         if rng.random() > (0.85 if plan.status != LogStatus.PASSIVE else 0.7):
             return
@@ -273,7 +306,9 @@ class LogWriter(MeetingsAndTransfers):
         after = {"valid_until": until.isoformat()}
         self.event(log, at, by, "holder", "consent.uploaded", (Consent, pk), None, after)
 
-    def pick_actors(self, org, plan, unit, level, *, count: int) -> list[int]:
+    def pick_actors(
+        self, org: "Org", plan: LogPlan, unit: int, level: int, *, count: int
+    ) -> list[int]:
         """Actors the level allows (R-LOG-03): level 1 only the log's unit's own."""
         rng = self.rng
         if level == 1:
@@ -283,7 +318,7 @@ class LogWriter(MeetingsAndTransfers):
         else:
             pool = org.all_actors
         holders = {h.holder for h in plan.chain}
-        chosen = []
+        chosen: list[int] = []
         for _ in range(count):
             if pool:
                 actor = rng.choice(pool)
@@ -291,7 +326,9 @@ class LogWriter(MeetingsAndTransfers):
                     chosen.append(actor)
         return chosen
 
-    def write_concerns(self, org, plan, log) -> tuple[list[tuple[int, object]], list[int]]:
+    def write_concerns(
+        self, org: "Org", plan: LogPlan, log: int
+    ) -> tuple[list[ConcernRow], list[int]]:
         rng = self.rng
         passive = plan.status == LogStatus.PASSIVE
         if plan.heavy:
@@ -303,7 +340,8 @@ class LogWriter(MeetingsAndTransfers):
         if plan.persona_actor:
             count = max(count, 1)
         span = plan.end - plan.created
-        concerns, log_actors = [], []
+        concerns: list[ConcernRow] = []
+        log_actors: list[int] = []
         for index in range(count):
             at = plan.created + span * rng.uniform(0.0, 0.6)
             closed = passive or (index >= 7 if plan.heavy else rng.random() < 0.3)
@@ -325,15 +363,25 @@ class LogWriter(MeetingsAndTransfers):
                 log, at, holding.holder, "holder", "concern.created", (Concern, pk), None,
                 {"category": category_name},
             )  # fmt: skip
-            if closed:
+            if closed_at is not None:  # the concern is closed
                 by = plan.holding_at(closed_at).holder
                 self.event(log, closed_at, by, "holder", "concern.closed", (Concern, pk))
             concerns.append((pk, at))
         return concerns, log_actors
 
     def write_measures(
-        self, org, plan, log, concern, at, closed, count, persona, log_actors, holding
-    ):
+        self,
+        org: "Org",
+        plan: LogPlan,
+        log: int,
+        concern: int,
+        at: datetime,
+        closed: bool,
+        count: int,
+        persona: int | None,
+        log_actors: list[int],
+        holding: Holding,
+    ) -> datetime | None:
         """The concern's measures, one after the other; each but an open concern's last is
         evaluated, exactly once (R-MEAS-03). Returns when the concern was closed."""
         rng = self.rng
@@ -394,7 +442,9 @@ class LogWriter(MeetingsAndTransfers):
                 return outcome
         return Outcome.DESIRED_EFFECT
 
-    def write_glimpses(self, plan, log, actors, guardians) -> None:
+    def write_glimpses(
+        self, plan: LogPlan, log: int, actors: list[int], guardians: list[GuardianRow]
+    ) -> None:
         rng = self.rng
         passive = plan.status == LogStatus.PASSIVE
         if plan.heavy:
@@ -421,7 +471,9 @@ class LogWriter(MeetingsAndTransfers):
             self.event(log, at, author, role, "glimpse.created", (Glimpse, pk), None,
                        {"published": published})  # fmt: skip
 
-    def write_reads(self, plan, log, actors, guardians) -> None:
+    def write_reads(
+        self, plan: LogPlan, log: int, actors: list[int], guardians: list[GuardianRow]
+    ) -> None:
         """Who opened the log (R-SEC-01): the holder mostly, then actors and guardians."""
         rng = self.rng
         if plan.heavy:
@@ -443,7 +495,7 @@ class LogWriter(MeetingsAndTransfers):
                 by, role = plan.holding_at(at).holder, "holder"
             self.read(log, at, by, role, "log.viewed", (Log, log), {"page": "logs:detail"})
 
-    def write_notes(self, org) -> None:
+    def write_notes(self, org: "Org") -> None:
         """Personal notes (R-NOTE-01): the persona holder's five, and some other people's."""
         rng = self.rng
         persona = org.personas.get("holder")

@@ -11,8 +11,9 @@ and reads of the log are in the audit trail.
 
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -78,7 +79,7 @@ class Org:
 
 
 class Generator:
-    def __init__(self, *, seed: int, out=None):
+    def __init__(self, *, seed: int, out: Callable[[str], object] | None = None) -> None:
         self.rng = random.Random(seed)  # noqa: S311 - made-up data, no secrets
         self.ids = Ids()
         self.now = timezone.now()
@@ -118,10 +119,18 @@ class Generator:
         written = {t.model._meta.label: t.written for t in self.tables(writer) if t.written}
         return {**written, "logs.LogOpening": openings}
 
-    def tables(self, writer) -> list[Table]:
+    def tables(self, writer: LogWriter) -> list[Table]:
         return [self.users, self.memberships, self.devices, *writer.tables()]
 
-    def user(self, first: str, last: str, *, email="", active=True, joined=None) -> tuple[int, str]:
+    def user(
+        self,
+        first: str,
+        last: str,
+        *,
+        email: str = "",
+        active: bool = True,
+        joined: datetime | None = None,
+    ) -> tuple[int, str]:
         pk = self.ids.take(get_user_model())
         email = email or f"{ascii_name(first)}.{ascii_name(last)}.{pk}@bench.stafettlogg.no"
         joined = joined or self.now - timedelta(days=self.rng.randint(30, 3650))
@@ -168,7 +177,7 @@ class Generator:
             ),
         )
 
-    def _member(self, org: Org, user: int, unit: int, role: str, joined) -> None:
+    def _member(self, org: Org, user: int, unit: int, role: str, joined: datetime) -> None:
         self.memberships.add(user, unit, role, joined)
         if role == Role.HOLDER:
             org.holders_by_unit.setdefault(unit, []).append(user)
@@ -189,7 +198,8 @@ class Generator:
             first_name, last_name = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
             joined = self.now - timedelta(days=rng.randint(30, 3650))
             if index < len(org.units):
-                role_set, unit = (Role.LEADER,), org.units[index]
+                role_set: tuple[Role, ...] = (Role.LEADER,)
+                unit = org.units[index]
             else:
                 draw = rng.random()
                 role_set = (
@@ -226,8 +236,8 @@ class Generator:
             if not active:
                 inactive.add(pk)
             else:
-                key = f"{rng.getrandbits(160):040x}"
-                self.devices.add(pk, "default", True, 0, key, 30, 0, 6, 1, 0, -1, joined)
+                secret = f"{rng.getrandbits(160):040x}"
+                self.devices.add(pk, "default", True, 0, secret, 30, 0, 6, 1, 0, -1, joined)
         # Departed actors leave the pools new measures draw from; their old ones stay.
         for pools in (org.actors_by_unit, org.actors_by_district):
             for key, people in pools.items():

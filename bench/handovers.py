@@ -1,21 +1,36 @@
 """A log's meetings and transfers, for bench.content.LogWriter."""
 
+import random
 import uuid
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
+from django.db.models import Model
 from django.utils import timezone
 
-from bench.plan import DAY
+from bench.bulk import Ids, Table
+from bench.plan import DAY, LogPlan
+
+if TYPE_CHECKING:
+    from bench.generate import Org
 from logs.enums import LogStatus, TransferStatus
 from logs.models import Transfer
 from meetings.enums import InviteeRole, MeetingStatus
 from meetings.models import Meeting
 
+# A row the history or the audit trail names: its model and id.
+Obj = tuple[type[Model], int]
+# A guardian as written: id, login (if any), name, e-mail.
+GuardianRow = tuple[int, int | None, str, str]
+# A concern as written: id, and when.
+ConcernRow = tuple[int, datetime]
+
 # The addresses reads and changes come from, as the audit trail records them.
 IPS = [f"10.20.{i // 250}.{i % 250 + 1}" for i in range(500)]
 
 
-def pick_count(rng, weights) -> int:
+def pick_count(rng: random.Random, weights: Sequence[float]) -> int:
     draw, total = rng.random(), 0.0
     for count, weight in enumerate(weights):
         total += weight
@@ -25,7 +40,51 @@ def pick_count(rng, weights) -> int:
 
 
 class MeetingsAndTransfers:
-    def write_meetings(self, org, plan, log, concerns, actors, guardians) -> None:
+    """Half of bench.content.LogWriter, which sets these and writes the history rows."""
+
+    rng: random.Random
+    now: datetime
+    ids: Ids
+    meetings: Table
+    meeting_concerns: Table
+    invitations: Table
+    transfers: Table
+
+    if TYPE_CHECKING:
+        # LogWriter's own: a change's history row and audit event, and a read's.
+        def event(
+            self,
+            log: int,
+            at: datetime,
+            by: int,
+            role: str,
+            action: str,
+            obj: Obj,
+            before: dict[str, Any] | None = None,
+            after: dict[str, Any] | None = None,
+            data: dict[str, Any] | None = None,
+        ) -> None: ...
+
+        def read(
+            self,
+            log: int,
+            at: datetime,
+            by: int,
+            role: str,
+            action: str,
+            obj: Obj,
+            data: dict[str, Any] | None,
+        ) -> None: ...
+
+    def write_meetings(
+        self,
+        org: "Org",
+        plan: LogPlan,
+        log: int,
+        concerns: list[ConcernRow],
+        actors: list[int],
+        guardians: list[GuardianRow],
+    ) -> None:
         """About one meeting per log; the active ones may have one coming up."""
         rng = self.rng
         passive = plan.status == LogStatus.PASSIVE
@@ -51,7 +110,18 @@ class MeetingsAndTransfers:
             ends = starts + timedelta(hours=1)
             self.write_meeting(org, plan, log, concerns, actors, guardians, starts, ends, created)
 
-    def write_meeting(self, org, plan, log, concerns, actors, guardians, starts, ends, created):
+    def write_meeting(
+        self,
+        org: "Org",
+        plan: LogPlan,
+        log: int,
+        concerns: list[ConcernRow],
+        actors: list[int],
+        guardians: list[GuardianRow],
+        starts: datetime,
+        ends: datetime,
+        created: datetime,
+    ) -> None:
         rng = self.rng
         pk = self.ids.take(Meeting)
         holding = plan.holding_at(created)
@@ -67,13 +137,16 @@ class MeetingsAndTransfers:
         earlier = [c for c, at in concerns if at <= created]
         if earlier:
             self.meeting_concerns.add(pk, rng.choice(earlier))
-        invited = [(holding.holder, None, "", org.name[holding.holder], InviteeRole.HOLDER)]
+        # (user, guardian, e-mail, name, role)
+        invited: list[tuple[int | None, int | None, str, str, InviteeRole]] = [
+            (holding.holder, None, "", org.name[holding.holder], InviteeRole.HOLDER)
+        ]
         for actor in actors[:2]:
             invited.append((actor, None, "", org.name.get(actor, "Aktør"), InviteeRole.ACTOR))
         for guardian, user, name, email in guardians:
             invited.append((user, guardian, email, name, InviteeRole.GUARDIAN))
-        for user, guardian, email, name, role in invited:
-            self.invitations.add(pk, user, guardian, email, name, role, created)
+        for person, guardian_id, address, label, role in invited:
+            self.invitations.add(pk, person, guardian_id, address, label, role, created)
         when = f"{timezone.localtime(starts):%d.%m.%Y %H:%M}"
         until = f"{timezone.localtime(ends):%d.%m.%Y %H:%M}"
         after = {"level": plan.level, "meeting_place": place, "starts_at": when, "ends_at": until,
@@ -84,7 +157,7 @@ class MeetingsAndTransfers:
             self.read(log, created, holding.holder, "holder", "meeting.cancelled", (Meeting, pk),
                       None)  # fmt: skip
 
-    def write_transfers(self, org, plan, log) -> None:
+    def write_transfers(self, org: "Org", plan: LogPlan, log: int) -> None:
         """The chain of holders (R-TRAN-01…05): each change of holder an accepted transfer;
         some withdrawn; a pending one, perhaps forwarded on the way, for a waiting log."""
         rng = self.rng
@@ -145,8 +218,20 @@ class MeetingsAndTransfers:
         self.transfer(org, log, sender, final.unit, *plan.pending_to, TransferStatus.PENDING,
                       created, None, None, previous=previous)  # fmt: skip
 
-    def transfer(self, org, log, from_holder, from_unit, to_user, to_unit, status, created,
-                 decided, decided_by, previous=None) -> int:  # fmt: skip
+    def transfer(
+        self,
+        org: "Org",
+        log: int,
+        from_holder: int,
+        from_unit: int,
+        to_user: int,
+        to_unit: int,
+        status: str,
+        created: datetime,
+        decided: datetime | None,
+        decided_by: int | None,
+        previous: int | None = None,
+    ) -> int:
         pk = self.ids.take(Transfer)
         crosses = from_unit != to_unit
         self.transfers.add(

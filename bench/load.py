@@ -66,7 +66,9 @@ def stop(server: subprocess.Popen) -> None:
         server.wait()
 
 
-def _get(port: int, path: str, headers=None) -> tuple[int, http.client.HTTPResponse, bytes]:
+def _get(
+    port: int, path: str, headers: dict[str, str] | None = None
+) -> tuple[int, http.client.HTTPResponse, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
         conn.request("GET", path, headers=headers or {})
@@ -81,8 +83,11 @@ def csrf_pair(port: int) -> tuple[str, str]:
     the benchmark sends uses them (the cookie is no part of the session)."""
     _status, response, body = _get(port, "/konto/logg-inn/")
     cookie = response.getheader("Set-Cookie", "")
-    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
-    return re.search(rf"{settings.CSRF_COOKIE_NAME}=([^;]+)", cookie).group(1), token
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    value = re.search(rf"{settings.CSRF_COOKIE_NAME}=([^;]+)", cookie)
+    if token is None or value is None:
+        raise RuntimeError("The login page came without its CSRF token or cookie.")
+    return value.group(1), token.group(1).decode()
 
 
 Visit = tuple[Page, dict, bytes | None]

@@ -5,14 +5,19 @@ import io
 import itertools
 import pstats
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, reset_queries
+from django.http import HttpResponseBase
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from bench.pages import Page
+
+# One request of a page (or of the next page of a mix), answered and checked.
+Ask = Callable[[], HttpResponseBase]
 
 
 class PageError(Exception):
@@ -26,7 +31,7 @@ class InProcess:
     queries: float
 
 
-def requester(page: Page, keys: dict[str, str]):
+def requester(page: Page, keys: dict[str, str]) -> Ask:
     """A function that asks for the page once (for a mixed load: the next page of the mix),
     as a browser with that persona's session would, and checks the answer."""
     clients: dict[str, Client] = {}
@@ -41,7 +46,7 @@ def requester(page: Page, keys: dict[str, str]):
 
     turns = iter(itertools.cycle(page.mix or [page]))
 
-    def ask():
+    def ask() -> HttpResponseBase:
         item = next(turns)
         client = client_for(item.persona)
         if item.method == "POST":
@@ -54,13 +59,13 @@ def requester(page: Page, keys: dict[str, str]):
     return ask
 
 
-def check(page: Page, response) -> None:
+def check(page: Page, response: HttpResponseBase) -> None:
     if response.status_code != page.expected:
         where = response.get("Location", "")
         raise PageError(f"{page.name} {page.path}: {response.status_code} {where}".strip())
 
 
-def measure(page: Page, ask, *, requests: int, warmup: int) -> InProcess:
+def measure(page: Page, ask: Ask, *, requests: int, warmup: int) -> InProcess:
     """`requests` requests after `warmup`; a mixed load goes through its whole mix (at
     least once) for each."""
     rounds = len(page.mix) or 1
@@ -79,7 +84,7 @@ def measure(page: Page, ask, *, requests: int, warmup: int) -> InProcess:
     return InProcess(1000 * cpu / requests, 1000 * wall / requests, count)
 
 
-def profile(ask, *, requests: int, top: int = 25) -> str:
+def profile(ask: Ask, *, requests: int, top: int = 25) -> str:
     """Where the time of `requests` requests goes: the functions with the most own time,
     then the most cumulative time."""
     profiler = cProfile.Profile()

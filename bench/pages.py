@@ -12,10 +12,12 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.middleware import LAST_ACTIVITY, SIGNED_IN_AT
+from accounts.models import User
 from bench.scales import BENCH_PASSWORD, PERSONAS
 from logs.enums import LogStatus
 from logs.models import Log
 from logs.queries import logs_visible_to
+from organisations.enums import Role
 from organisations.queries import ACTIVE_ROLE_SESSION_KEY
 
 BARE = "fortunes"
@@ -34,15 +36,18 @@ class Page:
     mix: list["Page"] = field(default_factory=list)  # a mixed load: these, in turn
 
 
-def heavy_log_id(holder) -> int:
+def heavy_log_id(holder: User) -> int:
     """The persona holder's biggest log (bench.plan gives them a heavy one)."""
-    return (
+    pk = (
         Log.objects.filter(holder=holder)
         .annotate(n=Count("concerns"))
         .order_by("-n", "pk")
         .values_list("pk", flat=True)
         .first()
     )
+    if pk is None:
+        raise LookupError(f"No benchmark data: {holder.email} holds no log. Run generate_data.")
+    return pk
 
 
 def personas() -> dict:
@@ -74,8 +79,8 @@ def pages(people: dict) -> list[Page]:
     ]
 
 
-def _visible_logs(user, role: str, count: int) -> list[int]:
-    logs = logs_visible_to(user, role).exclude(status=LogStatus.PASSIVE).order_by("pk")
+def _visible_logs(user: User, role: str, count: int) -> list[int]:
+    logs = logs_visible_to(user, Role(role)).exclude(status=LogStatus.PASSIVE).order_by("pk")
     return list(logs.values_list("pk", flat=True)[:count])
 
 
@@ -110,7 +115,7 @@ def mixed_load(people: dict) -> list[Page]:
     return mix
 
 
-def create_session(user, role: str) -> str:
+def create_session(user: User, role: str) -> str:
     """A signed-in session as the login and the second factor leave it, made directly."""
     store = import_string(settings.SESSION_ENGINE + ".SessionStore")()
     store[SESSION_KEY] = str(user.pk)

@@ -1,9 +1,15 @@
 """Which logs a municipality gets: when, in what state, and who held them when."""
 
+import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
+from bench.scales import Scale
 from logs.enums import Level, LogKind, LogStatus
+
+if TYPE_CHECKING:
+    from bench.generate import Org
 
 DAY = timedelta(days=1)
 
@@ -38,12 +44,14 @@ class LogPlan:
         return current
 
 
-def _level(rng) -> int:
+def _level(rng: random.Random) -> int:
     draw = rng.random()
     return Level.ONE if draw < 0.6 else Level.TWO if draw < 0.9 else Level.THREE
 
 
-def plan_logs(rng, org, scale, *, now: datetime, first: bool) -> list[LogPlan]:
+def plan_logs(
+    rng: random.Random, org: "Org", scale: Scale, *, now: datetime, first: bool
+) -> list[LogPlan]:
     """Every log of the municipality, oldest first (so ids grow with time, as in life)."""
     holder = org.personas.get("holder") if first else None
     plans = []
@@ -69,7 +77,7 @@ def plan_logs(rng, org, scale, *, now: datetime, first: bool) -> list[LogPlan]:
     return plans
 
 
-def _persona_logs(scale) -> set[int]:
+def _persona_logs(scale: Scale) -> set[int]:
     """The persona holder's logs: the first heavy one and a busy holder's share of the
     rest (15 active, 40 passive at Oslo's scale)."""
     passive = scale.logs - scale.active_logs
@@ -79,12 +87,15 @@ def _persona_logs(scale) -> set[int]:
     return mine
 
 
-def _assign_holders(rng, org, plans, *, holder, scale) -> None:
+def _assign_holders(
+    rng: random.Random, org: "Org", plans: list[LogPlan], *, holder: int | None, scale: Scale
+) -> None:
     everyone = org.active_holders + org.former_holders
+    persona = _persona_holding(org, holder)
     persona_logs = _persona_logs(scale) if holder is not None else set()
     for index, plan in enumerate(plans):
         pool = org.active_holders if plan.status != LogStatus.PASSIVE else everyone
-        final = (holder, org.persona_unit) if index in persona_logs else rng.choice(pool)
+        final = persona if persona is not None and index in persona_logs else rng.choice(pool)
         draw = rng.random()
         moves = 0 if plan.heavy else 2 if draw < 0.02 else 1 if draw < 0.14 else 0
         span = plan.end - plan.created
@@ -99,7 +110,7 @@ def _assign_holders(rng, org, plans, *, holder, scale) -> None:
         plan.withdrawn = rng.random() < 0.01
 
 
-def _persona_parts(rng, org, plans, scale) -> None:
+def _persona_parts(rng: random.Random, org: "Org", plans: list[LogPlan], scale: Scale) -> None:
     """The heavy log of the persona holder has the persona actor and guardian; the actor
     also works on dozens of active logs and on a hundred passive ones."""
     plans[0].persona_actor = plans[0].persona_guardian = True
@@ -114,13 +125,23 @@ def _persona_parts(rng, org, plans, scale) -> None:
             plan.level = max(plan.level, Level.TWO)
 
 
-def _pending_transfers(rng, org, plans, *, holder) -> None:
+def _persona_holding(org: "Org", holder: int | None) -> tuple[int, int] | None:
+    """The persona holder and their unit, in the first municipality only."""
+    if holder is None or org.persona_unit is None:
+        return None
+    return holder, org.persona_unit
+
+
+def _pending_transfers(
+    rng: random.Random, org: "Org", plans: list[LogPlan], *, holder: int | None
+) -> None:
     active = [p for p in plans if p.status == LogStatus.ACTIVE and not p.heavy]
     offered_to_persona = 0
+    persona = _persona_holding(org, holder)
     for plan in active:
         current = plan.chain[-1].holder
-        if holder is not None and offered_to_persona < 2 and current != holder:
-            to = (holder, org.persona_unit)
+        if persona is not None and offered_to_persona < 2 and current != holder:
+            to = persona
             offered_to_persona += 1
         elif rng.random() < 0.015:
             to = rng.choice(org.active_holders)

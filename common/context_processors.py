@@ -1,7 +1,10 @@
+from typing import Any
+
 from django.conf import settings
+from django.http import HttpRequest
 
 
-def site(request):
+def site(request: HttpRequest) -> dict[str, Any]:
     return {
         "STAFETT_DEMO": settings.STAFETT_DEMO,
         "REQUIRE_2FA": settings.STAFETT_REQUIRE_2FA,

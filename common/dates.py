@@ -13,10 +13,17 @@ evaluated.
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django_stubs_ext import StrOrPromise
+
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -35,8 +42,8 @@ class PlausibleRange:
     """The dates a field accepts, from `years_back`/`days_back` before today to
     `years_ahead`/`days_ahead` after it, and what to say about a date outside them."""
 
-    too_early: str
-    too_late: str
+    too_early: StrOrPromise
+    too_late: StrOrPromise
     years_back: int = 0
     days_back: int = 0
     years_ahead: int = 0
@@ -82,7 +89,7 @@ class PlausibleDateField(forms.DateField):
 
     widget = DATE_WIDGET
 
-    def __init__(self, *, plausible: PlausibleRange, **kwargs):
+    def __init__(self, *, plausible: PlausibleRange, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.plausible = plausible
 
@@ -92,18 +99,19 @@ class PlausibleDateTimeField(forms.DateTimeField):
 
     widget = DATETIME_WIDGET
 
-    def __init__(self, *, plausible: PlausibleRange, **kwargs):
+    def __init__(self, *, plausible: PlausibleRange, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.plausible = plausible
 
 
-class PlausibleDatesMixin:
+class PlausibleDatesMixin(_FormBase):
     """Checks every field with a `plausible` range whose value was typed or changed, and
     shows the range's message next to it. A value the form was opened with passes, as it
     does in the service: a date that has since aged out of range is no typing error."""
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        # Django keeps cleaned_data when a clean() returns None.
+        cleaned = super().clean() or self.cleaned_data
         for name in self.changed_data:
             plausible = getattr(self.fields[name], "plausible", None)
             value = cleaned.get(name)

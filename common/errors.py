@@ -1,11 +1,12 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 
 class ConflictError(ValidationError):
     """Someone else saved the same thing first (R-SEC-05)."""
 
-    def __init__(self, message=None):
+    def __init__(self, message: StrOrPromise | None = None) -> None:
         super().__init__(
             message
             or _(

@@ -1,10 +1,22 @@
 from html import escape
+from typing import Any, TypeVar
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.utils.safestring import mark_safe
 
 from common.submissions import new_submission_key
+
+_Field = TypeVar("_Field", bound=forms.Field)
+
+
+def field_of(form: forms.BaseForm, name: str, kind: type[_Field]) -> _Field:
+    """`form.fields[name]` as the kind of field it is (its queryset, its choices): a form's
+    fields are typed as plain Fields."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{name!r} is a {type(field).__name__}, not a {kind.__name__}")
+    return field
 
 
 class DesignsystemetRenderer(TemplatesSetting):
@@ -38,7 +50,7 @@ class PlainSelect(forms.Select):
 
     template_name = "forms/widgets/plain_select.html"
 
-    def get_context(self, name, value, attrs):
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         # Widget's context, not ChoiceWidget's: its optgroups build a dict per option.
         context = forms.Widget.get_context(self, name, value, attrs)
         chosen = set(context["widget"]["value"])

@@ -13,11 +13,12 @@ claims the key itself, first, and passes no key to the other services it calls.
 """
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -39,7 +40,7 @@ class AlreadySubmitted(Exception):
 
     message = gettext_lazy("Skjemaet var allerede sendt, og det er bare lagret én gang.")
 
-    def __init__(self, submission: FormSubmission):
+    def __init__(self, submission: FormSubmission) -> None:
         super().__init__(submission.action)
         self.submission = submission
 
@@ -48,22 +49,24 @@ class AlreadySubmitted(Exception):
         return self.submission.object_id
 
     @cached_property
-    def obj(self):
+    def obj(self) -> models.Model | None:
         """What the first sending made, or None if it has since been deleted."""
         submission = self.submission
         if submission.content_type_id is None or submission.object_id is None:
             return None
         model = ContentType.objects.get_for_id(submission.content_type_id).model_class()
+        if model is None:  # its app has since been removed
+            return None
         return model._default_manager.filter(pk=submission.object_id).first()
 
 
 class Claim:
     """A claimed key; `done(obj)` records what the submission made."""
 
-    def __init__(self, row: FormSubmission | None):
+    def __init__(self, row: FormSubmission | None) -> None:
         self.row = row
 
-    def done(self, obj) -> None:
+    def done(self, obj: models.Model) -> None:
         if self.row is None:
             return
         self.row.content_type = ContentType.objects.get_for_model(obj)
@@ -71,7 +74,7 @@ class Claim:
         self.row.save(update_fields=["content_type", "object_id"])
 
 
-def claim_submission(key: str | None, *, by, action: str) -> Claim:
+def claim_submission(key: str | None, *, by: AbstractBaseUser, action: str) -> Claim:
     """Claim a form's one-time key for `action` by `by`, in the caller's transaction.
 
     Call it before anything else is written. No key (an old page, a script) claims nothing.
@@ -89,7 +92,7 @@ def claim_submission(key: str | None, *, by, action: str) -> Claim:
             # A savepoint: on PostgreSQL the insert waits for a concurrent sending with the
             # same key, and its unique violation must not spoil the caller's transaction.
             with transaction.atomic():
-                return Claim(FormSubmission.objects.create(key=key, user=by, action=action))
+                return Claim(FormSubmission.objects.create(key=key, user_id=by.pk, action=action))
         except IntegrityError:
             earlier = FormSubmission.objects.filter(key=key).first()
         if earlier is None:
@@ -102,16 +105,16 @@ def claim_submission(key: str | None, *, by, action: str) -> Claim:
     raise ValidationError(_("Skjemaet er ugyldig. Last siden på nytt."), code="bad_key")
 
 
-def was_submitted(key: str | None, *, by, action: str) -> bool:
+def was_submitted(key: str | None, *, by: AbstractBaseUser, action: str) -> bool:
     """Whether `by` has already sent the form with this key for `action`: for a page whose
     first sending changes what the second would be checked against (a log made read-only
     by its transfer), so that the second shows the result, not a refusal."""
     if not key or len(key) > KEY_LENGTH:
         return False
-    return FormSubmission.objects.filter(key=key, user=by, action=action).exists()
+    return FormSubmission.objects.filter(key=key, user_id=by.pk, action=action).exists()
 
 
-def prune_submissions(*, now=None) -> int:
+def prune_submissions(*, now: datetime | None = None) -> int:
     """Forget keys older than any page that could still send them; returns how many."""
     cutoff = (now or timezone.now()) - KEEP_FOR
     deleted, _rows = FormSubmission.objects.filter(created_at__lt=cutoff).delete()

@@ -1,10 +1,13 @@
 """*Min side*: what the active role has to do now, drawn from every app (R-ROLE-01)."""
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from logs.enums import LogStatus
 from logs.queries import logs_visible_to, pending_transfers_for, with_overview
 from logs.services import record_log_views
@@ -26,12 +29,12 @@ HOME_MEETINGS = 10
 
 @require_safe
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """*Min side* of the active role (R-ROLE-01)."""
     role = active_role(request)
     if role is None:
         return render(request, "home/no_role.html")
-    context = {"role": role, "is_holder": role == Role.HOLDER}
+    context: dict[str, Any] = {"role": role, "is_holder": role == Role.HOLDER}
     if role in (Role.HOLDER, Role.ACTOR, Role.GUARDIAN):
         logs = logs_visible_to(request.user, role).select_related("child", "unit")
         if role == Role.HOLDER:

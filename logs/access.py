@@ -16,9 +16,10 @@ from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from accounts.http import AuthenticatedHttpRequest
 from common.errors import require_editable
 from logs import rules, services
 from logs.models import Concern, Consent, Glimpse, Guardian, Log, Measure, Transfer
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
 
 
 def fetch(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     visible_to: VisibleTo[M],
     pk: int,
     *,
@@ -84,7 +85,7 @@ def _reason_of_log(log_of: Callable[[M], Log]) -> ReadOnlyReason[M]:
     return reason
 
 
-def fetch_log(request: HttpRequest, pk: int, *, for_edit: bool = False) -> Log:
+def fetch_log(request: AuthenticatedHttpRequest, pk: int, *, for_edit: bool = False) -> Log:
     """The log, if the person may see it in their active role; 404 otherwise (R-ROLE-07).
 
     With `for_edit`, a log they may see but not change is a 403 that says why.
@@ -98,7 +99,9 @@ def fetch_log(request: HttpRequest, pk: int, *, for_edit: bool = False) -> Log:
     )
 
 
-def fetch_concern(request: HttpRequest, pk: int, *, while_open: bool = False) -> Concern:
+def fetch_concern(
+    request: AuthenticatedHttpRequest, pk: int, *, while_open: bool = False
+) -> Concern:
     """A concern to work on: visible (404), in a log the person may change (403); with
     `while_open`, the concern itself still open (403, R-CONC-02)."""
     reason = rules.concern_read_only_reason if while_open else _reason_of_log(_concern_log)
@@ -129,7 +132,7 @@ MEASURE_PAGE = (
 
 
 def fetch_measure(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     pk: int,
     *,
     for_edit: bool = True,
@@ -147,7 +150,7 @@ def fetch_measure(
 
 
 def fetch_guardian(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     pk: int,
     *,
     select: Sequence[str] = ("log__child",),
@@ -168,29 +171,29 @@ def _guardian_log(guardian: Guardian) -> Log:
     return guardian.log
 
 
-def fetch_consent(request: HttpRequest, pk: int) -> Consent:
+def fetch_consent(request: AuthenticatedHttpRequest, pk: int) -> Consent:
     """A consent the person may see (holder and guardians, R-LOG-02); 404 otherwise."""
     return fetch(request, consents_visible_to, pk)
 
 
-def fetch_glimpse(request: HttpRequest, pk: int) -> Glimpse:
+def fetch_glimpse(request: AuthenticatedHttpRequest, pk: int) -> Glimpse:
     """A glimpse the person may see, with its log; whether they may publish it is the
     service's rule (R-GLIM-01)."""
     return fetch(request, glimpses_visible_to, pk, select=("log",))
 
 
-def fetch_transfer(request: HttpRequest, pk: int) -> Transfer:
+def fetch_transfer(request: AuthenticatedHttpRequest, pk: int) -> Transfer:
     """A transfer in the chain of holders the person may see (R-TRAN-05), with its log."""
     return fetch(request, transfers_visible_to, pk, select=("log",))
 
 
-def fetch_incoming_transfer(request: HttpRequest, pk: int) -> Transfer:
+def fetch_incoming_transfer(request: AuthenticatedHttpRequest, pk: int) -> Transfer:
     """A transfer sent to this person, working as holder, decided or not; anyone else gets
     a 404 (R-TRAN-04)."""
     return fetch(request, incoming_transfers_for, pk, roles=(Role.HOLDER,))
 
 
-def record_read(request: HttpRequest, log: Log, about: Model | None = None) -> None:
+def record_read(request: AuthenticatedHttpRequest, log: Log, about: Model | None = None) -> None:
     """A page about to show `log`'s data records that it was read, naming itself (R-SEC-01).
 
     Called just before rendering, so a form shown again after an error counts too.

@@ -5,8 +5,12 @@ logs.services applies them to every save; the new-log page also asks check_new_l
 parts its forms accepted, so that one round shows every error (issue 7, item 12).
 """
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.no import fodselsnummer
@@ -15,6 +19,10 @@ from logs.enums import ConsentGiver, LogKind
 from logs.models import Child, Guardian
 from logs.rules import CONSENT_END, birth_date_range
 from logs.uploads import validate_pdf
+from organisations.models import Municipality
+
+# Messages by field name, as ValidationError.message_dict has them.
+Errors = dict[str, list[str]]
 
 MAX_GUARDIANS = 4
 CHILD_FIELDS = [
@@ -30,11 +38,11 @@ CHILD_FIELDS = [
 GUARDIAN_FIELDS = ["first_name", "last_name", "phone", "email", "address", "postcode", "place"]
 
 
-def _clean(obj, exclude=None) -> None:
+def _clean(obj: models.Model, exclude: list[str] | None = None) -> None:
     obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
 
 
-def merge_errors(errors: dict, error: ValidationError, key: str = NON_FIELD_ERRORS) -> None:
+def merge_errors(errors: Errors, error: ValidationError, key: str = NON_FIELD_ERRORS) -> None:
     """Add `error`'s messages to `errors`, by field; a message about no field goes to `key`."""
     items = error.message_dict.items() if hasattr(error, "error_dict") else [(key, error.messages)]
     for field, messages in items:
@@ -42,14 +50,16 @@ def merge_errors(errors: dict, error: ValidationError, key: str = NON_FIELD_ERRO
         known.extend(m for m in messages if m not in known)
 
 
-def complete_child(child: Child, *, kind: str, exclude=(), typed_birth_date: bool = True) -> None:
+def complete_child(
+    child: Child, *, kind: str, exclude: Iterable[str] = (), typed_birth_date: bool = True
+) -> None:
     """Check the child's details, every error at once, and derive the birth date from the
     national ID number. Fields in `exclude` are not checked (their form refused them).
 
     `typed_birth_date`: the birth date is new or changed, so its range (a child's, or an
     expectant mother's for `kind` pregnancy) is checked; one already stored, or taken from
     the national ID number, needs no check."""
-    errors: dict[str, list] = {}
+    errors: Errors = {}
     either = not {"national_id", "birth_date"} & set(exclude)
     if not child.national_id and not child.birth_date and either:
         errors["national_id"] = [_("Fyll inn fødselsnummer eller fødselsdato.")]
@@ -72,7 +82,7 @@ def complete_child(child: Child, *, kind: str, exclude=(), typed_birth_date: boo
         raise ValidationError(errors)
 
 
-def validate_guardians(guardians: list[dict], kind: str) -> list[Guardian]:
+def validate_guardians(guardians: list[dict[str, Any]], kind: str) -> list[Guardian]:
     minimum = 0 if kind == LogKind.PREGNANCY else 1
     if not minimum <= len(guardians) <= MAX_GUARDIANS:
         raise ValidationError(
@@ -89,10 +99,10 @@ def validate_guardians(guardians: list[dict], kind: str) -> list[Guardian]:
     return objects
 
 
-def consent_errors(consent: dict, child: Child | None) -> dict[str, list]:
+def consent_errors(consent: dict[str, Any], child: Child | None) -> Errors:
     """The rules of a consent, keyed by field; a key missing from `consent` is not checked,
     and without `child` neither is the young person's age (R-LOG-02)."""
-    errors: dict[str, list] = {}
+    errors: Errors = {}
     if "file" in consent:
         try:
             validate_pdf(consent["file"])
@@ -103,8 +113,8 @@ def consent_errors(consent: dict, child: Child | None) -> dict[str, list]:
         valid_until = consent["valid_until"]
         if valid_until is None:
             errors["valid_until"] = [_("Fyll inn hvor lenge samtykket gjelder.")]
-        elif CONSENT_END.message_for(valid_until, today=today):
-            errors["valid_until"] = [CONSENT_END.message_for(valid_until, today=today)]
+        elif message := CONSENT_END.message_for(valid_until, today=today):
+            errors["valid_until"] = [message]
     if consent.get("given_by") == ConsentGiver.YOUNG_PERSON and child is not None:
         age = child.age_on(today)
         if age is None or age < settings.STAFETT_SELF_CONSENT_AGE:
@@ -116,8 +126,14 @@ def consent_errors(consent: dict, child: Child | None) -> dict[str, list]:
 
 
 def new_log_parts(
-    *, municipality, kind: str, child: dict, guardians: list[dict] | None, consent: dict, partial
-) -> tuple[Child, list[Guardian], dict[str, list]]:
+    *,
+    municipality: Municipality | None,
+    kind: str,
+    child: dict[str, Any],
+    guardians: list[dict[str, Any]] | None,
+    consent: dict[str, Any],
+    partial: bool,
+) -> tuple[Child, list[Guardian], Errors]:
     """The child and guardians of a new log, built, and every error about the new log's data
     at once, keyed by field ("guardians" for their number).
 
@@ -125,7 +141,7 @@ def new_log_parts(
     guardians unless None. The consent (if any) is checked for the keys in `consent`: the
     page leaves out the file, which it has checked when it came.
     """
-    errors: dict[str, list] = {}
+    errors: Errors = {}
     new_child = Child(municipality=municipality, **{k: child.get(k) for k in CHILD_FIELDS})
     for name in CHILD_FIELDS:
         if getattr(new_child, name) is None and name != "birth_date":
@@ -149,8 +165,12 @@ def new_log_parts(
 
 
 def check_new_log(
-    *, kind: str, child: dict, guardians: list[dict] | None, consent: dict
-) -> dict[str, list]:
+    *,
+    kind: str,
+    child: dict[str, Any],
+    guardians: list[dict[str, Any]] | None,
+    consent: dict[str, Any],
+) -> Errors:
     """The errors creating this log would meet in what is given, saving nothing, so that the
     page can show them together with its forms' own (R-GEN-04); see new_log_parts."""
     return new_log_parts(

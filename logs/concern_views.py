@@ -3,12 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.forms import BaseForm
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from common.submissions import AlreadySubmitted
 from common.views import already_submitted, apply_errors
 from logs import rules, services
@@ -24,6 +26,7 @@ from logs.forms import (
     NewConcernForm,
     NewMeasureForm,
 )
+from logs.models import Log, Measure
 from organisations.forms import OptionalActorForm, keep_as_typed, search_requested
 from organisations.queries import active_role
 
@@ -31,7 +34,7 @@ from organisations.queries import active_role
 FOLLOW_UP_OUTCOMES = {Outcome.SOME_EFFECT, Outcome.REGISTERED_IN_ERROR}
 
 
-def _version(form) -> int | None:
+def _version(form: BaseForm) -> int | None:
     return form.cleaned_data.get("version")
 
 
@@ -42,7 +45,7 @@ def _detail(log_id: int, anchor: str = "") -> str:
 
 
 @login_required
-def concern_create(request: HttpRequest, pk: int) -> HttpResponse:
+def concern_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A new concern and its first measure in one screen (R-CONC-01)."""
     log = fetch_log(request, pk, for_edit=True)
     data = request.POST or None
@@ -78,7 +81,7 @@ def concern_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "logs/concern_form.html", context)
 
 
-def _new_actor_form(data, log) -> OptionalActorForm:
+def _new_actor_form(data: QueryDict | None, log: Log) -> OptionalActorForm:
     return OptionalActorForm(data, municipality_id=log.unit.municipality_id, prefix="new_actor")
 
 
@@ -88,7 +91,7 @@ def _new_actor_data(form: OptionalActorForm) -> dict | None:
 
 
 @login_required
-def concern_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def concern_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Edit an open concern; the old text stays in the history (R-LOG-08)."""
     concern = fetch_concern(request, pk, while_open=True)
     log = concern.log
@@ -112,7 +115,7 @@ def concern_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def concern_close(request: HttpRequest, pk: int) -> HttpResponse:
+def concern_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Close a concern whose measures are all evaluated (R-CONC-02)."""
     concern = fetch_concern(request, pk)
     try:
@@ -125,7 +128,7 @@ def concern_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A new measure on a concern (R-MEAS-01), or a follow-up of one (`?basert_paa=`)."""
     concern = fetch_concern(request, pk)
     log = concern.log
@@ -177,7 +180,7 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Edit a measure until it is evaluated (R-LOG-08)."""
     measure = fetch_measure(request, pk, while_open=True)
     log = measure.concern.log
@@ -193,9 +196,9 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if search_requested(data):
         keep_as_typed(form)
     elif form.is_bound and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            services.update_measure(measure, by=request.user, version=_version(form), **data)
+            services.update_measure(measure, by=request.user, version=_version(form), **fields)
         except ValidationError as error:
             apply_errors(error, form)
         else:
@@ -209,7 +212,7 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _evaluated(request: HttpRequest, measure) -> HttpResponse:
+def _evaluated(request: AuthenticatedHttpRequest, measure: Measure) -> HttpResponse:
     """An evaluated measure is shown as evaluated, with no form to send in vain (R-MEAS-03);
     a form sent to it anyway is answered the same way, after a redirect."""
     if request.method == "POST":
@@ -221,14 +224,14 @@ def _evaluated(request: HttpRequest, measure) -> HttpResponse:
     return render(request, "logs/measure_evaluated.html", context)
 
 
-def _after_evaluation(measure, outcome: str) -> HttpResponse:
+def _after_evaluation(measure: Measure, outcome: str) -> HttpResponse:
     if outcome in FOLLOW_UP_OUTCOMES:
         return redirect("logs:evaluation_next", pk=measure.pk)
     return redirect(_detail(measure.concern.log_id, f"measure-{measure.pk}"))
 
 
 @login_required
-def measure_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_evaluate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Evaluate a measure, once (R-MEAS-03), with the child's voice (R-LOG-07)."""
     measure = fetch_measure(request, pk)
     if not measure.is_open:
@@ -253,7 +256,7 @@ def measure_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def evaluation_next(request: HttpRequest, pk: int) -> HttpResponse:
+def evaluation_next(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """After *some effect* or *registered in error*: offer a follow-up or a new measure."""
     measure = fetch_measure(request, pk, for_edit=False, select=("concern__log", "evaluation"))
     if not hasattr(measure, "evaluation"):
@@ -272,7 +275,7 @@ def evaluation_next(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def measure_deadline(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_deadline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """An overdue measure: a new deadline, or *deadline passed* (R-MEAS-04)."""
     measure = fetch_measure(request, pk)
     if not measure.is_open:

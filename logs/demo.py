@@ -1,19 +1,27 @@
 """Demo logs for `manage.py seed_demo`: each holder gets logs in different states."""
 
-from datetime import timedelta
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
+from typing import Any
 
-from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from logs import services
 from logs.enums import Level, Outcome
 from logs.models import Log, Measure
-from organisations.models import ConcernCategory, MeasureCategory
+from organisations.enums import Role
+from organisations.models import ConcernCategory, MeasureCategory, Unit
 
 GUARDIAN_EMAIL = "foresatt@demo.stafettlogg.no"
 
+# First name, last name, age, mother's and father's first names ("": none).
+DemoChild = tuple[str, str, int, str, str]
+MakeMeasure = Callable[..., dict[str, Any]]
 
-def _years_ago(today, years: int):
+
+def _years_ago(today: date, years: int) -> date:
     """The same day `years` ago (28 February for a 29 February)."""
     try:
         return today.replace(year=today.year - years)
@@ -21,7 +29,7 @@ def _years_ago(today, years: int):
         return today.replace(year=today.year - years, day=28)
 
 
-def _child(first, last, born, street):
+def _child(first: str, last: str, born: date, street: str) -> dict[str, Any]:
     return {
         "first_name": first,
         "last_name": last,
@@ -34,7 +42,7 @@ def _child(first, last, born, street):
     }
 
 
-def _guardian(first, last, email=""):
+def _guardian(first: str, last: str, email: str = "") -> dict[str, str]:
     return {
         "first_name": first,
         "last_name": last,
@@ -47,7 +55,7 @@ def _guardian(first, last, email=""):
 
 
 # Each demo holder has children of their own (the school's and the kindergarten's).
-CHILDREN = [
+CHILDREN: list[list[DemoChild]] = [
     [
         ("Emma", "Berg", 9, "Kari", "Per"),
         ("Noah", "Dahl", 7, "Lise", ""),
@@ -62,7 +70,13 @@ CHILDREN = [
 
 
 def seed_logs(
-    *, holder, unit, actors_here, actors_elsewhere, password: str, variant: int = 0
+    *,
+    holder: User,
+    unit: Unit,
+    actors_here: Sequence[User],
+    actors_elsewhere: Sequence[User],
+    password: str,
+    variant: int = 0,
 ) -> int:
     """Idempotent: a holder who already holds logs gets none."""
     if Log.objects.filter(holder=holder).exists():
@@ -72,7 +86,7 @@ def seed_logs(
     concern_category = ConcernCategory.objects.filter(municipality=municipality)
     measure_category = MeasureCategory.objects.filter(municipality=municipality)
 
-    def measure(description, days, actors=()):
+    def measure(description: str, days: int, actors: Sequence[User] = ()) -> dict[str, Any]:
         return {
             "category": measure_category[len(description) % measure_category.count()],
             "description": description,
@@ -122,7 +136,7 @@ def seed_logs(
     services.create_glimpse(
         first,
         by=holder,
-        role="holder",
+        role=Role.HOLDER,
         text=f"{first_name} fortalte en historie for hele gruppa i dag!",
         happened_on=today - timedelta(days=2),
         publish=True,
@@ -133,11 +147,10 @@ def seed_logs(
     return 3
 
 
-def _demo_guardian_login(first, password: str) -> None:
-    user_model = get_user_model()
-    guardian_user = user_model.objects.filter(email=GUARDIAN_EMAIL).first()
+def _demo_guardian_login(first: Log, password: str) -> None:
+    guardian_user = User.objects.filter(email=GUARDIAN_EMAIL).first()
     if guardian_user is None:
-        guardian_user = user_model.objects.create_user(
+        guardian_user = User.objects.create_user(
             GUARDIAN_EMAIL, password, first_name="Kari", last_name="Berg"
         )
     elif not guardian_user.has_usable_password():
@@ -149,11 +162,19 @@ def _demo_guardian_login(first, password: str) -> None:
         services.link_guardian_login(kari, user=guardian_user)
 
 
-def _named(child, today):
+def _named(child: DemoChild, today: date) -> tuple[str, str, date]:
     return child[0], child[1], _years_ago(today, child[2])
 
 
-def _second_and_third(holder, unit, actors_here, concern_category, measure, today, variant):
+def _second_and_third(
+    holder: User,
+    unit: Unit,
+    actors_here: Sequence[User],
+    concern_category: QuerySet[ConcernCategory],
+    measure: MakeMeasure,
+    today: date,
+    variant: int,
+) -> None:
     second_child, third_child = CHILDREN[variant % len(CHILDREN)][1:]
 
     # 2. Level 1, one closed concern and one open.

@@ -1,16 +1,21 @@
+from typing import Any
+
 from django import forms
-from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from common.dates import PlausibleDateField, PlausibleDatesMixin
-from common.forms import SubmissionKeyMixin
+from common.forms import SubmissionKeyMixin, field_of
 from logs.enums import EVALUATION_OUTCOMES, ConsentGiver, Level, LogKind
-from logs.models import Child, Concern, Glimpse, Guardian
+from logs.held_uploads import HeldUpload
+from logs.models import Child, Concern, Glimpse, Guardian, Log
 from logs.queries import holders_in_unit
 from logs.rules import BIRTH_DATE, CONSENT_END, GLIMPSE_DATE, MEASURE_DEADLINE, birth_date_range
 from organisations.forms import ActorPickerField, prepare_actor_picker
-from organisations.models import ConcernCategory, MeasureCategory, Membership
+from organisations.models import ConcernCategory, MeasureCategory, Membership, Unit
 from organisations.queries import actors_in_municipality
 
 # Room for a national ID number typed with spaces or a dash, as on paper.
@@ -24,7 +29,7 @@ class VersionMixin(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class ChildForm(PlausibleDatesMixin, forms.ModelForm):
+class ChildForm(PlausibleDatesMixin, forms.ModelForm[Child]):
     birth_date = PlausibleDateField(
         plausible=BIRTH_DATE,
         label=_("Fødselsdato"),
@@ -52,11 +57,11 @@ class ChildForm(PlausibleDatesMixin, forms.ModelForm):
             "national_id": _("11 siffer. Har barnet ikke fødselsnummer, fyll inn fødselsdato."),
         }
 
-    def __init__(self, *args, kind: str = LogKind.CHILD, **kwargs):
+    def __init__(self, *args: Any, kind: str = LogKind.CHILD, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # A pregnancy log's person is the expectant mother: her birth date has its own range.
-        self.fields["birth_date"].plausible = birth_date_range(kind)
-        national_id = self.fields["national_id"]
+        field_of(self, "birth_date", PlausibleDateField).plausible = birth_date_range(kind)
+        national_id = field_of(self, "national_id", forms.CharField)
         # Typed as printed, «DDMMYY NNNNN» too, like the actor form: the service keeps the
         # 11 digits. The model's max_length would make the browser cut the spaced form off.
         national_id.validators = []
@@ -75,12 +80,12 @@ class ChildForm(PlausibleDatesMixin, forms.ModelForm):
             return self.instance.national_id
         return value
 
-    def _post_clean(self):
+    def _post_clean(self) -> None:
         # The service validates the whole child (national ID with python-stdnum included).
         pass
 
 
-class GuardianForm(forms.ModelForm):
+class GuardianForm(forms.ModelForm[Guardian]):
     class Meta:
         model = Guardian
         fields = ["first_name", "last_name", "phone", "email", "address", "postcode", "place"]
@@ -106,7 +111,9 @@ GuardianFormSet = forms.formset_factory(GuardianForm, extra=4, max_num=4, valida
 class LogSetupForm(SubmissionKeyMixin, forms.Form):
     """The new log's unit, kind and level; it carries the page's one-time key (R-GEN-08)."""
 
-    unit = forms.ModelChoiceField(label=_("Virksomhet"), queryset=None, empty_label=None)
+    unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(
+        label=_("Virksomhet"), queryset=None, empty_label=None
+    )
     kind = forms.ChoiceField(
         label=_("Loggen gjelder"),
         choices=LogKind.choices,
@@ -122,12 +129,14 @@ class LogSetupForm(SubmissionKeyMixin, forms.Form):
         help_text=_("Skal aktører utenfor egen virksomhet knyttes til, må nivå 2 eller 3 velges."),
     )
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-        if len(units) == 1:
-            self.fields["unit"].widget = forms.HiddenInput()
-            self.fields["unit"].initial = units.first().pk
+        unit = field_of(self, "unit", forms.ModelChoiceField)
+        unit.queryset = units
+        only = units.first() if len(units) == 1 else None
+        if only is not None:
+            unit.widget = forms.HiddenInput()
+            unit.initial = only.pk
 
 
 class ConsentForm(PlausibleDatesMixin, forms.Form):
@@ -144,7 +153,7 @@ class ConsentForm(PlausibleDatesMixin, forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args, required: bool = True, **kwargs):
+    def __init__(self, *args: Any, required: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not required:
             for field in self.fields.values():
@@ -178,7 +187,13 @@ class NewLogConsentForm(ConsentForm):
     )
     field_order = ["held", "held_choice", "file", "valid_until", "given_by"]
 
-    def __init__(self, *args, held_upload=None, file_error=None, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        held_upload: HeldUpload | None = None,
+        file_error: ValidationError | None = None,
+        **kwargs: Any,
+    ) -> None:
         """`held_upload` is the kept file, if any; `file_error` what the upload checks said
         about a file sent with this round."""
         super().__init__(*args, required=False, **kwargs)
@@ -195,7 +210,7 @@ class NewLogConsentForm(ConsentForm):
             "Velger du en annen fil, erstatter den filen over. Som PDF, høyst 10 MB."
         )
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if self.file_error is not None:
             self.add_error("file", self.file_error)
@@ -233,20 +248,21 @@ class MeasureFields(PlausibleDatesMixin, forms.Form):
     attached the service says next to the field (R-LOG-03).
     """
 
-    def __init__(self, *args, log, **kwargs):
+    def __init__(self, *args: Any, log: Log, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         municipality = log.unit.municipality_id
-        self.fields["category"].queryset = MeasureCategory.objects.filter(
-            municipality_id=municipality, is_active=True
-        )
-        self.fields["actors"].queryset = get_user_model().objects.filter(
+        categories = MeasureCategory.objects.filter(municipality_id=municipality, is_active=True)
+        field_of(self, "category", forms.ModelChoiceField).queryset = categories
+        field_of(self, "actors", forms.ModelChoiceField).queryset = User.objects.filter(
             pk__in=actors_in_municipality(municipality).values("user_id")
         )
         prepare_actor_picker(self, municipality_id=municipality)
 
 
 class MeasureForm(MeasureFields):
-    category = forms.ModelChoiceField(label=_("Tiltakskategori"), queryset=None)
+    category: forms.ModelChoiceField[MeasureCategory] = forms.ModelChoiceField(
+        label=_("Tiltakskategori"), queryset=None
+    )
     description = forms.CharField(label=_("Beskriv tiltaket"), widget=TEXTAREA)
     deadline = PlausibleDateField(plausible=MEASURE_DEADLINE, label=_("Tiltaksfrist"))
     actors = ActorPickerField(
@@ -261,7 +277,7 @@ class MeasureEditForm(VersionMixin, MeasureForm):
     pass
 
 
-class ConcernForm(forms.ModelForm):
+class ConcernForm(forms.ModelForm[Concern]):
     class Meta:
         model = Concern
         fields = ["description", "category", "goal", "child_voice"]
@@ -275,14 +291,15 @@ class ConcernForm(forms.ModelForm):
         }
         widgets = {"description": TEXTAREA, "goal": TEXTAREA, "child_voice": TEXTAREA}
 
-    def __init__(self, *args, log, **kwargs):
+    def __init__(self, *args: Any, log: Log, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = ConcernCategory.objects.filter(
+        category = field_of(self, "category", forms.ModelChoiceField)
+        category.queryset = ConcernCategory.objects.filter(
             municipality_id=log.unit.municipality_id, is_active=True
         )
-        self.fields["category"].empty_label = _("Velg kategori")
+        category.empty_label = _("Velg kategori")
 
-    def _post_clean(self):
+    def _post_clean(self) -> None:
         pass  # the service validates the concern
 
 
@@ -331,7 +348,7 @@ class PassiveForm(forms.Form):
     )
 
 
-class GlimpseForm(SubmissionKeyMixin, PlausibleDatesMixin, forms.ModelForm):
+class GlimpseForm(SubmissionKeyMixin, PlausibleDatesMixin, forms.ModelForm[Glimpse]):
     happened_on = PlausibleDateField(plausible=GLIMPSE_DATE, label=_("Dato"))
     publish = forms.BooleanField(
         label=_("Publiser nå, slik at aktører og foresatte ser det"), required=False
@@ -343,13 +360,13 @@ class GlimpseForm(SubmissionKeyMixin, PlausibleDatesMixin, forms.ModelForm):
         labels = {"text": _("Hva skjedde?")}
         widgets = {"text": TEXTAREA}
 
-    def __init__(self, *args, can_publish: bool, **kwargs):
+    def __init__(self, *args: Any, can_publish: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not can_publish:
             del self.fields["publish"]
         self.fields["happened_on"].initial = timezone.localdate()
 
-    def _post_clean(self):
+    def _post_clean(self) -> None:
         pass
 
 
@@ -366,12 +383,12 @@ class TransferUnitForm(forms.Form):
     """A unit (and words to search its holders for) in the address, `?unit=…&q=…`: the
     transfer form opened with that unit's holders already shown."""
 
-    unit = forms.ModelChoiceField(queryset=None)
+    unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(queryset=None)
     q = forms.CharField(required=False, max_length=SEARCH_LENGTH)
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        field_of(self, "unit", forms.ModelChoiceField).queryset = units
 
 
 class TransferForm(SubmissionKeyMixin, forms.Form):
@@ -384,7 +401,7 @@ class TransferForm(SubmissionKeyMixin, forms.Form):
     The service checks every rule again.
     """
 
-    to_unit = forms.ModelChoiceField(
+    to_unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(
         label=_("Virksomhet"),
         queryset=None,
         empty_label=None,
@@ -400,7 +417,7 @@ class TransferForm(SubmissionKeyMixin, forms.Form):
         max_length=SEARCH_LENGTH,
         widget=forms.SearchInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    to_user = forms.ModelChoiceField(
+    to_user: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label=_("Ny stafettholder"),
         queryset=None,
         widget=forms.RadioSelect,
@@ -432,17 +449,27 @@ class TransferForm(SubmissionKeyMixin, forms.Form):
         ),
     )
 
-    def __init__(self, *args, log, by, units, unit=None, search: str = "", **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        log: Log,
+        by: User,
+        units: QuerySet[Unit],
+        unit: Unit | None = None,
+        search: str = "",
+        **kwargs: Any,
+    ) -> None:
         """`units` are those of the log's municipality. Unbound, `unit` is the unit whose
         holders are shown (None: none yet, the unit comes first), filtered by `search`;
         bound, the posted unit and words count, the unit only if it is one of `units`.
         The holders of that unit are offered, except `by`, and the one already chosen stays
         among them whatever the words."""
         super().__init__(*args, **kwargs)
-        self.fields["to_unit"].queryset = units
+        field_of(self, "to_unit", forms.ModelChoiceField).queryset = units
         chosen = None
         if self.is_bound:
-            unit = units.filter(pk=_int_or_none(self.data.get("to_unit"))).first()
+            unit_id = _int_or_none(self.data.get("to_unit"))
+            unit = units.filter(pk=unit_id).first() if unit_id is not None else None
             search = (self.data.get("q") or "")[:SEARCH_LENGTH]
             chosen = _int_or_none(self.data.get("to_user"))
         else:
@@ -453,8 +480,8 @@ class TransferForm(SubmissionKeyMixin, forms.Form):
         # Anyone with a role in the municipality is a valid id; whether they are a holder
         # of the chosen unit (and not oneself) the service says in words (R-TRAN-01).
         members = Membership.objects.filter(unit__in=units).values("user_id")
-        field = self.fields["to_user"]
-        field.queryset = get_user_model().objects.filter(pk__in=members)
+        field = field_of(self, "to_user", forms.ModelChoiceField)
+        field.queryset = User.objects.filter(pk__in=members)
         holders = (
             holders_in_unit(unit, exclude=by, search=self.search, keep=chosen)
             if unit is not None
@@ -476,10 +503,10 @@ class TransferForm(SubmissionKeyMixin, forms.Form):
         return self.is_bound and HOLDER_SEARCH in self.data
 
 
-def _int_or_none(value):
+def _int_or_none(value: str | None) -> int | None:
     """A posted id as a number, or None if it is none a database column could hold."""
     try:
-        number = int(value)
-    except (TypeError, ValueError):
+        number = int(value or "")
+    except ValueError:
         return None
     return number if 0 < number < 2**63 else None

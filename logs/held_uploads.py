@@ -12,10 +12,13 @@ import contextlib
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpRequest
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -35,7 +38,7 @@ class HeldUpload:
     size: int
 
 
-def _entries(request) -> dict:
+def _entries(request: HttpRequest) -> dict[str, dict[str, Any]]:
     return dict(request.session.get(SESSION_KEY) or {})
 
 
@@ -44,7 +47,7 @@ def _delete(name: str) -> None:
         default_storage.delete(name)
 
 
-def hold(request, upload) -> HeldUpload | None:
+def hold(request: HttpRequest, upload: File) -> HeldUpload | None:
     """Keep a checked upload for this session; None if the disk refused it (logged)."""
     name = f"{FOLDER}/{secrets.token_hex(16)}.pdf"
     try:
@@ -71,10 +74,10 @@ def hold(request, upload) -> HeldUpload | None:
     return held
 
 
-def find(request, token: str | None) -> HeldUpload | None:
+def find(request: HttpRequest, token: str | None) -> HeldUpload | None:
     """The upload this session keeps under `token`; anyone else's token finds nothing."""
-    entry = _entries(request).get(token or "")
-    if not entry:
+    entry = _entries(request).get(token) if token else None
+    if not entry or token is None:
         return None
     return HeldUpload(
         token=token, name=entry["name"], original=entry["original"], size=entry["size"]
@@ -91,7 +94,7 @@ def read(held: HeldUpload) -> SimpleUploadedFile | None:
     return SimpleUploadedFile(held.original, content, content_type="application/pdf")
 
 
-def release(request, held: HeldUpload | None) -> None:
+def release(request: HttpRequest, held: HeldUpload | None) -> None:
     """Forget a kept upload and delete its file: saved with the log, or replaced."""
     if held is None:
         return
@@ -101,7 +104,7 @@ def release(request, held: HeldUpload | None) -> None:
     _delete(held.name)
 
 
-def remove_stale(*, now=None) -> int:
+def remove_stale(*, now: datetime | None = None) -> int:
     """Delete kept files older than KEEP_FOR, from forms that were never sent again."""
     cutoff = (now or timezone.now()) - KEEP_FOR
     try:

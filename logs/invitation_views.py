@@ -3,10 +3,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from logs.access import fetch_guardian
 from logs.services import print_guardian_letter
 from organisations.enums import Role
@@ -14,7 +15,7 @@ from organisations.enums import Role
 
 @require_POST
 @login_required
-def guardian_letter(request: HttpRequest, pk: int) -> HttpResponse:
+def guardian_letter(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The holder prints a new invitation; the guardian's previous code stops working.
 
     The same access as the log's guardians for the holder; 404 for everyone else.

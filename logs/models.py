@@ -151,7 +151,7 @@ class Guardian(models.Model):
         return f"{self.first_name} {self.last_name}"
 
 
-def _consent_path(instance, filename: str) -> str:
+def _consent_path(instance: "Consent", filename: str) -> str:
     # A random name: nothing about the child or the upload in the path (R-LOG-02).
     return f"consents/{uuid.uuid4().hex}.pdf"
 
@@ -234,8 +234,13 @@ class Measure(models.Model):
     )
     description = models.TextField(_("beskrivelse"))
     deadline = models.DateField(_("frist"))
+    # Named as the setting itself: the type checker's plugin reads a many-to-many's target
+    # only so.
     actors = models.ManyToManyField(
-        USER, verbose_name=_("aktører"), blank=True, related_name="measures_as_actor"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("aktører"),
+        blank=True,
+        related_name="measures_as_actor",
     )
     based_on = models.ForeignKey(
         "self",

@@ -5,11 +5,13 @@ Called by the services in the transaction of the change that causes the notice, 
 `manage.py send_reminders` for the time-driven ones (logs.reminders).
 """
 
+from collections.abc import Iterable
+
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 
+from accounts.models import User
 from logs.models import Glimpse, Guardian, Measure
 from notifications.enums import Kind
 from notifications.services import queue_email
@@ -20,12 +22,12 @@ def log_url(log_id: int, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def glimpse_recipients(glimpse: Glimpse, *, by=None):
+def glimpse_recipients(glimpse: Glimpse, *, by: User | None = None) -> QuerySet[User]:
     """The log's actors (on any of its measures) and its guardians with a login."""
     log_id = glimpse.log_id
     actors = Measure.actors.through.objects.filter(measure__concern__log_id=log_id)
     guardians = Guardian.objects.filter(log_id=log_id, user__isnull=False)
-    people = get_user_model().objects.filter(
+    people = User.objects.filter(
         Q(pk__in=actors.values("user_id")) | Q(pk__in=guardians.values("user_id")),
         is_active=True,
     )
@@ -35,7 +37,7 @@ def glimpse_recipients(glimpse: Glimpse, *, by=None):
     return people.distinct().select_related("notification_preferences").order_by("pk")
 
 
-def notify_glimpse_published(glimpse: Glimpse, *, by=None) -> int:
+def notify_glimpse_published(glimpse: Glimpse, *, by: User | None = None) -> int:
     """A glimpse was published: tell the actors and guardians of the log (R-GLIM-01)."""
     url = log_url(glimpse.log_id, f"glimpse-{glimpse.pk}")
     sent = 0
@@ -52,7 +54,9 @@ def notify_glimpse_published(glimpse: Glimpse, *, by=None) -> int:
     return sent
 
 
-def notify_measure_actors(measure: Measure, actors, *, by=None) -> int:
+def notify_measure_actors(
+    measure: Measure, actors: Iterable[User], *, by: User | None = None
+) -> int:
     """A measure where someone is (newly) an actor: tell them (R-NOTIFY-01)."""
     url = log_url(measure.concern.log_id, f"measure-{measure.pk}")
     sent = 0

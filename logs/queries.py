@@ -17,11 +17,14 @@ views never filter logs by any other path.
 - Anyone else: nothing (R-ROLE-07).
 """
 
-from django.contrib.auth import get_user_model
+from collections.abc import Mapping
+from typing import Any
+
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.models import RequestUser, User
 from logs.enums import ConcernStatus, Level, MeasureStatus, TransferStatus
 from logs.models import (
     Concern,
@@ -42,7 +45,7 @@ from organisations.queries import units_of_municipality
 READ_ACTIONS = ("log.viewed", "consent.downloaded")
 
 
-def logs_visible_to(user, role: Role | None) -> QuerySet[Log]:
+def logs_visible_to(user: RequestUser, role: Role | None) -> QuerySet[Log]:
     if not user.is_authenticated or role is None:
         return Log.objects.none()
     if role == Role.HOLDER:
@@ -60,7 +63,7 @@ def logs_visible_to(user, role: Role | None) -> QuerySet[Log]:
     return Log.objects.none()
 
 
-def concerns_visible_to(user, role: Role | None) -> QuerySet[Concern]:
+def concerns_visible_to(user: RequestUser, role: Role | None) -> QuerySet[Concern]:
     if not user.is_authenticated:
         return Concern.objects.none()
     logs = logs_visible_to(user, role)
@@ -70,11 +73,11 @@ def concerns_visible_to(user, role: Role | None) -> QuerySet[Concern]:
     return concerns
 
 
-def measures_visible_to(user, role: Role | None) -> QuerySet[Measure]:
+def measures_visible_to(user: RequestUser, role: Role | None) -> QuerySet[Measure]:
     return Measure.objects.filter(concern__in=concerns_visible_to(user, role))
 
 
-def glimpses_visible_to(user, role: Role | None) -> QuerySet[Glimpse]:
+def glimpses_visible_to(user: RequestUser, role: Role | None) -> QuerySet[Glimpse]:
     if not user.is_authenticated:
         return Glimpse.objects.none()
     glimpses = Glimpse.objects.filter(log__in=logs_visible_to(user, role))
@@ -83,7 +86,7 @@ def glimpses_visible_to(user, role: Role | None) -> QuerySet[Glimpse]:
     return glimpses
 
 
-def concerns_with_measures(user, role: Role | None, log: Log) -> QuerySet[Concern]:
+def concerns_with_measures(user: RequestUser, role: Role | None, log: Log) -> QuerySet[Concern]:
     """The concerns of `log` the person sees (as concerns_visible_to), each with its
     measures, their category, evaluation and actors fetched along, for the log page."""
     measures = Measure.objects.select_related(
@@ -97,25 +100,25 @@ def concerns_with_measures(user, role: Role | None, log: Log) -> QuerySet[Concer
     )
 
 
-def _holder_or_guardian(user, role: Role | None) -> QuerySet[Log]:
+def _holder_or_guardian(user: RequestUser, role: Role | None) -> QuerySet[Log]:
     if role not in (Role.HOLDER, Role.GUARDIAN):
         return Log.objects.none()
     return logs_visible_to(user, role)
 
 
-def guardians_visible_to(user, role: Role | None) -> QuerySet[Guardian]:
+def guardians_visible_to(user: RequestUser, role: Role | None) -> QuerySet[Guardian]:
     return Guardian.objects.filter(log__in=_holder_or_guardian(user, role))
 
 
-def consents_visible_to(user, role: Role | None) -> QuerySet[Consent]:
+def consents_visible_to(user: RequestUser, role: Role | None) -> QuerySet[Consent]:
     return Consent.objects.filter(log__in=_holder_or_guardian(user, role))
 
 
-def revisions_visible_to(user, role: Role | None) -> QuerySet[Revision]:
+def revisions_visible_to(user: RequestUser, role: Role | None) -> QuerySet[Revision]:
     return Revision.objects.filter(log__in=_holder_or_guardian(user, role))
 
 
-def actors_allowed_for(log: Log, *, level: int | None = None):
+def actors_allowed_for(log: Log, *, level: int | None = None) -> QuerySet[User]:
     """Who may be attached to a measure in `log` (R-LOG-03, R-CONC-01).
 
     Actors of the municipality; at level 1 only those of the log's own unit.
@@ -126,7 +129,7 @@ def actors_allowed_for(log: Log, *, level: int | None = None):
         memberships = memberships.filter(unit=log.unit)
     else:
         memberships = memberships.filter(unit__municipality_id=log.unit.municipality_id)
-    return get_user_model().objects.filter(is_active=True, pk__in=memberships.values("user_id"))
+    return User.objects.filter(is_active=True, pk__in=memberships.values("user_id"))
 
 
 def with_overview(logs: QuerySet[Log]) -> QuerySet[Log]:
@@ -151,7 +154,7 @@ def with_overview(logs: QuerySet[Log]) -> QuerySet[Log]:
     )
 
 
-def pending_transfers_for(user) -> QuerySet[Transfer]:
+def pending_transfers_for(user: RequestUser) -> QuerySet[Transfer]:
     """Transfers waiting for `user` to accept or pass on (R-TRAN-04), oldest first, with
     the child and the units for *Min side*. The views show them in the holder role only."""
     if not user.is_authenticated:
@@ -163,7 +166,7 @@ def pending_transfers_for(user) -> QuerySet[Transfer]:
     )
 
 
-def incoming_transfers_for(user, role: Role | None) -> QuerySet[Transfer]:
+def incoming_transfers_for(user: RequestUser, role: Role | None) -> QuerySet[Transfer]:
     """The transfers sent to the person, in any status, with the child, the log's unit and
     the sender: what the recipient opens to accept or pass on (R-TRAN-04).
 
@@ -177,7 +180,7 @@ def incoming_transfers_for(user, role: Role | None) -> QuerySet[Transfer]:
     )
 
 
-def transfers_visible_to(user, role: Role | None) -> QuerySet[Transfer]:
+def transfers_visible_to(user: RequestUser, role: Role | None) -> QuerySet[Transfer]:
     """The chain of holders (R-TRAN-05), oldest first: reasons may hold case text, so like
     the history it is for holders and guardians, not actors."""
     return (
@@ -187,12 +190,14 @@ def transfers_visible_to(user, role: Role | None) -> QuerySet[Transfer]:
     )
 
 
-def holders_in_unit(unit, *, exclude=None, search: str = "", keep: int | None = None):
+def holders_in_unit(
+    unit: Unit, *, exclude: User | None = None, search: str = "", keep: int | None = None
+) -> QuerySet[User]:
     """Active holders of `unit`, for choosing a new holder (R-TRAN-02); `search` matches
     each word in first name, last name or e-mail. The holder with the id `keep` (the one
     already chosen) is among them whatever the words."""
     members = Membership.objects.filter(unit=unit, role=Role.HOLDER).values("user_id")
-    users = get_user_model().objects.filter(is_active=True, pk__in=members)
+    users = User.objects.filter(is_active=True, pk__in=members)
     if exclude is not None:
         users = users.exclude(pk=exclude.pk)
     words = (search or "").split()
@@ -214,7 +219,7 @@ def units_a_log_can_go_to(log: Log) -> QuerySet[Unit]:
     return units_of_municipality(log.unit.municipality_id)
 
 
-def access_log_of(log: Log):
+def access_log_of(log: Log) -> QuerySet[Any, Mapping[str, Any]]:
     """Who has opened `log`, and when last: one row per person and role, the latest 50
     (R-SEC-01), from the summary kept as each read is recorded (logs.services.reads). For
     the log's holder and the child's guardians (logs.rules.can_see_access_log); actors,

@@ -6,11 +6,13 @@ a new consent is a new date, so it is reminded again.
 """
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
+from accounts.models import User
 from logs.enums import LogStatus, MeasureStatus
 from logs.models import Consent, Measure
 from logs.notices import log_url
@@ -22,7 +24,7 @@ DEADLINE_SOON = timedelta(days=3)
 CONSENT_SOON = timedelta(days=30)
 
 
-def _remind(reminder: ReminderKind, object_id: int, due: date, holder, **email) -> bool:
+def _remind(reminder: ReminderKind, object_id: int, due: date, holder: User, **email: Any) -> bool:
     """Queue the reminder unless it was sent before; True when it is new."""
     try:
         with transaction.atomic():
@@ -39,7 +41,7 @@ def _remind(reminder: ReminderKind, object_id: int, due: date, holder, **email) 
     return True
 
 
-def _open_measures():
+def _open_measures() -> QuerySet[Measure]:
     return Measure.objects.filter(
         status=MeasureStatus.OPEN, concern__log__status=LogStatus.ACTIVE
     ).select_related("concern__log__holder")

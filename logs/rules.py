@@ -7,6 +7,7 @@ whether the person may also change it.
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import RequestUser
 from common.dates import PlausibleRange
 from logs.enums import LogKind, LogStatus
 from logs.models import Concern, Glimpse, Log, Measure, Transfer
@@ -57,13 +58,13 @@ def birth_date_range(kind: str) -> PlausibleRange:
     return MOTHER_BIRTH_DATE if kind == LogKind.PREGNANCY else BIRTH_DATE
 
 
-def holds(user, role: Role | None, log: Log) -> bool:
+def holds(user: RequestUser, role: Role | None, log: Log) -> bool:
     """The person is the log's holder and works as holder now (R-ROLE-04): the one rule
     behind every change of a log, its access list and taking back a transfer."""
     return role == Role.HOLDER and log.holder_id == user.pk
 
 
-def read_only_reason(user, role: Role | None, log: Log) -> str:
+def read_only_reason(user: RequestUser, role: Role | None, log: Log) -> str:
     """Why the person cannot change the log now, in words for them; "" if they can.
 
     Only the holder, working as holder, changes a log, and only while it is active
@@ -78,12 +79,12 @@ def read_only_reason(user, role: Role | None, log: Log) -> str:
     return ""
 
 
-def can_edit_log(user, role: Role | None, log: Log) -> bool:
+def can_edit_log(user: RequestUser, role: Role | None, log: Log) -> bool:
     """Only the holder, working as holder, on an active log (R-ROLE-04, R-TRAN-03, R-LOG-06)."""
     return not read_only_reason(user, role, log)
 
 
-def concern_read_only_reason(user, role: Role | None, concern: Concern) -> str:
+def concern_read_only_reason(user: RequestUser, role: Role | None, concern: Concern) -> str:
     """Why the person cannot change the concern now; "" if they can: the log's reason, or
     that it is closed (R-CONC-02, R-LOG-08)."""
     reason = read_only_reason(user, role, concern.log)
@@ -92,12 +93,12 @@ def concern_read_only_reason(user, role: Role | None, concern: Concern) -> str:
     return reason
 
 
-def can_edit_concern(user, role: Role | None, concern: Concern) -> bool:
+def can_edit_concern(user: RequestUser, role: Role | None, concern: Concern) -> bool:
     """The holder may change an open concern of an active log and add measures to it."""
     return not concern_read_only_reason(user, role, concern)
 
 
-def measure_read_only_reason(user, role: Role | None, measure: Measure) -> str:
+def measure_read_only_reason(user: RequestUser, role: Role | None, measure: Measure) -> str:
     """Why the person cannot change the measure now; "" if they can: the log's reason, or
     that it is evaluated (R-MEAS-03, R-LOG-08)."""
     reason = read_only_reason(user, role, measure.concern.log)
@@ -106,7 +107,7 @@ def measure_read_only_reason(user, role: Role | None, measure: Measure) -> str:
     return reason
 
 
-def add_glimpse_refusal(user, role: Role | None, log: Log) -> str:
+def add_glimpse_refusal(user: RequestUser, role: Role | None, log: Log) -> str:
     """Why the person may not add a glimpse to the log now; "" if they may (R-GLIM-01).
 
     The log fetched through logs_visible_to, so an actor is attached and a guardian the
@@ -119,24 +120,24 @@ def add_glimpse_refusal(user, role: Role | None, log: Log) -> str:
     return ""
 
 
-def can_add_glimpse(user, role: Role | None, log: Log) -> bool:
+def can_add_glimpse(user: RequestUser, role: Role | None, log: Log) -> bool:
     """Holder, actors and guardians of an active log (R-GLIM-01)."""
     return not add_glimpse_refusal(user, role, log)
 
 
-def can_publish_glimpse(user, role: Role | None, glimpse: Glimpse) -> bool:
+def can_publish_glimpse(user: RequestUser, role: Role | None, glimpse: Glimpse) -> bool:
     """An unpublished glimpse of an active log: its author, or the holder (R-GLIM-01)."""
     if glimpse.is_published or glimpse.log.status != LogStatus.ACTIVE:
         return False
     return can_edit_log(user, role, glimpse.log) or glimpse.author_id == user.pk
 
 
-def can_transfer_log(user, role: Role | None, log: Log) -> bool:
+def can_transfer_log(user: RequestUser, role: Role | None, log: Log) -> bool:
     """The holder hands an active log over (R-TRAN-01); pending or passive logs cannot be."""
     return can_edit_log(user, role, log)
 
 
-def withdraw_refusal(user, role: Role | None, transfer: Transfer) -> str:
+def withdraw_refusal(user: RequestUser, role: Role | None, transfer: Transfer) -> str:
     """Why the person may not take the transfer back; "" if they may: only the holder who
     still holds the log (whoever has it on their desk now, R-TRAN-04)."""
     if holds(user, role, transfer.log):
@@ -144,12 +145,12 @@ def withdraw_refusal(user, role: Role | None, transfer: Transfer) -> str:
     return _("Bare stafettholderen kan trekke tilbake overføringen.")
 
 
-def can_withdraw_transfer(user, role: Role | None, transfer: Transfer) -> bool:
+def can_withdraw_transfer(user: RequestUser, role: Role | None, transfer: Transfer) -> bool:
     """The holder who still holds the log takes a pending transfer back."""
     return transfer.is_pending and not withdraw_refusal(user, role, transfer)
 
 
-def decide_refusal(user, role: Role | None, transfer: Transfer) -> str:
+def decide_refusal(user: RequestUser, role: Role | None, transfer: Transfer) -> str:
     """Why the person may not answer the transfer; "" if they may: only its recipient,
     working as holder (R-TRAN-04)."""
     if role == Role.HOLDER and transfer.to_user_id == user.pk:
@@ -157,7 +158,7 @@ def decide_refusal(user, role: Role | None, transfer: Transfer) -> str:
     return _("Bare mottakeren kan svare på overføringen.")
 
 
-def can_decide_transfer(user, role: Role | None, transfer: Transfer) -> bool:
+def can_decide_transfer(user: RequestUser, role: Role | None, transfer: Transfer) -> bool:
     """The recipient accepts or passes on a pending transfer (R-TRAN-04)."""
     return transfer.is_pending and not decide_refusal(user, role, transfer)
 
@@ -167,6 +168,6 @@ def can_see_sensitive_details(role: Role | None) -> bool:
     return role in (Role.HOLDER, Role.GUARDIAN)
 
 
-def can_see_access_log(user, role: Role | None, log: Log) -> bool:
+def can_see_access_log(user: RequestUser, role: Role | None, log: Log) -> bool:
     """Who has opened the log: its holder and the child's guardians (R-SEC-01)."""
     return holds(user, role, log) or role == Role.GUARDIAN

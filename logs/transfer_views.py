@@ -9,11 +9,12 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from common.errors import require_editable
 from common.submissions import AlreadySubmitted, was_submitted
 from common.views import already_submitted, apply_errors
@@ -32,7 +33,7 @@ from organisations.queries import active_role
 
 
 def _transfer_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     *,
     log: Log,
     send: Callable[[dict], Transfer],
@@ -89,7 +90,7 @@ def _transfer_page(
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def transfer_create(request: HttpRequest, pk: int) -> HttpResponse:
+def transfer_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """*Overfør logg*: only the holder of an active log (R-TRAN-01, R-TRAN-02)."""
     if request.method == "POST" and was_submitted(
         request.POST.get("submission"), by=request.user, action="transfer.created"
@@ -118,7 +119,7 @@ def transfer_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _transfer_page(request, log=log, send=send, done=done, again=again)
 
 
-def _incoming(request: HttpRequest, pk: int) -> Transfer | None:
+def _incoming(request: AuthenticatedHttpRequest, pk: int) -> Transfer | None:
     """A transfer sent to this person, working as holder; anyone else gets a 404.
 
     None (with a message) if it has been decided already, e.g. a second click.
@@ -132,7 +133,7 @@ def _incoming(request: HttpRequest, pk: int) -> Transfer | None:
 
 @require_POST
 @login_required
-def transfer_accept(request: HttpRequest, pk: int) -> HttpResponse:
+def transfer_accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """*Godta*: the recipient becomes the log's holder (R-TRAN-04)."""
     transfer = _incoming(request, pk)
     if transfer is None:
@@ -148,7 +149,7 @@ def transfer_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def transfer_forward(request: HttpRequest, pk: int) -> HttpResponse:
+def transfer_forward(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """*Ikke godta*: the recipient passes the log on to another person (R-TRAN-04)."""
     transfer = _incoming(request, pk)
     if transfer is None:
@@ -174,7 +175,7 @@ def transfer_forward(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def transfer_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def transfer_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The holder takes a pending transfer back; the log is active again."""
     transfer = fetch_transfer(request, pk)
     if not transfer.is_pending:

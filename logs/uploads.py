@@ -2,13 +2,14 @@
 
 import filetype
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
 MAX_CONSENT_BYTES = 10 * 1024 * 1024
 
 
-def validate_pdf(upload) -> None:
+def validate_pdf(upload: File) -> None:
     """Refuse anything but an unencrypted PDF that parses, at most 10 MB."""
     if upload.size > MAX_CONSENT_BYTES:
         raise ValidationError(

@@ -5,18 +5,24 @@ Every page fetches through logs.queries; a log the person cannot see is a 404.
 """
 
 import logging
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.forms.formsets import BaseFormSet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from common.errors import ConflictError, require_editable
 from common.submissions import AlreadySubmitted
 from common.views import already_submitted, apply_errors
@@ -29,7 +35,7 @@ from logs.access import (
     record_read,
 )
 from logs.checks import check_new_log
-from logs.enums import ConcernStatus, LogKind
+from logs.enums import ConcernStatus, ConsentGiver, LogKind
 from logs.forms import (
     ChildForm,
     ConsentUploadForm,
@@ -42,6 +48,7 @@ from logs.forms import (
     NewLogConsentForm,
     PassiveForm,
 )
+from logs.held_uploads import HeldUpload
 from logs.models import Log
 from logs.queries import (
     access_log_of,
@@ -71,7 +78,7 @@ LIST_TITLES = {
 }
 
 
-def _post_version(request) -> int | None:
+def _post_version(request: HttpRequest) -> int | None:
     try:
         return int(request.POST.get("version", ""))
     except ValueError:
@@ -80,7 +87,7 @@ def _post_version(request) -> int | None:
 
 @require_safe
 @login_required
-def log_list(request: HttpRequest) -> HttpResponse:
+def log_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """*Mine stafettbarn* (R-HOLD-01): level, status and the red overdue marker (R-MEAS-02)."""
     role = active_role(request)
     if role not in LIST_TITLES:
@@ -98,7 +105,9 @@ def log_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _keep_consent_file(request, data, files):
+def _keep_consent_file(
+    request: HttpRequest, data: QueryDict, files: MultiValueDict[str, UploadedFile]
+) -> tuple[HeldUpload | None, ValidationError | None, bool]:
     """A consent file sent with this round is checked at once and, if it passes, kept for
     the next rounds (logs.held_uploads); the form then refers to it by its token.
 
@@ -128,11 +137,17 @@ def _keep_consent_file(request, data, files):
     return held, file_error, "consent-file" in files
 
 
-def _new_log_errors(setup, child, guardians, consent, upload) -> dict:
+def _new_log_errors(
+    setup: LogSetupForm,
+    child: ChildForm,
+    guardians: BaseFormSet[GuardianForm],
+    consent: NewLogConsentForm,
+    upload: File | None,
+) -> dict[str, list[str]]:
     """What the service would refuse in the parts the forms accepted, so that one round
     shows every error (R-GEN-04)."""
     filled = [f for f in guardians.forms if f.has_changed()]
-    consent_part = {}
+    consent_part: dict[str, Any] = {}
     if upload is not None:
         consent_part = {
             name: consent.cleaned_data[name]
@@ -147,17 +162,26 @@ def _new_log_errors(setup, child, guardians, consent, upload) -> dict:
     )
 
 
-def _show_new_log_errors(errors: dict, setup, child, guardians, consent) -> None:
+def _show_new_log_errors(
+    errors: dict[str, list[str]],
+    setup: LogSetupForm,
+    child: ChildForm,
+    guardians: BaseFormSet[GuardianForm],
+    consent: NewLogConsentForm,
+) -> None:
     errors = dict(errors)
     count = errors.pop("guardians", None)
     if count:
-        guardians._non_form_errors = guardians.error_class([*guardians.non_form_errors(), *count])
+        # Django's own list of the formset's errors, which non_form_errors() shows.
+        guardians._non_form_errors = guardians.error_class(  # type: ignore[attr-defined]
+            [*guardians.non_form_errors(), *count]
+        )
     if errors:
         apply_errors(ValidationError(errors), child, setup, consent)
 
 
 @login_required
-def log_create(request: HttpRequest) -> HttpResponse:
+def log_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """*Nytt stafettbarn*: child, guardians, level and consent → *Lagre og åpne logg* (R-LOG-01).
 
     Every part is checked in the same round, and a consent file that passed its checks is
@@ -168,17 +192,18 @@ def log_create(request: HttpRequest) -> HttpResponse:
         raise Http404
     units = units_of(request.user, Role.HOLDER)
     if request.method != "POST":
-        context = {
+        blank: dict[str, Any] = {
             "setup": LogSetupForm(units=units),
             "child": ChildForm(prefix="child"),
             "guardians": GuardianFormSet(prefix="guardian"),
             "consent": NewLogConsentForm(prefix="consent"),
         }
-        return render(request, "logs/log_create.html", context)
+        return render(request, "logs/log_create.html", blank)
     data, files = request.POST.copy(), request.FILES.copy()
     held, file_error, lost = _keep_consent_file(request, data, files)
     setup = LogSetupForm(data, units=units)
-    kind = data.get("kind") if data.get("kind") in LogKind.values else LogKind.CHILD
+    posted_kind = data.get("kind", "")
+    kind = posted_kind if posted_kind in LogKind.values else LogKind.CHILD
     child = ChildForm(data, prefix="child", kind=kind)
     guardians = GuardianFormSet(data, prefix="guardian")
     consent = NewLogConsentForm(
@@ -186,7 +211,7 @@ def log_create(request: HttpRequest) -> HttpResponse:
     )
     valid = all([f.is_valid() for f in (setup, child, guardians, consent)])  # noqa: C419
     upload = consent.cleaned_data.get("file") if "file" not in consent.errors else None
-    if upload is None and "file" not in consent.errors and consent.keeps_held:
+    if upload is None and "file" not in consent.errors and consent.keeps_held and held:
         upload = held_uploads.read(held)
         if upload is None:
             consent.add_error("file", _("Den valgte filen finnes ikke lenger. Velg den på nytt."))
@@ -204,7 +229,8 @@ def log_create(request: HttpRequest) -> HttpResponse:
                 guardians=[f.cleaned_data for f in guardians.forms if f.has_changed()],
                 consent=upload,
                 consent_valid_until=consent.cleaned_data.get("valid_until"),
-                consent_given_by=consent.cleaned_data.get("given_by"),
+                # Required with a file; without one the service's default is as good.
+                consent_given_by=consent.cleaned_data.get("given_by") or ConsentGiver.GUARDIANS,
                 submission=setup.cleaned_data["submission"],
             )
         except AlreadySubmitted as repeat:
@@ -230,7 +256,9 @@ def log_create(request: HttpRequest) -> HttpResponse:
     return render(request, "logs/log_create.html", context)
 
 
-def _transfer_facts(request, role, log) -> dict:
+def _transfer_facts(
+    request: AuthenticatedHttpRequest, role: Role | None, log: Log
+) -> dict[str, Any]:
     """The chain of holders (R-TRAN-05) and the pending transfer with what the person may
     do about it: the holder withdraws, the recipient accepts or passes it on (R-TRAN-04)."""
     transfers = list(transfers_visible_to(request.user, role).filter(log=log))
@@ -241,23 +269,23 @@ def _transfer_facts(request, role, log) -> dict:
         "transfers": transfers,
         "pending_transfer": pending,
         "can_transfer": rules.can_transfer_log(request.user, role, log),
-        "can_withdraw_transfer": bool(pending)
+        "can_withdraw_transfer": pending is not None
         and rules.can_withdraw_transfer(request.user, role, pending),
-        "can_decide_transfer": bool(pending)
+        "can_decide_transfer": pending is not None
         and rules.can_decide_transfer(request.user, role, pending),
     }
 
 
 @require_safe
 @login_required
-def log_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def log_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The log page: everything the person may see of the log, in one place."""
     log = fetch_log(request, pk)
     level_form = LevelForm(initial={"level": log.level, "version": log.version})
     return _log_page(request, log, level_form)
 
 
-def _log_page(request: HttpRequest, log: Log, level_form: LevelForm) -> HttpResponse:
+def _log_page(request: AuthenticatedHttpRequest, log: Log, level_form: LevelForm) -> HttpResponse:
     role = active_role(request)
     record_read(request, log)
     today = timezone.localdate()
@@ -265,16 +293,17 @@ def _log_page(request: HttpRequest, log: Log, level_form: LevelForm) -> HttpResp
     for concern in concerns:
         concern.log = log
         measures = concern.measures.all()
-        concern.has_overdue = any(m.is_overdue(today) for m in measures)
-        concern.can_edit = rules.can_edit_concern(request.user, role, concern)
+        # What the template shows of each, worked out here (templates never query).
+        concern.has_overdue = any(m.is_overdue(today) for m in measures)  # type: ignore[attr-defined]
+        concern.can_edit = rules.can_edit_concern(request.user, role, concern)  # type: ignore[attr-defined]
         # Offer «close» only when it will work (R-CONC-02).
-        concern.can_close = bool(measures) and not any(m.is_open for m in measures)
+        concern.can_close = bool(measures) and not any(m.is_open for m in measures)  # type: ignore[attr-defined]
     glimpses = list(
         glimpses_visible_to(request.user, role).filter(log=log).select_related("author")
     )
     for glimpse in glimpses:
         glimpse.log = log
-        glimpse.can_publish = rules.can_publish_glimpse(request.user, role, glimpse)
+        glimpse.can_publish = rules.can_publish_glimpse(request.user, role, glimpse)  # type: ignore[attr-defined]
     sensitive = rules.can_see_sensitive_details(role)
     consents = list(consents_visible_to(request.user, role).filter(log=log)) if sensitive else []
     # One more than shown, to know whether to link to the whole history.
@@ -312,7 +341,7 @@ def _log_page(request: HttpRequest, log: Log, level_form: LevelForm) -> HttpResp
 
 @require_safe
 @login_required
-def log_history(request: HttpRequest, pk: int) -> HttpResponse:
+def log_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The log's whole history, page by page (R-LOG-08); the log page shows the latest
     changes. For those who see the history on the log page: holder and guardians."""
     log = fetch_log(request, pk)
@@ -330,7 +359,7 @@ def log_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def child_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     log = fetch_log(request, pk, for_edit=True)
     form = ChildForm(request.POST or None, instance=log.child, prefix="child", kind=log.kind)
     if request.method == "POST" and form.is_valid():
@@ -352,7 +381,7 @@ def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def level_change(request: HttpRequest, pk: int) -> HttpResponse:
+def level_change(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     log = fetch_log(request, pk, for_edit=True)
     form = LevelForm(request.POST)
     if form.is_valid():
@@ -377,7 +406,7 @@ def level_change(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def guardian_add(request: HttpRequest, pk: int) -> HttpResponse:
+def guardian_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     log = fetch_log(request, pk, for_edit=True)
     form = NewGuardianForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -395,7 +424,7 @@ def guardian_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def guardian_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def guardian_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     guardian = fetch_guardian(request, pk)
     form = GuardianForm(request.POST or None, instance=guardian)
     if request.method == "POST" and form.is_valid():
@@ -413,7 +442,7 @@ def guardian_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def guardian_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def guardian_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Removing a guardian ends their access at once: asked for once more first."""
     guardian = fetch_guardian(request, pk)
     if request.method != "POST":
@@ -431,7 +460,7 @@ def guardian_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def consent_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def consent_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Upload a new signed consent (R-LOG-02)."""
     log = fetch_log(request, pk, for_edit=True)
     form = ConsentUploadForm(request.POST or None, request.FILES or None)
@@ -458,7 +487,7 @@ def consent_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def consent_file(request: HttpRequest, pk: int) -> FileResponse:
+def consent_file(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """The consent PDF, only for those who may see it, as an attachment (R-LOG-02)."""
     consent = fetch_consent(request, pk)
     try:
@@ -478,7 +507,7 @@ def consent_file(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
-def set_passive(request: HttpRequest, pk: int) -> HttpResponse:
+def set_passive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """*Sett passiv* needs two confirmations: this page, then the checkbox (R-LOG-06)."""
     log = fetch_log(request, pk, for_edit=True)
     # Bound on every POST: an unticked box is absent from the body, which may then be empty.
@@ -501,9 +530,11 @@ def set_passive(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def glimpse_create(request: HttpRequest, pk: int) -> HttpResponse:
+def glimpse_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """*Nytt lysglimt* (R-GLIM-01): holder, actors and guardians of an active log."""
     role = active_role(request)
+    if role is None:
+        raise Http404  # as fetch_log would: no role sees a log
     log = fetch_log(request, pk)
     if not rules.can_add_glimpse(request.user, role, log):
         require_editable(rules.read_only_reason(request.user, role, log))
@@ -533,7 +564,7 @@ def glimpse_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def glimpse_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def glimpse_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     glimpse = fetch_glimpse(request, pk)
     services.publish_glimpse(glimpse, by=request.user, role=active_role(request))
     messages.success(request, _("Lysglimtet er publisert."))

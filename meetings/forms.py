@@ -1,25 +1,29 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from common.dates import DATETIME_WIDGET, PlausibleDatesMixin, PlausibleDateTimeField
-from common.forms import SubmissionKeyMixin
+from common.forms import SubmissionKeyMixin, field_of
 from logs.enums import ConcernStatus, Level
 from logs.forms import TEXTAREA, VersionMixin
 from logs.models import Concern, Guardian, Log
 from logs.queries import actors_allowed_for
+from meetings.models import Meeting
 from meetings.rules import LEVEL_ONE_ACTORS, MEETING_START, actors_allowed_at, length_problem
 from organisations.forms import ActorPickerField, prepare_actor_picker
 
 
-class ConcernChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
+class ConcernChoiceField(forms.ModelMultipleChoiceField[Concern]):
+    def label_from_instance(self, obj: Concern) -> str:
         return f"{obj.category} – {Truncator(obj.description).chars(60)}"
 
 
-class GuardianChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
+class GuardianChoiceField(forms.ModelMultipleChoiceField[Guardian]):
+    def label_from_instance(self, obj: Guardian) -> str:
         if obj.email:
             return f"{obj.first_name} {obj.last_name} ({obj.email})"
         return _("%(name)s (ingen e-post: gi beskjed på annen måte)") % {
@@ -77,7 +81,7 @@ class MeetingForm(SubmissionKeyMixin, PlausibleDatesMixin, VersionMixin, forms.F
         ),
     )
 
-    def __init__(self, *args, log: Log, meeting=None, **kwargs):
+    def __init__(self, *args: Any, log: Log, meeting: Meeting | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.log = log
         if meeting is not None:
@@ -89,12 +93,14 @@ class MeetingForm(SubmissionKeyMixin, PlausibleDatesMixin, VersionMixin, forms.F
             concerns = concerns.filter(pk__in=chosen) | concerns.filter(**open_or_chosen)
         else:
             concerns = concerns.filter(**open_or_chosen)
-        self.fields["concerns"].queryset = concerns.distinct()
-        self.fields["guardians"].queryset = log.guardians.select_related("user")
-        self.fields["actors"].queryset = actors_allowed_for(log, level=Level.TWO)
+        field_of(self, "concerns", ConcernChoiceField).queryset = concerns.distinct()
+        guardians = log.guardians.select_related("user")
+        field_of(self, "guardians", GuardianChoiceField).queryset = guardians
+        actors = actors_allowed_for(log, level=Level.TWO)
+        field_of(self, "actors", ActorPickerField).queryset = actors
         prepare_actor_picker(self, municipality_id=log.unit.municipality_id)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
         retimed = {"starts_at", "ends_at"} & set(self.changed_data)
@@ -105,7 +111,7 @@ class MeetingForm(SubmissionKeyMixin, PlausibleDatesMixin, VersionMixin, forms.F
             self.add_error("actors", LEVEL_ONE_ACTORS)
         return cleaned
 
-    def service_data(self) -> dict:
+    def service_data(self) -> dict[str, Any]:
         data = {k: v for k, v in self.cleaned_data.items() if k not in ("version", "submission")}
         for name in ("concerns", "guardians", "actors"):
             data[name] = list(data[name])
@@ -128,14 +134,20 @@ class CancelForm(VersionMixin, forms.Form):
     pass
 
 
+class ChildChoiceField(forms.ModelChoiceField[Log]):
+    """A log, named by its child."""
+
+    def label_from_instance(self, obj: Log) -> str:
+        return obj.child.full_name
+
+
 class ChooseLogForm(forms.Form):
     """*Nytt møte* from Min side: choose the child first (R-MEET-01)."""
 
-    logg = forms.ModelChoiceField(
+    logg = ChildChoiceField(
         label=_("Stafettbarn"), queryset=Log.objects.none(), empty_label=_("Velg barn")
     )
 
-    def __init__(self, *args, logs, **kwargs):
+    def __init__(self, *args: Any, logs: QuerySet[Log], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["logg"].queryset = logs
-        self.fields["logg"].label_from_instance = lambda log: log.child.full_name
+        field_of(self, "logg", ChildChoiceField).queryset = logs

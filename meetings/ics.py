@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from meetings.models import Meeting
+
 PRODID = "-//Stafettlogg//Tverrfaglige møter//NO"
 METHOD_REQUEST = "REQUEST"
 METHOD_CANCEL = "CANCEL"
@@ -31,7 +33,7 @@ class Attendee:
     name: str
 
 
-def meeting_url(meeting) -> str:
+def meeting_url(meeting: Meeting) -> str:
     return settings.STAFETT_SITE_URL + reverse("meetings:detail", args=[meeting.pk])
 
 
@@ -42,7 +44,9 @@ def _address(email: str, name: str) -> vCalAddress:
     return address
 
 
-def build_ics(meeting, attendees: Iterable[Attendee], *, method: str = METHOD_REQUEST) -> str:
+def build_ics(
+    meeting: Meeting, attendees: Iterable[Attendee], *, method: str = METHOD_REQUEST
+) -> str:
     """The calendar text of `meeting` for `attendees`, in the active language.
 
     Times are written with TZID=Europe/Oslo (the site's time zone) and its VTIMEZONE, so a

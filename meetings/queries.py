@@ -1,8 +1,11 @@
 """What a person may see of meetings: every list and page of meetings starts here."""
 
+from datetime import datetime
+
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from accounts.models import RequestUser
 from logs.models import Concern
 from logs.queries import logs_visible_to
 from meetings.enums import InviteeRole, MeetingStatus
@@ -10,7 +13,7 @@ from meetings.models import Invitation, Meeting
 from organisations.enums import Role
 
 
-def meetings_visible_to(user, role: Role | None) -> QuerySet[Meeting]:
+def meetings_visible_to(user: RequestUser, role: Role | None) -> QuerySet[Meeting]:
     """The meetings a person may see in their active role (R-ROLE-04…07).
 
     - Holder: every meeting (planned or cancelled, past or upcoming) of the logs visible to
@@ -36,7 +39,7 @@ def meetings_visible_to(user, role: Role | None) -> QuerySet[Meeting]:
     return Meeting.objects.none()
 
 
-def meeting_pages_visible_to(user, role: Role | None) -> QuerySet[Meeting]:
+def meeting_pages_visible_to(user: RequestUser, role: Role | None) -> QuerySet[Meeting]:
     """The meetings of meetings_visible_to, each with what its page shows fetched along:
     the log's child, unit and holder, the concerns in the order they were raised and the
     invitations by role and name. Who sees which meeting is exactly as there."""
@@ -51,14 +54,16 @@ def meeting_pages_visible_to(user, role: Role | None) -> QuerySet[Meeting]:
     )
 
 
-def upcoming_meetings_for(user, role: Role | None, *, now=None) -> QuerySet[Meeting]:
+def upcoming_meetings_for(
+    user: RequestUser, role: Role | None, *, now: datetime | None = None
+) -> QuerySet[Meeting]:
     """Planned meetings that have not ended yet, soonest first, with the child for the
     list (*Tverrfaglige møter* on Min side, R-HOLD-02, R-ACT-02)."""
     now = now or timezone.now()
     meetings = meetings_visible_to(user, role)
     if role == Role.HOLDER:
         # Min side lists the meetings of held logs, not of a log offered in a transfer.
-        meetings = meetings.filter(log__holder=user)
+        meetings = meetings.filter(log__holder_id=user.pk)
     return (
         meetings.filter(status=MeetingStatus.PLANNED, ends_at__gte=now)
         .select_related("log__child")
@@ -66,7 +71,9 @@ def upcoming_meetings_for(user, role: Role | None, *, now=None) -> QuerySet[Meet
     )
 
 
-def past_meetings_for(user, role: Role | None, *, now=None) -> QuerySet[Meeting]:
+def past_meetings_for(
+    user: RequestUser, role: Role | None, *, now: datetime | None = None
+) -> QuerySet[Meeting]:
     """Meetings that have ended or were cancelled, newest first."""
     now = now or timezone.now()
     return (

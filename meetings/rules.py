@@ -3,15 +3,19 @@
 They assume the meeting was fetched through meetings.queries (so it is visible).
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import RequestUser
 from common.dates import PlausibleRange
 from logs import rules as log_rules
 from logs.enums import Level
+from logs.models import Log
 from meetings.enums import MeetingStatus
+from meetings.models import Meeting
+from organisations.enums import Role
 
 # When a meeting may start (R-GEN-04): one held lately can be registered afterwards, to
 # write its minutes; meetings are planned weeks ahead, two years is the far end.
@@ -26,7 +30,7 @@ TOO_LONG = gettext_lazy("Et møte kan ikke vare mer enn ett døgn. Sjekk når de
 ENDS_BEFORE_START = gettext_lazy("Møtet må slutte etter at det har begynt.")
 
 
-def length_problem(starts_at, ends_at) -> str:
+def length_problem(starts_at: datetime, ends_at: datetime) -> str:
     """What is wrong with the meeting's length, in words; "" if nothing.
 
     Compares the difference only: adding a day to a time near year 9999 would overflow.
@@ -45,12 +49,12 @@ LEVEL_ONE_ACTORS = gettext_lazy(
 )
 
 
-def can_create_meeting(user, role, log) -> bool:
+def can_create_meeting(user: RequestUser, role: Role | None, log: Log) -> bool:
     """Only the log's holder, on an active log (R-ROLE-04, R-TRAN-03, R-LOG-06)."""
     return log_rules.can_edit_log(user, role, log)
 
 
-def can_edit_meeting(user, role, meeting) -> bool:
+def can_edit_meeting(user: RequestUser, role: Role | None, meeting: Meeting) -> bool:
     """Edit, cancel and write the minutes: the holder, while the meeting is not cancelled."""
     return (
         log_rules.can_edit_log(user, role, meeting.log) and meeting.status == MeetingStatus.PLANNED
@@ -62,7 +66,7 @@ def actors_allowed_at(level: int) -> bool:
     return level in (Level.TWO, Level.THREE)
 
 
-def read_only_reason(user, role, meeting) -> str:
+def read_only_reason(user: RequestUser, role: Role | None, meeting: Meeting) -> str:
     """Why the person cannot change the meeting now, in words for them; "" if they can."""
     reason = log_rules.read_only_reason(user, role, meeting.log)
     if reason:

@@ -6,7 +6,8 @@ Who may change what raises ReadOnlyError (a 403 with a message); rules about the
 ValidationError keyed by the meeting form's field names.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -60,12 +61,12 @@ ATTACHMENT_NAME = "invitasjon.ics"
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _when(value) -> str:
+def _when(value: datetime | None) -> str:
     """A time as the history shows it: local, to the minute."""
     return f"{timezone.localtime(value):%d.%m.%Y %H:%M}" if value else ""
 
 
-def _history_values(values: dict) -> dict:
+def _history_values(values: dict[str, Any]) -> dict[str, Any]:
     """Values as the log's history shows them; a meeting's place is not a postal place."""
     names = {"place": "meeting_place"}
     return {
@@ -86,13 +87,20 @@ def _lock_changeable(meeting: Meeting, by: User) -> tuple[Log, Meeting]:
 
 
 def _check_data(
-    log: Log, values: dict, concerns, guardians, actors, invite_holder, *, retimed: set
+    log: Log,
+    values: dict[str, Any],
+    concerns: Sequence[Concern],
+    guardians: Sequence[Guardian],
+    actors: Sequence[User],
+    invite_holder: bool,
+    *,
+    retimed: set[str],
 ) -> None:
     """Every rule about the data of a meeting, all errors at once, keyed by form field.
 
     `retimed` names the times that are new or changed: only those are held to the plausible
     range and length (R-GEN-04), so a meeting held last year can still get its minutes."""
-    errors: dict[str, list] = {}
+    errors: dict[str, list[str]] = {}
     probe = Meeting(log=log, **{k: values.get(k) for k in FIELDS})
     try:
         probe.full_clean(
@@ -103,8 +111,12 @@ def _check_data(
     except ValidationError as error:
         errors.update(error.message_dict)
     starts_at, ends_at = values.get("starts_at"), values.get("ends_at")
-    if starts_at and "starts_at" in retimed and MEETING_START.message_for(starts_at):
-        errors["starts_at"] = [MEETING_START.message_for(starts_at)]
+    if (
+        starts_at
+        and "starts_at" in retimed
+        and (implausible := MEETING_START.message_for(starts_at))
+    ):
+        errors["starts_at"] = [implausible]
     too_long = starts_at and ends_at and retimed and length_problem(starts_at, ends_at)
     if too_long and "ends_at" not in errors:
         errors["ends_at"] = [too_long]
@@ -126,9 +138,11 @@ def _check_data(
         raise ValidationError(errors)
 
 
-def _wanted_invitations(log: Log, *, invite_holder, guardians, actors) -> dict:
+def _wanted_invitations(
+    log: Log, *, invite_holder: bool, guardians: Iterable[Guardian], actors: Iterable[User]
+) -> dict[tuple[str, int], Invitation]:
     """The invitations the meeting should have, keyed by who they are for."""
-    wanted = {}
+    wanted: dict[tuple[str, int], Invitation] = {}
     if invite_holder:
         holder = log.holder
         wanted[(InviteeRole.HOLDER, holder.pk)] = Invitation(
@@ -147,7 +161,7 @@ def _wanted_invitations(log: Log, *, invite_holder, guardians, actors) -> dict:
     return wanted
 
 
-def _key(invitation: Invitation) -> tuple:
+def _key(invitation: Invitation) -> tuple[str, int | None]:
     if invitation.role == InviteeRole.GUARDIAN:
         if invitation.guardian_id is None:
             # The guardian was removed from the log: each such invitation stands alone, so
@@ -157,11 +171,11 @@ def _key(invitation: Invitation) -> tuple:
     return (invitation.role, invitation.user_id)
 
 
-def _recipient(invitation: Invitation):
+def _recipient(invitation: Invitation) -> User | None:
     """The login behind an invitation, for the language and the preferences; may be None."""
     if invitation.user_id:
         return invitation.user
-    if invitation.guardian_id:
+    if invitation.guardian is not None:
         return invitation.guardian.user
     return None
 
@@ -202,8 +216,8 @@ def _notify(meeting: Meeting, invitations: Iterable[Invitation], what: str) -> i
 
 
 def _new_parts(
-    log: Log, *, by: User, new_actor: dict | None, new_concern: dict | None
-) -> tuple[list, list[Concern]]:
+    log: Log, *, by: User, new_actor: dict[str, Any] | None, new_concern: dict[str, Any] | None
+) -> tuple[list[User], list[Concern]]:
     """The actor and the concern typed into the meeting form (R-MEET-03), registered and
     created in the meeting's transaction, so that a refused meeting leaves neither behind.
     The new actor is invited, and attached to the new concern's first measure.
@@ -227,19 +241,19 @@ def _new_parts(
 def create_meeting(
     log: Log,
     *,
-    by,
-    starts_at,
-    ends_at,
+    by: User,
+    starts_at: datetime | None,
+    ends_at: datetime | None,
     place: str,
     level: int | None = None,
     agenda: str = "",
     concerns: Iterable[Concern] = (),
     guardians: Iterable[Guardian] = (),
-    actors: Iterable = (),
+    actors: Iterable[User] = (),
     invite_holder: bool = True,
     child_invited: bool = False,
-    new_actor: dict | None = None,
-    new_concern: dict | None = None,
+    new_actor: dict[str, Any] | None = None,
+    new_concern: dict[str, Any] | None = None,
     submission: str | None = None,
 ) -> Meeting:
     """Plan a meeting of the log and invite people to it (R-MEET-01…03, R-MEET-05).
@@ -299,8 +313,8 @@ def update_meeting(
     *,
     by: User,
     version: int | None = None,
-    new_actor: dict | None = None,
-    new_concern: dict | None = None,
+    new_actor: dict[str, Any] | None = None,
+    new_concern: dict[str, Any] | None = None,
     **changes: Any,
 ) -> Meeting:
     """Change a planned meeting; what is not passed stays as it is (R-MEET-05, R-SEC-05).
@@ -386,7 +400,7 @@ def update_meeting(
 
 
 @transaction.atomic
-def cancel_meeting(meeting: Meeting, *, by, version: int | None = None) -> Meeting:
+def cancel_meeting(meeting: Meeting, *, by: User, version: int | None = None) -> Meeting:
     """Cancel a planned meeting (R-MEET-05).
 
     Side effects: status cancelled, SEQUENCE raised; each invitee with an e-mail address gets
@@ -416,7 +430,9 @@ def cancel_meeting(meeting: Meeting, *, by, version: int | None = None) -> Meeti
 
 
 @transaction.atomic
-def save_minutes(meeting: Meeting, *, by, minutes: str, version: int | None = None) -> Meeting:
+def save_minutes(
+    meeting: Meeting, *, by: User, minutes: str, version: int | None = None
+) -> Meeting:
     """Write the minutes (*referat*) of a meeting into the log; the earlier text stays in the
     log's history (R-LOG-08). No e-mail: the minutes are case content (R-NOTIFY-01)."""
     log, meeting = _lock_changeable(meeting, by)

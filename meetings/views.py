@@ -5,16 +5,20 @@ Every page fetches through meetings.queries or logs.queries: a meeting or log th
 cannot see is a 404; one they see but may not change is a 403 that says why.
 """
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.forms import BaseForm
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from common.submissions import AlreadySubmitted
 from common.views import already_submitted, apply_errors
 from logs import rules as log_rules
@@ -51,7 +55,7 @@ LIST_ROLES = (Role.HOLDER, Role.ACTOR, Role.GUARDIAN)
 PAGE_SIZE = 50
 
 
-def fetch_meeting(request: HttpRequest, pk: int, *, for_edit: bool = False) -> Meeting:
+def fetch_meeting(request: AuthenticatedHttpRequest, pk: int, *, for_edit: bool = False) -> Meeting:
     """The meeting, if the person may see it in their active role; 404 otherwise (R-ROLE-07).
 
     With `for_edit`, a meeting they may see but not change is a 403 that says why.
@@ -67,7 +71,7 @@ def fetch_meeting(request: HttpRequest, pk: int, *, for_edit: bool = False) -> M
 
 @require_safe
 @login_required
-def meeting_list(request: HttpRequest) -> HttpResponse:
+def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """*Tverrfaglige møter*: the upcoming ones, or (`?tidligere=1`) the past and cancelled."""
     role = active_role(request)
     if role not in LIST_ROLES:
@@ -86,7 +90,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @login_required
-def choose_log(request: HttpRequest) -> HttpResponse:
+def choose_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     """*Nytt møte* from Min side or the list: choose the child first (R-MEET-01)."""
     if active_role(request) != Role.HOLDER:
         raise Http404
@@ -105,14 +109,14 @@ def choose_log(request: HttpRequest) -> HttpResponse:
 # --- new and changed meetings ---------------------------------------------------------------
 
 
-def _typed(form, data) -> bool:
+def _typed(form: BaseForm, data: QueryDict) -> bool:
     """Whether anything was typed or ticked in `form` (an optional part of the page)."""
     return any(
         value.strip() for name in form.fields for value in data.getlist(form.add_prefix(name))
     )
 
 
-def _concern_forms(data, log: Log):
+def _concern_forms(data: QueryDict | None, log: Log) -> tuple[ConcernForm, MeasureForm]:
     """The optional *new concern with its first measure* (R-MEET-03): left empty it is
     ignored; once anything is typed, it is validated as on the concern page."""
     concern_form = ConcernForm(data, log=log, prefix="concern")
@@ -125,7 +129,7 @@ def _concern_forms(data, log: Log):
     return concern_form, measure_form
 
 
-def _initial(log: Log, meeting: Meeting | None) -> dict:
+def _initial(log: Log, meeting: Meeting | None) -> dict[str, Any]:
     if meeting is None:
         return {
             "level": log.level,
@@ -148,7 +152,15 @@ def _initial(log: Log, meeting: Meeting | None) -> dict:
     }
 
 
-def _save(request, log, meeting, form, concern_form, measure_form, new_actor) -> Meeting:
+def _save(
+    request: AuthenticatedHttpRequest,
+    log: Log,
+    meeting: Meeting | None,
+    form: MeetingForm,
+    concern_form: ConcernForm,
+    measure_form: MeasureForm,
+    new_actor: OptionalActorForm,
+) -> Meeting:
     """The meeting, with the new actor and the new concern if any were typed: one service
     call, one transaction (R-MEET-03, R-GEN-08)."""
     data = form.service_data()
@@ -166,7 +178,9 @@ def _save(request, log, meeting, form, concern_form, measure_form, new_actor) ->
     )
 
 
-def _meeting_form_page(request: HttpRequest, log: Log, meeting: Meeting | None) -> HttpResponse:
+def _meeting_form_page(
+    request: AuthenticatedHttpRequest, log: Log, meeting: Meeting | None
+) -> HttpResponse:
     municipality_id = log.unit.municipality_id
     data = request.POST if request.method == "POST" else None
     form = MeetingForm(data, log=log, meeting=meeting, initial=_initial(log, meeting))
@@ -218,7 +232,7 @@ def _meeting_form_page(request: HttpRequest, log: Log, meeting: Meeting | None) 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """*Nytt møte* for a log: only its holder, on an active log (R-MEET-01…03)."""
     log = fetch_log(request, pk, for_edit=True)
     return _meeting_form_page(request, log, None)
@@ -226,7 +240,7 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Change a planned meeting; the invitees get an update (R-MEET-05)."""
     meeting = fetch_meeting(request, pk, for_edit=True)
     return _meeting_form_page(request, meeting.log, meeting)
@@ -237,7 +251,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Time, place, level, concerns, invitees, agenda and minutes of a meeting."""
     meeting = fetch(request, meeting_pages_visible_to, pk)
     role = active_role(request)
@@ -259,7 +273,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """*Avlys møtet*, after a confirmation page; the invitees get a cancellation (R-MEET-05)."""
     meeting = fetch_meeting(request, pk, for_edit=True)
     data = request.POST if request.method == "POST" else None
@@ -280,7 +294,7 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_minutes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The minutes (*referat*): in BTI practice the log is the meeting's minutes."""
     meeting = fetch_meeting(request, pk, for_edit=True)
     data = request.POST if request.method == "POST" else None

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from audit.services import record
 from common.errors import ConflictError
 from common.submissions import claim_submission
@@ -18,7 +19,7 @@ def _clean_text(text: str) -> str:
 
 
 @transaction.atomic
-def create_note(*, by, text: str, submission: str | None = None) -> Note:
+def create_note(*, by: User, text: str, submission: str | None = None) -> Note:
     """A new note; once per form (`submission`, R-GEN-08)."""
     claim = claim_submission(submission, by=by, action="note.created")
     note = Note.objects.create(owner=by, text=_clean_text(text))
@@ -28,7 +29,7 @@ def create_note(*, by, text: str, submission: str | None = None) -> Note:
 
 
 @transaction.atomic
-def update_note(note: Note, *, by, text: str, version: int | None = None) -> Note:
+def update_note(note: Note, *, by: User, text: str, version: int | None = None) -> Note:
     """Edit own note; a save based on an older version is refused (R-SEC-05)."""
     note = Note.objects.select_for_update().get(pk=note.pk, owner=by)
     if version is not None and note.version != version:
@@ -41,7 +42,7 @@ def update_note(note: Note, *, by, text: str, version: int | None = None) -> Not
 
 
 @transaction.atomic
-def delete_note(note: Note, *, by) -> None:
+def delete_note(note: Note, *, by: User) -> None:
     note = Note.objects.select_for_update().get(pk=note.pk, owner=by)
     record(actor=by, action="note.deleted", obj=note)
     note.delete()

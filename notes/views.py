@@ -5,11 +5,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.http import AuthenticatedHttpRequest
 from common.submissions import AlreadySubmitted
 from common.views import already_submitted, apply_errors
 from notes.forms import NoteEditForm, NoteForm
@@ -20,11 +21,11 @@ from notes.services import create_note, delete_note, update_note
 PAGE_SIZE = 50
 
 
-def _own_note(request: HttpRequest, pk: int) -> Note:
+def _own_note(request: AuthenticatedHttpRequest, pk: int) -> Note:
     return get_object_or_404(notes_visible_to(request.user), pk=pk)
 
 
-def _create(request: HttpRequest, form: NoteForm) -> HttpResponse | None:
+def _create(request: AuthenticatedHttpRequest, form: NoteForm) -> HttpResponse | None:
     """Save a posted new note; None when the form has to be shown again with its errors."""
     if not form.is_valid():
         return None
@@ -45,7 +46,7 @@ def _create(request: HttpRequest, form: NoteForm) -> HttpResponse | None:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def note_list(request: HttpRequest) -> HttpResponse:
+def note_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The person's own notes, newest first, with a form for a new one."""
     form = NoteForm(request.POST or None)
     if request.method == "POST" and (response := _create(request, form)):
@@ -56,7 +57,7 @@ def note_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def note_create(request: HttpRequest) -> HttpResponse:
+def note_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = NoteForm(request.POST or None)
     if request.method == "POST" and (response := _create(request, form)):
         return response
@@ -65,7 +66,7 @@ def note_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def note_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Read and edit one's own note; a save over someone's newer one is refused (R-SEC-05)."""
     note = _own_note(request, pk)
     if request.method == "POST":
@@ -91,7 +92,7 @@ def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def note_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def note_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST deletes."""
     note = _own_note(request, pk)
     if request.method == "POST":

@@ -1,11 +1,13 @@
 """The outbox: every e-mail is queued in the transaction of the change that causes it
 (R-SEC-04), in the recipient's language, with no sensitive content (R-NOTIFY-01)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks import TaskResultStatus
@@ -16,8 +18,12 @@ from notifications.enums import OPTIONAL_KINDS, EmailStatus, Kind
 from notifications.models import NotificationPreferences, OutgoingEmail
 from notifications.tasks import STALE_AFTER, deliver_email, enqueue
 
+if TYPE_CHECKING:
+    # For annotations only: notifications sits below accounts and never imports it to run.
+    from accounts.models import User
 
-def wants(user, kind: str) -> bool:
+
+def wants(user: "User | None", kind: str) -> bool:
     """Whether the person receives this kind of e-mail (R-NOTIFY-01 preferences)."""
     if user is None or kind not in OPTIONAL_KINDS:
         return True
@@ -31,9 +37,9 @@ def queue_email(
     kind: Kind,
     to: str,
     template: str,
-    context: dict,
+    context: dict[str, Any],
     language: str | None = None,
-    user=None,
+    user: "User | None" = None,
     attachment: tuple[str, str, str] | None = None,
 ) -> OutgoingEmail | None:
     """Render `template`_subject.txt and `template`.txt in the recipient's language and
@@ -63,7 +69,7 @@ def queue_email(
     return email
 
 
-def _emails_in_hand(now, stale_after: timedelta) -> set[int]:
+def _emails_in_hand(now: datetime, stale_after: timedelta) -> set[int]:
     """The e-mails a task will still deliver: queued (now or later), or taken by a worker
     so recently that it may still be sending. A task "running" for longer lost its worker."""
     live = DBTaskResult.objects.filter(task_path=deliver_email.module_path).filter(
@@ -78,7 +84,7 @@ def _emails_in_hand(now, stale_after: timedelta) -> set[int]:
 
 
 @transaction.atomic
-def requeue_stale(now=None, *, stale_after: timedelta = STALE_AFTER) -> int:
+def requeue_stale(now: datetime | None = None, *, stale_after: timedelta = STALE_AFTER) -> int:
     """Queue again the pending e-mails whose delivery will not happen by itself: the worker
     stopped between taking the task and marking the e-mail (killed, or its database went
     away mid-send), or the task failed. Run by the worker every minute, and by
@@ -104,7 +110,7 @@ def requeue_stale(now=None, *, stale_after: timedelta = STALE_AFTER) -> int:
     return count
 
 
-def preferences_of(user):
+def preferences_of(user: "User") -> NotificationPreferences:
     """The person's notification choices (an unsaved all-on row when they have made none)."""
     return NotificationPreferences.objects.filter(user=user).first() or NotificationPreferences(
         user=user
@@ -112,7 +118,9 @@ def preferences_of(user):
 
 
 @transaction.atomic
-def update_preferences(user, *, request=None, **values) -> list[str]:
+def update_preferences(
+    user: "User", *, request: HttpRequest | None = None, **values: bool
+) -> list[str]:
     """Switch optional e-mail kinds on or off (R-NOTIFY-01). Returns the changed kinds.
 
     Side effect: an audit event naming the changed kinds.

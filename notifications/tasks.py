@@ -7,7 +7,7 @@ queues the task again); services imports from here, never the other way.
 
 import logging
 import smtplib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -52,7 +52,7 @@ def enqueue(email: OutgoingEmail) -> None:
         transaction.on_commit(lambda: _enqueue(email_id, run_after))
 
 
-def _enqueue(email_id: int, run_after) -> None:
+def _enqueue(email_id: int, run_after: datetime) -> None:
     if run_after > timezone.now():
         deliver_email.using(run_after=run_after).enqueue(email_id)
     else:
@@ -112,7 +112,7 @@ def _claim(email_id: int) -> OutgoingEmail | None:
 
 
 @transaction.atomic
-def _record(email_id: int, claim, error: Exception | None = None) -> str:
+def _record(email_id: int, claim: datetime | None, error: Exception | None = None) -> str:
     """Mark the e-mail sent, or plan its next attempt, or give up on it, once: only while
     the claim is still this worker's. A claim the sweep found lost and freed still counts
     for a send that got through, so that the e-mail is not sent again."""

@@ -13,6 +13,7 @@ import threading
 import time
 from contextlib import suppress
 from datetime import timedelta
+from typing import Any
 
 from django.db import Error as DatabaseError
 from django.db import connection, connections
@@ -40,7 +41,7 @@ def _close_all_connections() -> None:
 class Worker(DatabaseWorker):
     """`manage.py run_worker`: the library's loop, started again after any failure."""
 
-    def __init__(self, *, sweep_every: float, stale_after: float, **options):
+    def __init__(self, *, sweep_every: float, stale_after: float, **options: Any) -> None:
         super().__init__(**options)
         self.sweep_every = sweep_every
         self.stale_after = stale_after

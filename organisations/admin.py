@@ -4,17 +4,26 @@ The people (accounts.User) are in organisations.people_admin, registered by impo
 """
 
 from collections import Counter
+from collections.abc import Sequence
+from typing import Any, Generic, TypeVar
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth import get_user_model
-from django.db import router
+from django.db import models, router
+from django.db.models import QuerySet
+from django.forms import Field as FormField
+from django.forms import ModelChoiceField
+from django.http import HttpRequest
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from accounts.http import staff_user
 from organisations import people_admin  # noqa: F401 - registers the people's admin
+from organisations.enums import Role
 from organisations.models import (
     ConcernCategory,
     MeasureCategory,
@@ -23,36 +32,40 @@ from organisations.models import (
     Unit,
 )
 from organisations.queries import people_in
-from organisations.services import assign_role, delete_setup, save_setup
+from organisations.services import SetupObject, assign_role, delete_setup, save_setup
+
+_Setup = TypeVar("_Setup", bound=SetupObject)
 
 
-def _administered(request):
-    return request.user.administered_municipalities.all()
+def _administered(request: HttpRequest) -> QuerySet[Municipality]:
+    return staff_user(request).administered_municipalities.all()
 
 
-class MunicipalityScopedAdmin(admin.ModelAdmin):
+class MunicipalityScopedAdmin(admin.ModelAdmin[_Setup], Generic[_Setup]):
     """Scoped to the administrator's municipality; every write goes through a service that
     writes the audit row (architecture rule 1)."""
 
     municipality_path = "municipality"
 
-    def save_model(self, request, obj, form, change):
-        save_setup(obj, by=request.user, created=not change)
+    def save_model(self, request: HttpRequest, obj: _Setup, form: Any, change: bool) -> None:
+        save_setup(obj, by=staff_user(request), created=not change)
 
-    def delete_model(self, request, obj):
-        delete_setup(obj, by=request.user)
+    def delete_model(self, request: HttpRequest, obj: _Setup) -> None:
+        delete_setup(obj, by=staff_user(request))
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[_Setup]) -> None:
         for obj in queryset:
-            delete_setup(obj, by=request.user)
+            delete_setup(obj, by=staff_user(request))
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[_Setup]:
         qs = super().get_queryset(request)
-        if request.user.is_superuser:
+        if staff_user(request).is_superuser:
             return qs
         return qs.filter(**{f"{self.municipality_path}__in": _administered(request)})
 
-    def get_deleted_objects(self, objs, request):
+    def get_deleted_objects(
+        self, objs: Sequence[_Setup] | QuerySet[_Setup], request: HttpRequest
+    ) -> tuple[list[str], dict[str, int], set[str], list[str]]:
         """Django's delete page names every related object, and a log is named after its
         child: a unit with logs would list the children to an administrator who may not see
         them (R-ROLE-03). Here it names only what is deleted, and counts the rest."""
@@ -66,11 +79,13 @@ class MunicipalityScopedAdmin(admin.ModelAdmin):
         named = [f"{capfirst(obj._meta.verbose_name)}: {obj}" for obj in objs]
         return named, model_count, perms_needed, protected
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField[Any] | None:
         # Every id an administrator can post is one of their municipality's (R-SEC-07). The
         # autocomplete widget only narrows what is offered; the field's queryset is what
         # decides what a posted id may be.
-        if not request.user.is_superuser:
+        if not staff_user(request).is_superuser:
             if db_field.name == "municipality":
                 kwargs["queryset"] = _administered(request)
             elif db_field.related_model is Unit:
@@ -81,24 +96,25 @@ class MunicipalityScopedAdmin(admin.ModelAdmin):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(admin.ModelAdmin[Municipality]):
     list_display = ["name", "org_number"]
     filter_horizontal = ["administrators"]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Municipality]:
         qs = super().get_queryset(request)
-        return qs if request.user.is_superuser else qs.filter(administrators=request.user)
+        staff = staff_user(request)
+        return qs if staff.is_superuser else qs.filter(administrators=staff)
 
 
 @admin.register(Unit)
-class UnitAdmin(MunicipalityScopedAdmin):
+class UnitAdmin(MunicipalityScopedAdmin[Unit]):
     list_display = ["name", "parent", "org_number", "municipality"]
     list_filter = [("municipality", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "org_number"]
 
 
 @admin.register(Membership)
-class MembershipAdmin(MunicipalityScopedAdmin):
+class MembershipAdmin(MunicipalityScopedAdmin[Membership]):
     municipality_path = "unit__municipality"
     list_display = ["user", "role", "unit"]
     list_filter = ["role", ("unit", admin.RelatedOnlyFieldListFilter)]
@@ -106,61 +122,69 @@ class MembershipAdmin(MunicipalityScopedAdmin):
     search_fields = ["user__first_name", "user__last_name", "user__email", "unit__name"]
     autocomplete_fields = ["user"]
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
         if change:
             return super().save_model(request, obj, form, change)
         # Through the service: checked, audited, and a person who has not activated yet gets
         # the activation e-mail (R-LEAD-01).
-        obj.pk = assign_role(user=obj.user, unit=obj.unit, role=obj.role, by=request.user).pk
+        obj.pk = assign_role(
+            user=obj.user, unit=obj.unit, role=Role(obj.role), by=staff_user(request)
+        ).pk
 
 
-class CategoryRowForm(forms.ModelForm):
+class CategoryRowForm(forms.ModelForm[ConcernCategory | MeasureCategory]):
     """A row of the editable category list. Its inputs are named after the row's category:
     a column heading is no label for a screen reader (WCAG 1.3.1, 4.1.2)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs["aria-label"] = f"{capfirst(field.label)}: {self.instance.name}"
 
 
+Category = TypeVar("Category", ConcernCategory, MeasureCategory)
+
 # Each name is marked with its language, so that a screen reader reads it right (WCAG 3.1.2).
 NAME_LANGUAGES = {"name": "nb", "name_nn": "nn", "name_en": "en"}
 
 
-class CategoryAdmin(MunicipalityScopedAdmin):
+class CategoryAdmin(MunicipalityScopedAdmin[Category]):
     list_display = ["nb_name", "nn_name", "en_name", "position", "is_active", "municipality"]
     list_display_links = ["nb_name"]
     list_editable = ["position", "is_active"]
     list_filter = [("municipality", admin.RelatedOnlyFieldListFilter), "is_active"]
 
-    def get_changelist_form(self, request, **kwargs):
+    def get_changelist_form(
+        self, request: HttpRequest, **kwargs: Any
+    ) -> type[forms.ModelForm[Any]]:
         return super().get_changelist_form(request, form=CategoryRowForm, **kwargs)
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
+    def formfield_for_dbfield(
+        self, db_field: models.Field[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> FormField | None:
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name in NAME_LANGUAGES:
+        if field is not None and db_field.name in NAME_LANGUAGES:
             field.widget.attrs["lang"] = NAME_LANGUAGES[db_field.name]
         return field
 
     @admin.display(description=_("navn på bokmål"), ordering="name")
-    def nb_name(self, obj):
+    def nb_name(self, obj: Category) -> SafeString:
         return format_html('<span lang="nb">{}</span>', obj.name)
 
     @admin.display(description=_("navn på nynorsk"), ordering="name_nn")
-    def nn_name(self, obj):
+    def nn_name(self, obj: Category) -> SafeString:
         return format_html('<span lang="nn">{}</span>', obj.name_nn)
 
     @admin.display(description=_("navn på engelsk"), ordering="name_en")
-    def en_name(self, obj):
+    def en_name(self, obj: Category) -> SafeString:
         return format_html('<span lang="en">{}</span>', obj.name_en)
 
 
 @admin.register(ConcernCategory)
-class ConcernCategoryAdmin(CategoryAdmin):
+class ConcernCategoryAdmin(CategoryAdmin[ConcernCategory]):
     pass
 
 
 @admin.register(MeasureCategory)
-class MeasureCategoryAdmin(CategoryAdmin):
+class MeasureCategoryAdmin(CategoryAdmin[MeasureCategory]):
     pass

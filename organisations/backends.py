@@ -1,9 +1,12 @@
 """The signed-in person with their roles, in the one query of `accounts.backends`."""
 
+from typing import Any
+
 from django.apps import apps
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 
 from accounts.backends import UserBackend
+from accounts.models import User
 from organisations.enums import Role
 from organisations.models import Membership
 
@@ -16,7 +19,7 @@ class RoleBackend(UserBackend):
     (`organisations.queries.roles_of` finds them on the user). Read fresh on every request:
     a role removed is gone on the next one (R-ROLE-01)."""
 
-    def user_query(self, user_id):
+    def user_query(self, user_id: int) -> QuerySet[User]:
         flags = {
             ROLE_FLAG.format(role.value): Exists(
                 Membership.objects.filter(user=OuterRef("pk"), role=role.value)
@@ -31,10 +34,10 @@ class RoleBackend(UserBackend):
             )
         return super().user_query(user_id).annotate(**flags)
 
-    def get_user(self, user_id):
+    def get_user(self, user_id: Any) -> User | None:
         user = super().get_user(user_id)
         if user is not None:
-            user._stafett_roles = [
+            user._stafett_roles = [  # type: ignore[attr-defined]  # read by roles_of
                 role for role in Role if getattr(user, ROLE_FLAG.format(role.value), False)
             ]
         return user

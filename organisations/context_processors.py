@@ -1,10 +1,15 @@
+from typing import Any
+
+from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from accounts.models import User
+from organisations.enums import Role
 from organisations.models import Membership
 from organisations.queries import active_role, roles_of
 
 
-def roles(request):
+def roles(request: HttpRequest) -> dict[str, Any]:
     """The role switcher and the header's municipality and unit (R-ROLE-01).
 
     The header's names are read only if a template shows them (an htmx fragment does not),
@@ -23,7 +28,7 @@ def roles(request):
     }
 
 
-def _header_names(user, role) -> tuple[list[str], str]:
+def _header_names(user: User, role: Role | None) -> tuple[list[str], str]:
     if role is None:
         return [], ""
     rows = list(

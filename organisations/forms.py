@@ -1,12 +1,15 @@
+from collections.abc import Mapping
+from typing import Any, cast
+
 from django import forms
 from django.forms.utils import ErrorDict
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import validate_phone
-from common.forms import PlainSelect, SubmissionKeyMixin
+from common.forms import PlainSelect, SubmissionKeyMixin, field_of
 from organisations.models import Unit
-from organisations.queries import actor_entries, find_actor_ids, units_of_municipality
+from organisations.queries import ActorEntry, actor_entries, find_actor_ids, units_of_municipality
 
 # A picker shows at most this many hits; a narrower search finds the rest (R-MEET-04).
 PICKER_LIMIT = 20
@@ -47,9 +50,9 @@ class ActorSearchForm(forms.Form):
         widget=PlainSelect,
     )
 
-    def __init__(self, *args, municipality_id: int, **kwargs):
+    def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choose_unit_of(self.fields["unit"], municipality_id)
+        _choose_unit_of(field_of(self, "unit", forms.ModelChoiceField), municipality_id)
 
     @property
     def is_search(self) -> bool:
@@ -97,9 +100,9 @@ class ActorFields(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
     )
 
-    def __init__(self, *args, municipality_id: int, **kwargs):
+    def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choose_unit_of(self.fields["unit"], municipality_id)
+        _choose_unit_of(field_of(self, "unit", forms.ModelChoiceField), municipality_id)
 
 
 class RegisterActorForm(SubmissionKeyMixin, ActorFields):
@@ -111,7 +114,7 @@ class OptionalActorForm(ActorFields):
     skipped; once anything is typed, it is validated like the actor page, and its fields are
     labelled as required (they are, for registering someone)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("empty_permitted", True)
         kwargs.setdefault("use_required_attribute", False)
         super().__init__(*args, **kwargs)
@@ -135,16 +138,16 @@ class ActorPickerWidget(forms.CheckboxSelectMultiple):
 
     template_name = "forms/widgets/actor_picker.html"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs)
-        self.entries: list = []
+        self.entries: list[ActorEntry] = []
         self.result_ids: list[int] = []
         self.query = ""
         self.searched = False
         self.more = False
         self.focus = False
 
-    def get_context(self, name, value, attrs):
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         # The choice widgets' own context would walk every choice, i.e. every actor in the
         # municipality: that is the list this widget exists not to render.
         context = forms.Widget.get_context(self, name, value, attrs)
@@ -184,35 +187,36 @@ class ActorPickerField(forms.ModelMultipleChoiceField):
         "invalid_pk_value": _("Velg aktører fra søket."),
     }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("template_name", "forms/actor_picker_field.html")
         super().__init__(*args, **kwargs)
 
 
-def search_requested(data) -> bool:
+def search_requested(data: Mapping[str, Any] | None) -> bool:
     """Whether the form was sent with a «Søk» button: re-render it, save nothing."""
     return data is not None and SEARCH_BUTTON in data
 
 
-def keep_as_typed(*forms_) -> None:
+def keep_as_typed(*forms_: forms.BaseForm) -> None:
     """Show bound forms as typed, without validating them: a search is not a save, so it
     must not greet the person with errors about fields they have not reached yet."""
     for form in forms_:
         if form.is_bound:
-            form._errors = ErrorDict(renderer=form.renderer)
+            # Django's own cache of the errors, which full_clean() would fill.
+            form._errors = ErrorDict(renderer=form.renderer)  # type: ignore[attr-defined]
             form.cleaned_data = {}
             # The page holds typing not yet saved: leaving it asks first (R-GEN-05).
-            form.kept_as_typed = True
+            form.kept_as_typed = True  # type: ignore[attr-defined]  # read by the template
 
 
-def picker_query(form, name: str = "actors") -> str:
+def picker_query(form: forms.BaseForm, name: str = "actors") -> str:
     """What was typed in the search box of the picker `name` of a bound `form`."""
     if not form.is_bound:
         return ""
     return (form.data.get(f"{form.add_prefix(name)}_q") or "")[:100].strip()
 
 
-def _ids(values) -> set[int]:
+def _ids(values: list[Any]) -> set[int]:
     ids = set()
     for value in values:
         value = str(getattr(value, "pk", value))
@@ -221,12 +225,14 @@ def _ids(values) -> set[int]:
     return ids
 
 
-def prepare_actor_picker(form, name: str = "actors", *, municipality_id: int) -> None:
+def prepare_actor_picker(
+    form: forms.BaseForm, name: str = "actors", *, municipality_id: int
+) -> None:
     """Fetch what the picker shows: the chosen actors and, after «Søk», the hits.
 
     Two queries at most, whatever the number of actors in the municipality.
     """
-    widget = form.fields[name].widget
+    widget = cast(ActorPickerWidget, form.fields[name].widget)
     key = form.add_prefix(name)
     if form.is_bound:
         chosen = form.data.getlist(key) if hasattr(form.data, "getlist") else []

@@ -65,15 +65,15 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self):
+    def clean(self) -> None:
         """The tree stays one municipality's, and a tree (no unit above itself)."""
-        if self.parent_id is None or self.municipality_id is None:
+        if self.municipality_id is None or self.parent is None:
             return
         if self.parent.municipality_id != self.municipality_id:
             raise ValidationError(
                 {"parent": _("Den overordnete enheten må høre til samme kommune.")}
             )
-        above = self.parent
+        above: Unit | None = self.parent
         while above is not None:
             if above.pk == self.pk:
                 raise ValidationError({"parent": _("En enhet kan ikke ligge under seg selv.")})

@@ -1,19 +1,24 @@
 """What roles and units a person has: the one place that answers it."""
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Concat
+from django.http import HttpRequest
 
 from accounts.enums import ACTIVE_ROLE_SESSION_KEY
+from accounts.models import RequestUser, User
 from organisations.enums import Role
-from organisations.models import Membership, Unit
+from organisations.models import Membership, Municipality, Unit
+
+# Municipalities as a queryset or by id.
+Municipalities = QuerySet[Municipality] | Iterable[int]
 
 
-def roles_of(user) -> list[Role]:
+def roles_of(user: RequestUser) -> list[Role]:
     """The roles a person holds, in menu order (R-ROLE-01).
 
     Leader, holder and actor come from memberships; guardian from being a guardian with a
@@ -30,11 +35,11 @@ def roles_of(user) -> list[Role]:
         if guardian_model.objects.filter(user=user).exists():
             held.add(Role.GUARDIAN.value)
     roles = [role for role in Role if role.value in held]
-    user._stafett_roles = roles
+    user._stafett_roles = roles  # type: ignore[attr-defined]  # kept on the person for the request
     return roles
 
 
-def active_role(request) -> Role | None:
+def active_role(request: HttpRequest) -> Role | None:
     """The role the person works in now: the one chosen in the switcher, else the first."""
     roles = roles_of(request.user)
     if not roles:
@@ -46,7 +51,9 @@ def active_role(request) -> Role | None:
     return roles[0]
 
 
-def units_of(user, role: Role) -> QuerySet[Unit]:
+def units_of(user: RequestUser, role: Role) -> QuerySet[Unit]:
+    if not user.is_authenticated:
+        return Unit.objects.none()
     return Unit.objects.filter(memberships__user=user, memberships__role=role).distinct()
 
 
@@ -57,12 +64,12 @@ def units_of_municipality(municipality_id: int) -> QuerySet[Unit]:
     return Unit.objects.filter(municipality_id=municipality_id).order_by("name")
 
 
-def municipality_id_of(user, role: Role) -> int | None:
+def municipality_id_of(user: RequestUser, role: Role) -> int | None:
     """The municipality a person works in for `role`: the one the header shows."""
     return units_of(user, role).order_by("name").values_list("municipality_id", flat=True).first()
 
 
-def actors_of_units(units: QuerySet[Unit]):
+def actors_of_units(units: QuerySet[Unit]) -> QuerySet[Membership]:
     """Active actors in the given units, with person and unit (R-HOLD-03)."""
     return (
         Membership.objects.filter(role=Role.ACTOR, unit__in=units, user__is_active=True)
@@ -71,7 +78,7 @@ def actors_of_units(units: QuerySet[Unit]):
     )
 
 
-def actors_in_municipality(municipality_id: int):
+def actors_in_municipality(municipality_id: int) -> QuerySet[Membership]:
     """Actor memberships of a municipality, with person and unit, for lists and search."""
     return (
         Membership.objects.filter(role=Role.ACTOR, unit__municipality_id=municipality_id)
@@ -107,7 +114,7 @@ def _matches_word(word: str) -> Q:
         # the trigram indexes on them (accounts migration 0003); an OR across the joined
         # unit would make it read every actor. The unit's name: a few hundred rows.
         fields = ["first_name", "last_name", "email"]
-        people = get_user_model().objects.filter(
+        people = User.objects.filter(
             _any_field(fields, lambda field: Q(**{f"{field}__icontains": word}))
         )
         return Q(user__in=people.values("pk")) | Q(unit__name__icontains=word)
@@ -129,14 +136,16 @@ def _matches_word(word: str) -> Q:
     return _any_field(["user__first_name", "user__last_name", "full_name", "unit__name"], anchored)
 
 
-def _any_field(fields: list[str], condition) -> Q:
+def _any_field(fields: list[str], condition: Callable[[str], Q]) -> Q:
     matches = Q()
     for field in fields:
         matches |= condition(field)
     return matches
 
 
-def search_actors(municipality_id: int, query: str, *, unit_id: int | None = None):
+def search_actors(
+    municipality_id: int, query: str, *, unit_id: int | None = None
+) -> QuerySet[Membership]:
     """Actor search by name or unit; `%` and `*` are wildcards (R-MEET-04).
 
     Every word must match (see _matches_word): "Petra PPT" finds Petra PPT, "an*" the
@@ -156,7 +165,9 @@ def search_actors(municipality_id: int, query: str, *, unit_id: int | None = Non
     return results
 
 
-def people_in(municipalities, people: QuerySet | None = None) -> QuerySet:
+def people_in(
+    municipalities: Municipalities, people: QuerySet[User] | None = None
+) -> QuerySet[User]:
     """The people a municipality administrator manages (R-ROLE-02, R-SEC-07).
 
     "A person of the municipality" is someone with a role (a membership) in one of its
@@ -165,12 +176,14 @@ def people_in(municipalities, people: QuerySet | None = None) -> QuerySet:
     the same step as the account (`organisations.services.add_person`), so that an
     administrator can never pick, and so edit, a person of another municipality.
     """
-    people = people if people is not None else get_user_model().objects.all()
+    people = people if people is not None else User.objects.all()
     members = Membership.objects.filter(unit__municipality__in=municipalities)
     return people.filter(pk__in=members.values("user_id"), is_staff=False, is_superuser=False)
 
 
-def people_only_in(municipalities, people: QuerySet | None = None) -> QuerySet:
+def people_only_in(
+    municipalities: Municipalities, people: QuerySet[User] | None = None
+) -> QuerySet[User]:
     """The people of `people_in` whom a municipality administrator may also change (names,
     switching off): those with no role, and no child, in any other municipality. A person who
     also works, or is a guardian, elsewhere is seen and given roles here, but switching them
@@ -179,8 +192,8 @@ def people_only_in(municipalities, people: QuerySet | None = None) -> QuerySet:
     roles_elsewhere = Membership.objects.exclude(unit__municipality__in=municipalities)
     # The guardian model belongs to logs, which builds on this app: reached through the
     # person's reverse relation rather than an import.
-    guardian_model = get_user_model()._meta.get_field("guardianships").related_model
-    children_elsewhere = guardian_model.objects.filter(user__isnull=False).exclude(
+    guardian_model = User._meta.get_field("guardianships").related_model
+    children_elsewhere = guardian_model._default_manager.filter(user__isnull=False).exclude(
         log__unit__municipality__in=municipalities
     )
     return (
@@ -203,7 +216,7 @@ class ActorEntry:
         return f"{self.name} ({', '.join(self.units)})"
 
 
-def actor_entries(municipality_id: int, user_ids) -> list[ActorEntry]:
+def actor_entries(municipality_id: int, user_ids: Iterable[int]) -> list[ActorEntry]:
     """The active actors among `user_ids` in the municipality, by name, in one query.
 
     An id of another municipality, of a non-actor or of a deactivated person gives nothing,
@@ -229,6 +242,6 @@ def find_actor_ids(municipality_id: int, query: str, *, limit: int) -> tuple[lis
     if not (query or "").strip():
         return [], False
     hits = search_actors(municipality_id, query).values("user_id")
-    people = get_user_model().objects.filter(pk__in=hits).order_by("last_name", "first_name", "pk")
+    people = User.objects.filter(pk__in=hits).order_by("last_name", "first_name", "pk")
     ids = list(people.values_list("pk", flat=True)[: limit + 1])
     return ids[:limit], len(ids) > limit

@@ -1,11 +1,14 @@
 """State changes of the organisation: municipalities, units, memberships, categories."""
 
-from django.contrib.auth import get_user_model
+from typing import Any
+
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.services import (
     has_open_activation,
     revoke_activations,
@@ -79,6 +82,9 @@ CATEGORY_TRANSLATIONS = {
 }
 _ADMIN_MODELS = ["unit", "membership", "concerncategory", "measurecategory"]
 
+# What the administration sets up, and saves through save_setup / delete_setup.
+SetupObject = Unit | Membership | ConcernCategory | MeasureCategory
+
 
 def ensure_admin_group() -> Group:
     """The permissions a municipality administrator has in the admin (R-ROLE-02)."""
@@ -93,10 +99,16 @@ def ensure_admin_group() -> Group:
     return group
 
 
+def _names(name: str) -> dict[str, str]:
+    """A default category's name in bokmål, nynorsk and English."""
+    name_nn, name_en = CATEGORY_TRANSLATIONS[name]
+    return {"name": name, "name_nn": name_nn, "name_en": name_en}
+
+
 @transaction.atomic
 def create_municipality(
     *, name: str, org_number: str, admin_email: str, admin_first_name: str, admin_last_name: str
-) -> tuple[Municipality, object]:
+) -> tuple[Municipality, User]:
     """Create a municipality with its default category lists (named in nb, nn and en) and
     its first administrator.
 
@@ -106,24 +118,17 @@ def create_municipality(
     municipality = Municipality(name=name, org_number=org_number)
     municipality.full_clean()
     municipality.save()
-    for model, names in (
-        (ConcernCategory, DEFAULT_CONCERN_CATEGORIES),
-        (MeasureCategory, DEFAULT_MEASURE_CATEGORIES),
-    ):
-        model.objects.bulk_create(
-            model(
-                municipality=municipality,
-                name=name,
-                name_nn=CATEGORY_TRANSLATIONS[name][0],
-                name_en=CATEGORY_TRANSLATIONS[name][1],
-                position=position,
-            )
-            for position, name in enumerate(names)
-        )
-    user_model = get_user_model()
-    admin = user_model.objects.filter(email__iexact=admin_email).first()
+    ConcernCategory.objects.bulk_create(
+        ConcernCategory(municipality=municipality, position=position, **_names(name))
+        for position, name in enumerate(DEFAULT_CONCERN_CATEGORIES)
+    )
+    MeasureCategory.objects.bulk_create(
+        MeasureCategory(municipality=municipality, position=position, **_names(name))
+        for position, name in enumerate(DEFAULT_MEASURE_CATEGORIES)
+    )
+    admin = User.objects.filter(email__iexact=admin_email).first()
     if admin is None:
-        admin = user_model.objects.create_user(
+        admin = User.objects.create_user(
             admin_email, first_name=admin_first_name, last_name=admin_last_name
         )
     admin.is_staff = True
@@ -135,7 +140,7 @@ def create_municipality(
 
 
 @transaction.atomic
-def add_membership(*, user, unit: Unit, role: Role, by=None) -> Membership:
+def add_membership(*, user: User, unit: Unit, role: Role, by: User | None = None) -> Membership:
     """Give a person a role in a unit (idempotent). Side effects: an audit event; a person
     who cannot log in yet gets an activation e-mail, unless one is still open (R-LEAD-01);
     one who can is told of the new role by e-mail (R-SEC-07)."""
@@ -154,7 +159,7 @@ def add_membership(*, user, unit: Unit, role: Role, by=None) -> Membership:
     return membership
 
 
-def switch_role(request, role: str) -> bool:
+def switch_role(request: HttpRequest, role: str) -> bool:
     """Make `role` the active one for this session if the person holds it (R-ROLE-01)."""
     if role not in {r.value for r in roles_of(request.user)}:
         return False
@@ -163,7 +168,7 @@ def switch_role(request, role: str) -> bool:
     return True
 
 
-def _same_name(person, first_name: str, last_name: str) -> bool:
+def _same_name(person: User, first_name: str, last_name: str) -> bool:
     def norm(value: str) -> str:
         return " ".join((value or "").split()).casefold()
 
@@ -176,7 +181,7 @@ def _same_name(person, first_name: str, last_name: str) -> bool:
 @transaction.atomic
 def register_actor(
     *,
-    by,
+    by: User,
     unit: Unit,
     first_name: str,
     last_name: str,
@@ -184,7 +189,7 @@ def register_actor(
     phone: str,
     national_id: str,
     submission: str | None = None,
-):
+) -> User:
     """Register a new actor in a unit of the registering person's municipality (R-MEET-03).
 
     The national ID number is required and validated (it is how the actor will be matched
@@ -202,16 +207,15 @@ def register_actor(
     )
     if not allowed.exists():
         raise ReadOnlyError(_("Du kan bare registrere aktører i din egen kommune."))
-    errors = {}
+    errors: dict[str, list[str]] = {}
     try:
         national_id = normalise_national_id(national_id or "")
     except ValidationError as error:
         errors["national_id"] = error.messages
         national_id = ""
-    user_model = get_user_model()
     email = (email or "").strip().lower()
-    by_email = user_model.objects.filter(email__iexact=email).first() if email else None
-    by_nid = user_model.objects.filter(national_id=national_id).first() if national_id else None
+    by_email = User.objects.filter(email__iexact=email).first() if email else None
+    by_nid = User.objects.filter(national_id=national_id).first() if national_id else None
     # An existing person is attached only when the e-mail and the number point to the same
     # person (or the number is not registered on anyone); the refusal never says which of the
     # two was wrong, so the form cannot be used to look up who owns a national ID number.
@@ -231,7 +235,7 @@ def register_actor(
         ]
     person = by_email if same_person else None
     if person is None:
-        person = user_model(
+        person = User(
             email=email,
             first_name=(first_name or "").strip(),
             last_name=(last_name or "").strip(),
@@ -258,22 +262,22 @@ def register_actor(
 # --- the administration (R-ROLE-02, R-SEC-07) ------------------------------------------------
 
 
-def administered_municipalities(by) -> set[int] | None:
+def administered_municipalities(by: User | None) -> set[int] | None:
     """The municipalities `by` may set up; None for an operator or the system (no limit)."""
     if by is None or by.is_superuser:
         return None
     return set(by.administered_municipalities.values_list("pk", flat=True))
 
 
-def _municipalities_of(obj) -> set[int]:
+def _municipalities_of(obj: SetupObject) -> set[int]:
     if isinstance(obj, Membership):
         return {obj.unit.municipality_id}
-    if isinstance(obj, Unit) and obj.parent_id:
+    if isinstance(obj, Unit) and obj.parent is not None:
         return {obj.municipality_id, obj.parent.municipality_id}
     return {obj.municipality_id}
 
 
-def _check_reach(obj, *, by) -> None:
+def _check_reach(obj: SetupObject, *, by: User | None) -> None:
     """Every id in a change by a municipality administrator belongs to their municipality:
     the object as posted and as stored, and a membership's person (R-SEC-07). The admin's
     forms already offer nothing else; this is the rule itself, for any other way in."""
@@ -292,7 +296,7 @@ def _check_reach(obj, *, by) -> None:
 
 
 @transaction.atomic
-def save_setup(obj, *, by, created: bool):
+def save_setup(obj: SetupObject, *, by: User | None, created: bool) -> SetupObject:
     """Save a unit, category or membership changed in the administration (R-ROLE-02).
 
     Refused (PermissionDenied) when anything in it belongs to a municipality `by` does not
@@ -307,7 +311,7 @@ def save_setup(obj, *, by, created: bool):
 
 
 @transaction.atomic
-def delete_setup(obj, *, by) -> None:
+def delete_setup(obj: SetupObject, *, by: User | None) -> None:
     """Delete a unit, category or membership in the administration; audited first."""
     _check_reach(obj, by=by)
     record(actor=by, action=f"{obj._meta.model_name}.deleted", obj=obj)
@@ -315,7 +319,7 @@ def delete_setup(obj, *, by) -> None:
 
 
 @transaction.atomic
-def assign_role(*, by, user, unit: Unit, role: Role) -> Membership:
+def assign_role(*, by: User | None, user: User, unit: Unit, role: Role) -> Membership:
     """A municipality administrator gives a person of their municipality a role in one of its
     units (R-ROLE-02). Refused for anyone else's person or unit (R-SEC-07).
     Side effects: see add_membership."""
@@ -325,8 +329,15 @@ def assign_role(*, by, user, unit: Unit, role: Role) -> Membership:
 
 @transaction.atomic
 def add_person(
-    *, by, email: str, first_name: str, last_name: str, phone: str = "", unit=None, role=None
-):
+    *,
+    by: User | None,
+    email: str,
+    first_name: str,
+    last_name: str,
+    phone: str = "",
+    unit: Unit | None = None,
+    role: Role | None = None,
+) -> User:
     """A new person, added in the administration, with their first role (R-ROLE-02).
 
     Nobody sets a password for them (R-SEC-07): they choose it through the activation
@@ -340,11 +351,13 @@ def add_person(
         raise PermissionDenied(_("En ny person må få en rolle i en av virksomhetene dine."))
     if unit is not None:
         _check_reach(unit, by=by)
-    person = get_user_model().objects.create_user(
+    person = User.objects.create_user(
         email, first_name=first_name.strip(), last_name=last_name.strip(), phone=phone.strip()
     )
     record(actor=by, action="user.registered", obj=person, data={"via": "administration"})
     if unit is not None:
+        if role is None:
+            raise ValueError("A person's first unit comes with a role.")
         add_membership(user=person, unit=unit, role=role, by=by)
     else:
         send_activation_email(person, by=by)
@@ -357,7 +370,7 @@ ADMINISTRATOR_CHANGES = frozenset({"first_name", "last_name", "phone", "language
 
 
 @transaction.atomic
-def change_person(person, *, by, changes: dict):
+def change_person(person: User, *, by: User | None, changes: dict[str, Any]) -> User:
     """Change a person in the administration (R-ROLE-02, R-SEC-07).
 
     A municipality administrator changes only ADMINISTRATOR_CHANGES of a person of their
@@ -380,7 +393,7 @@ def change_person(person, *, by, changes: dict):
     if "email" in changes:
         # Stored in lower case, as logins look it up (accounts.models.UserManager).
         changes = {**changes, "email": changes["email"].strip().lower()}
-    person = get_user_model().objects.select_for_update().get(pk=person.pk)
+    person = User.objects.select_for_update().get(pk=person.pk)
     changed = {name: value for name, value in changes.items() if getattr(person, name) != value}
     if not changed:
         return person

@@ -4,11 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from common.submissions import AlreadySubmitted
 from common.views import already_submitted, apply_errors
 from organisations.enums import Role
@@ -31,7 +32,7 @@ ACTOR_PAGE_ROLES = (Role.HOLDER, Role.LEADER)
 
 @require_POST
 @login_required
-def switch_role_view(request: HttpRequest) -> HttpResponse:
+def switch_role_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     role = request.POST.get("role", "")
     if switch_role(request, role):
         messages.success(request, _("Du bruker nå rollen %(role)s.") % {"role": Role(role).label})
@@ -40,18 +41,18 @@ def switch_role_view(request: HttpRequest) -> HttpResponse:
     return redirect("home")
 
 
-def _actor_page_scope(request: HttpRequest) -> tuple[Role, int]:
+def _actor_page_scope(request: AuthenticatedHttpRequest) -> tuple[Role, int]:
     """The active role and its municipality; any other role gets a 404, never a 403."""
     role = active_role(request)
     municipality_id = municipality_id_of(request.user, role) if role in ACTOR_PAGE_ROLES else None
-    if municipality_id is None:
+    if role is None or municipality_id is None:
         raise Http404
     return role, municipality_id
 
 
 @require_safe
 @login_required
-def actors(request: HttpRequest) -> HttpResponse:
+def actors(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The actors of one's own units (R-HOLD-03), or a search in the municipality (R-MEET-04)."""
     role, municipality_id = _actor_page_scope(request)
     form = ActorSearchForm(request.GET or None, municipality_id=municipality_id)
@@ -69,7 +70,7 @@ def actors(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @login_required
-def actor_search(request: HttpRequest) -> HttpResponse:
+def actor_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The hits of an actor picker's live search, as listbox options (R-MEET-04).
 
     Only actors of the person's own municipality, at most PICKER_LIMIT, each with name and
@@ -95,7 +96,7 @@ def actor_search(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def register_actor_view(request: HttpRequest) -> HttpResponse:
+def register_actor_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Register a new actor in a unit of one's municipality (R-MEET-03).
 
     The national ID number travels only in the POST body and is never echoed in a message.

@@ -6,13 +6,19 @@ required and the secure production defaults apply.
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any, Literal
 
 import dj_database_url
+import django_stubs_ext
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from stafett.env import env_bool, env_int, env_list, env_str
+
+# Django's generic classes (ModelAdmin[Log], ModelForm[Log] …) as the type checker sees them
+# must also be subscriptable when the code runs.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("STAFETT_VAR_DIR", str(BASE_DIR / "var")))
@@ -181,7 +187,7 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "common.views.csrf_failure"
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
-LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE: Literal["Lax", "Strict", "None"] = "Lax"
 
 # Security headers.
 SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("STAFETT_HSTS_SECONDS", 31536000, minimum=0)
@@ -287,7 +293,7 @@ STAFETT_SELF_CONSENT_AGE = env_int("STAFETT_SELF_CONSENT_AGE", 15, minimum=12)
 # reading the database is not enough, STAFETT_TASK_QUEUE=redis puts the queue in Redis (RQ,
 # workers: `manage.py rqworker`); the outbox row stays the durable record, and a task is
 # queued once its transaction commits (notifications.tasks.enqueue). See docs/deployment.md.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASKS: dict[str, dict[str, Any]] = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Redis, shared by every app server: the cache, the sessions (read from the cache, written
 # through to the database) and, if chosen, the task queue. Without it, sessions live in the

@@ -1,6 +1,9 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import include, path
 from django.utils.translation import gettext as _
 
@@ -9,7 +12,9 @@ from home import views as home_views
 from organisations import views as organisation_views
 
 
-def _admin_login(request, extra_context=None):
+def _admin_login(
+    request: HttpRequest, extra_context: dict[str, Any] | None = None
+) -> HttpResponseRedirect:
     # The admin has no login of its own: everyone signs in with the second factor. A signed-in
     # person who is no operator is told so (sending them to log in again would loop).
     if request.user.is_authenticated:
@@ -19,7 +24,8 @@ def _admin_login(request, extra_context=None):
     return redirect_to_login(request.GET.get("next", "/admin/"))
 
 
-admin.site.login = _admin_login
+# The admin has no login page of its own (see above): its method is replaced outright.
+admin.site.login = _admin_login  # type: ignore[method-assign]
 admin.site.site_header = admin.site.site_title = "Stafettlogg"
 
 handler403 = "common.views.forbidden"

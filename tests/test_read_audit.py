@@ -45,7 +45,7 @@ def _logs_of() -> dict:
     return {log.child.full_name: log for log in Log.objects.select_related("child")}
 
 
-def _reads(user, since: int) -> set[int]:
+def _reads(user, since: int) -> set[int | None]:
     return set(
         AuditEvent.objects.filter(pk__gt=since, actor=user, action__in=READ_ACTIONS).values_list(
             "log_id", flat=True

@@ -10,6 +10,7 @@ the reminders and the calendar invitation must still be made. A value the databa
 to store (see meetings.models.STORABLE_FROM) cannot break a page.
 """
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -74,10 +75,11 @@ def _failures(client, world) -> list[str]:
             status = client.get(url).status_code
             if status != rows[who][0]:
                 failures.append(f"{name} as {who}: {status}")
-    for what, make in [
+    checks: list[tuple[str, Callable[[], object]]] = [
         ("reminders", send_reminders),
         ("calendar", lambda: build_ics(Meeting.objects.get(pk=world["meeting"].pk), [])),
-    ]:
+    ]
+    for what, make in checks:
         try:
             make()
         except Exception as error:  # any failure is the finding

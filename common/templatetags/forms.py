@@ -1,15 +1,20 @@
+from typing import Any
+
 from django import template
-from django.forms import BaseForm
+from django.forms import BaseForm, BoundField
 from django.forms.formsets import BaseFormSet
+from django.template.context import Context
+from django.utils.safestring import SafeString
 from django.utils.text import capfirst
+from django_stubs_ext import StrOrPromise
 
 register = template.Library()
 
 
 @register.filter
-def ds_widget(field):
+def ds_widget(field: BoundField) -> SafeString:
     """The widget with Designsystemet's class and its help and error messages linked."""
-    attrs = {"class": "ds-input"}
+    attrs: dict[str, str | bool] = {"class": "ds-input"}
     described_by = []
     if field.help_text:
         described_by.append(f"{field.auto_id}_helptext")
@@ -22,7 +27,7 @@ def ds_widget(field):
 
 
 @register.filter
-def ds_choices(field):
+def ds_choices(field: BoundField) -> list[Any]:
     """The radio buttons or checkboxes of a choice field, each with Designsystemet's class."""
     attrs = field.field.widget.attrs
     attrs["class"] = "ds-input"
@@ -32,14 +37,14 @@ def ds_choices(field):
 
 
 @register.simple_tag(takes_context=True)
-def form_errors(context) -> list[dict]:
+def form_errors(context: Context) -> list[dict[str, str]]:
     """Every error of every bound form and formset the view gave the page, in its order.
 
     base.html shows them as one error summary at the top of the page and prefixes the title
     with «Feil:» (R-GEN-04, WCAG 3.3.1): collected here from the context, so that every form
     page has it, also those that render their fields one by one.
     """
-    errors: list[dict] = []
+    errors: list[dict[str, str]] = []
     seen: set[int] = set()
     for value in context.flatten().values():
         # type(), not isinstance(): isinstance would evaluate every lazy value in the
@@ -55,7 +60,7 @@ def form_errors(context) -> list[dict]:
     return errors
 
 
-def _formset_errors(formset: BaseFormSet, seen: set[int]) -> list[dict]:
+def _formset_errors(formset: BaseFormSet[Any], seen: set[int]) -> list[dict[str, str]]:
     if not formset.is_bound or formset.total_error_count() == 0:
         return []
     forms = formset.forms
@@ -71,7 +76,7 @@ def _formset_errors(formset: BaseFormSet, seen: set[int]) -> list[dict]:
     return errors
 
 
-def _errors_of(form: BaseForm, group: str = "") -> list[dict]:
+def _errors_of(form: BaseForm, group: str = "") -> list[dict[str, str]]:
     if not form.is_bound or not form.errors:
         return []
     first = _first_field(form)
@@ -82,12 +87,14 @@ def _errors_of(form: BaseForm, group: str = "") -> list[dict]:
     return errors
 
 
-def _first_field(form: BaseForm):
+def _first_field(form: BaseForm) -> BoundField | None:
     visible = form.visible_fields()
     return visible[0] if visible else None
 
 
-def _error(field, message, *, label="", group="") -> dict:
+def _error(
+    field: BoundField | None, message: object, *, label: StrOrPromise = "", group: str = ""
+) -> dict[str, str]:
     """One line of the summary, linked to the field's input (the first one of a choice group,
     whose fieldset carries the field's own id: the link falls back to it)."""
     target = fallback = ""

@@ -6,7 +6,7 @@ meetings.services uses these too, so that a meeting is changed the same way as t
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -40,7 +40,13 @@ def require_holder(by: User, log: Log) -> None:
     require_editable(read_only_reason(by, Role.HOLDER, log))
 
 
-def check_version(obj: models.Model, version: int | None) -> None:
+class Versioned(Protocol):
+    """A record edited with optimistic locking (R-SEC-05)."""
+
+    version: int
+
+
+def check_version(obj: Versioned, version: int | None) -> None:
     """Someone else's save since the form was shown is a conflict, not an overwrite."""
     if version is not None and obj.version != version:
         raise ConflictError()
@@ -67,7 +73,7 @@ def revise(
     Revision.objects.create(
         log=log,
         action=action,
-        object_type=obj._meta.model_name if obj is not None else "",
+        object_type=(obj._meta.model_name or "") if obj is not None else "",
         object_id=obj.pk if obj is not None else None,
         before={k: _plain(v) for k, v in (before or {}).items()},
         after={k: _plain(v) for k, v in (after or {}).items()},

@@ -56,8 +56,8 @@ def _clean_item(item: Concern | Measure, log: Log, *, new_deadline: bool = False
     except ValidationError as error:
         errors.update(error.message_dict)
     deadline = getattr(item, "deadline", None)
-    if new_deadline and deadline and MEASURE_DEADLINE.message_for(deadline):
-        errors["deadline"] = [MEASURE_DEADLINE.message_for(deadline)]
+    if new_deadline and deadline and (implausible := MEASURE_DEADLINE.message_for(deadline)):
+        errors["deadline"] = [implausible]
     if item.category_id and item.category.municipality_id != log.unit.municipality_id:
         errors["category"] = [_("Velg en kategori fra listen.")]
     if errors:
@@ -71,7 +71,7 @@ def _new_measure(
         concern=concern,
         category=data.get("category"),
         description=data.get("description", ""),
-        deadline=data.get("deadline"),
+        deadline=data.get("deadline"),  # type: ignore[misc]  # None: full_clean says so
         based_on=based_on,
         created_by=by,
     )
@@ -174,7 +174,7 @@ def create_concern(
                 concern=probe,
                 category=measure.get("category"),
                 description=measure.get("description", ""),
-                deadline=measure.get("deadline"),
+                deadline=measure.get("deadline"),  # type: ignore[misc]  # None: full_clean says so
             ),
             log,
             new_deadline=True,

@@ -5,7 +5,7 @@ import logging
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext_lazy
 
@@ -26,7 +26,7 @@ STORAGE_ERROR = gettext_lazy(
 
 
 def new_consent(
-    log: Log, *, by: User, file: UploadedFile, valid_until: date | None, given_by: str
+    log: Log, *, by: User, file: File, valid_until: date | None, given_by: str
 ) -> Consent:
     """The consent row under a new random file name, with its history and audit rows; the
     caller writes the file with write_consent_file as the last step of its transaction."""
@@ -34,7 +34,7 @@ def new_consent(
         log=log,
         original_name=(getattr(file, "name", "") or "samtykke.pdf")[-200:],
         size=file.size,
-        valid_until=valid_until,
+        valid_until=valid_until,  # type: ignore[misc]  # never None: consent_errors refuses it
         given_by=given_by,
         uploaded_by=by,
     )
@@ -50,7 +50,7 @@ def new_consent(
     return consent
 
 
-def write_consent_file(consent: Consent, file: UploadedFile) -> None:
+def write_consent_file(consent: Consent, file: File) -> None:
     """Write the consent's file, last (R-LOG-02).
 
     A failure before it leaves nothing on disk, and a disk that refuses it rolls the whole
@@ -58,6 +58,8 @@ def write_consent_file(consent: Consent, file: UploadedFile) -> None:
     error is a message at the file field, never a 500; what was typed stays (R-GEN-04).
     """
     storage, name = consent.file.storage, consent.file.name
+    if not name:
+        raise ValueError("new_consent() names the consent's file before it is written.")
     try:
         stored = storage.save(name, file, max_length=consent.file.field.max_length)
     except OSError:
@@ -75,7 +77,7 @@ def upload_consent(
     log: Log,
     *,
     by: User,
-    file: UploadedFile,
+    file: File,
     valid_until: date | None,
     given_by: str = ConsentGiver.GUARDIANS,
     submission: str | None = None,

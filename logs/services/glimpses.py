@@ -61,7 +61,7 @@ def create_glimpse(
 
 
 @transaction.atomic
-def publish_glimpse(glimpse: Glimpse, *, by: User, role: Role) -> Glimpse:
+def publish_glimpse(glimpse: Glimpse, *, by: User, role: Role | None) -> Glimpse:
     """Make a glimpse visible to the actors and guardians of the log (R-GLIM-01)."""
     glimpse = Glimpse.objects.select_for_update().select_related("log").get(pk=glimpse.pk)
     if not can_publish_glimpse(by, role, glimpse):

@@ -122,7 +122,7 @@ def invite_guardian(guardian: Guardian, *, by: User) -> None:
     email = (guardian.email or "").strip().lower()
     person = User.objects.filter(email__iexact=email).first() if email else None
     if guardian.user_id is not None and guardian.user_id != getattr(person, "pk", None):
-        if guardian.user.has_usable_password():
+        if guardian.user is not None and guardian.user.has_usable_password():
             return  # An activated login stays; the person keeps their own address current.
         guardian.user = None
         guardian.save(update_fields=["user"])

@@ -3,6 +3,7 @@ the log's access list (R-SEC-01) is the running summary of these reads, LogOpeni
 in the same transaction as each read's audit row."""
 
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 from django.db import connections, models, router, transaction
 from django.db.models import Count, Max, Min
@@ -43,7 +44,9 @@ def record_log_views(logs: Iterable[Log], *, by: User, page: str) -> None:
             _note_openings(events)
 
 
-def record_read(*, by: User, action: str, obj: models.Model, log_id: int, data=None) -> None:
+def record_read(
+    *, by: User, action: str, obj: models.Model, log_id: int, data: dict | None = None
+) -> None:
     """One read of a log's data (`action` one of READ_ACTIONS): its audit row and the
     access list's summary row, together (R-SEC-01)."""
     with transaction.atomic():
@@ -111,7 +114,7 @@ def rebuild_log_openings() -> int:
         for row in rows.iterator(chunk_size=5000):
             batch.append(
                 LogOpening(
-                    log_id=row["log_id"],
+                    log_id=cast(int, row["log_id"]),  # filtered on Log: never null
                     user_id=row["actor_id"],
                     role=row["role"],
                     first_opened=row["first"],

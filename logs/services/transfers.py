@@ -42,23 +42,26 @@ def _check_transfer(
     a reason; across units the consent confirmed (R-TRAN-02).
     """
     errors: dict[str, list[str]] = {}
-    in_municipality = to_unit is not None and to_unit.municipality_id == log.unit.municipality_id
-    if not in_municipality:
+    # The chosen unit if it is one of the log's municipality, else None.
+    same = to_unit is not None and to_unit.municipality_id == log.unit.municipality_id
+    unit = to_unit if same else None
+    if unit is None:
         errors["to_unit"] = [_("Velg en virksomhet i kommunen.")]
     if to_user is None:
         errors["to_user"] = [_("Velg den nye stafettholderen.")]
     elif to_user.pk == by.pk:
         errors["to_user"] = [_("Du kan ikke overføre loggen til deg selv.")]
-    elif in_municipality and not _holds_unit(to_user, to_unit):
+    elif unit is not None and not _holds_unit(to_user, unit):
         errors["to_user"] = [_("Personen er ikke stafettholder i den valgte virksomheten.")]
     reason = (reason or "").strip()
     if not reason:
         errors["reason"] = [_("Skriv hvorfor loggen overføres.")]
-    if in_municipality and to_unit.pk != log.unit_id and not consent_confirmed:
+    other_unit = unit is not None and unit.pk != log.unit_id
+    if other_unit and not consent_confirmed:
         errors["consent_confirmed"] = [
             _("Bekreft at foresatte har samtykket til at loggen overføres til den nye tjenesten.")
         ]
-    if in_municipality and to_unit.pk != log.unit_id and _level_one_with_actors(log):
+    if other_unit and _level_one_with_actors(log):
         # In the new unit today's actors would be outside actors, which level 1 forbids.
         errors["to_unit"] = [
             _(

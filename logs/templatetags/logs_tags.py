@@ -1,5 +1,6 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 register = template.Library()
 
@@ -34,7 +35,7 @@ FIELD_LABELS = {
 
 
 @register.filter
-def field_label(name: str) -> str:
+def field_label(name: str) -> StrOrPromise:
     """The words for a field name in the log's history."""
     return FIELD_LABELS.get(name, name)
 

@@ -1,5 +1,9 @@
-from django import template
+from typing import Any
 
+from django import template
+from django.template.context import Context
+
+from logs.models import Log
 from meetings.queries import meetings_visible_to
 from meetings.rules import can_create_meeting
 
@@ -9,7 +13,7 @@ LOG_PAGE_MEETINGS = 20
 
 
 @register.inclusion_tag("meetings/_log_meetings.html", takes_context=True)
-def log_meetings(context, log):
+def log_meetings(context: Context, log: Log) -> dict[str, Any]:
     """The meetings of a log the person may see, for the log page (R-GUAR-01, R-ROLE-05).
 
     One query, through meetings_visible_to like every other list of meetings.

@@ -31,7 +31,9 @@ NEW_PASSWORD = "blå-fjord-maskin-tavle"
 
 
 def _link_path(email: OutgoingEmail) -> str:
-    return re.search(r"https?://[^/\s]+(/konto/aktiver/[^/\s]+/)", email.body).group(1)
+    link = re.search(r"https?://[^/\s]+(/konto/aktiver/[^/\s]+/)", email.body)
+    assert link is not None, "no activation link in the e-mail"
+    return link.group(1)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ neither exists the tests fail with a message: they are never skipped in silence.
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -76,7 +77,7 @@ def _open_page(browser, base_url: str, problems: list[str], **context_options) -
 
 
 @pytest.fixture
-def page(browser, live_server, settings) -> Page:
+def page(browser, live_server, settings) -> Iterator[Page]:
     settings.STAFETT_DEBUG = True
     problems: list[str] = []
     page = _open_page(browser, live_server.url, problems)

@@ -20,6 +20,7 @@ import re
 import sys
 import threading
 import time
+from typing import cast
 
 from django.core.mail.backends.locmem import EmailBackend
 
@@ -48,9 +49,11 @@ def national_id(serial: int) -> str:
 
 def _world(rounds: int) -> dict:
     """A holder, and per round: an e-mailed invitation link and a printed letter code."""
+    from accounts.models import User
     from logs.services import create_log, issue_guardian_letter
     from notifications.models import OutgoingEmail
     from organisations.enums import Role
+    from organisations.models import Unit
     from tests.factories import (
         MembershipFactory,
         UnitFactory,
@@ -59,8 +62,8 @@ def _world(rounds: int) -> dict:
         guardian_data,
     )
 
-    unit = UnitFactory()
-    holder = UserFactory()
+    unit = cast(Unit, UnitFactory())
+    holder = cast(User, UserFactory())
     MembershipFactory(user=holder, unit=unit, role=Role.HOLDER)
     links, codes = [], []
     for n in range(rounds):
@@ -71,7 +74,9 @@ def _world(rounds: int) -> dict:
             guardians=[guardian_data(email=f"lenke{n}@example.no")],
         )
         body = OutgoingEmail.objects.get(to=f"lenke{n}@example.no").body
-        links.append(re.search(r"https?://[^/\s]+(/konto/aktiver/[^/\s]+/)", body).group(1))
+        link = re.search(r"https?://[^/\s]+(/konto/aktiver/[^/\s]+/)", body)
+        assert link is not None, "no activation link in the e-mail"
+        links.append(link.group(1))
         by_letter = create_log(
             by=holder,
             unit=unit,

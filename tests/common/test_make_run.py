@@ -94,7 +94,9 @@ def _ask_for_a_new_password(base: str, email: str) -> int:
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
     )
     page = opener.open(f"{base}/konto/glemt-passord/", timeout=10).read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert found is not None, "no CSRF token on the page"
+    token = found.group(1)
     data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "email": email}).encode()
     return opener.open(f"{base}/konto/glemt-passord/", data, timeout=10).status
 

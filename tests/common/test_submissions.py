@@ -40,7 +40,7 @@ from tests.factories import (
     pdf_upload,
 )
 from tests.factories import child_data as make_child
-from tests.logs.test_views import new_actor_data, new_log_data
+from tests.logs.views.helpers import new_actor_data, new_log_data
 from tests.meetings.conftest import at
 
 ALREADY = "Skjemaet var allerede sendt"

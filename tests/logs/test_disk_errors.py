@@ -17,7 +17,7 @@ from logs.models import Child, Consent, Guardian, Log
 from logs.services import _common as services_common
 from notifications.models import OutgoingEmail
 from tests.factories import pdf_upload
-from tests.logs.test_views import field_error, new_log_data
+from tests.logs.views.helpers import field_error, new_log_data
 
 CREATE = "/logger/ny/"
 DISK_ERROR = "Filen kunne ikke lagres"

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from logs.models import Consent, Log
 from tests.factories import make_pdf, pdf_upload
-from tests.logs.test_views import field_error, new_log_data
+from tests.logs.views.helpers import field_error, new_log_data
 
 CREATE = "/logger/ny/"
 HELD = re.compile(r'<input type="hidden" name="consent-held"(?: value="([^"]*)")?')

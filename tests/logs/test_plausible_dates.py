@@ -31,7 +31,7 @@ from tests.factories import (
     measure_category,
     pdf_upload,
 )
-from tests.logs.test_views import concern_data, field_error, new_log_data
+from tests.logs.views.helpers import concern_data, field_error, new_log_data
 
 YEAR_1 = date(1, 1, 1)
 YEAR_9999 = date(9999, 12, 31)

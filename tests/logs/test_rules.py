@@ -6,6 +6,7 @@ persona is asserted not to see it at all (a 404, R-ROLE-07) rather than given an
 """
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -139,7 +140,7 @@ def _scene(state: str, log: Log, personas: dict) -> dict:
     closed, evaluated = Concern.objects.get(pk=concern.pk), Measure.objects.get(pk=measure.pk)
     closed.log, closed.status = log, ConcernStatus.CLOSED
     evaluated.concern, evaluated.status = concern, MeasureStatus.EVALUATED
-    subjects = {
+    subjects: dict[str, Any] = {
         "log": log,
         "open_concern": concern,
         "closed_concern": closed,

@@ -54,13 +54,6 @@ def send(log, to_user, to_unit, reason=REASON):
     )
 
 
-@pytest.fixture
-def third_holder(unit):
-    person = UserFactory(first_name="Tore", last_name="Tredje")
-    MembershipFactory(user=person, unit=unit, role=Role.HOLDER)
-    return person
-
-
 # --- the form -------------------------------------------------------------------------------
 
 

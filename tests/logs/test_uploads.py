@@ -29,7 +29,7 @@ def encrypted_pdf(password: str) -> bytes:
     return written(writer)
 
 
-def refusal_code(content: bytes) -> str:
+def refusal_code(content: bytes) -> str | None:
     with pytest.raises(ValidationError) as excinfo:
         validate_pdf(upload(content))
     return excinfo.value.code

@@ -66,6 +66,7 @@ def main() -> dict:
     email = queue_email(
         kind=Kind.MEETING, to="treg@example.no", template="notifications/email/test", context={}
     )
+    assert email is not None
     connection.close()
 
     outcome: dict = {}

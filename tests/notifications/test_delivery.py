@@ -35,7 +35,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _queued(to: str = "per@example.no") -> OutgoingEmail:
-    return queue_email(kind=Kind.MEETING, to=to, template="notifications/email/test", context={})
+    email = queue_email(kind=Kind.MEETING, to=to, template="notifications/email/test", context={})
+    assert email is not None
+    return email
 
 
 def _task_of(email):

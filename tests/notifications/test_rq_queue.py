@@ -54,13 +54,15 @@ def _work(queue: Queue) -> None:
 
 
 def _queue_one(user) -> OutgoingEmail:
-    return queue_email(
+    email = queue_email(
         kind=Kind.MEETING,
         to=user.email,
         template="notifications/email/test",
         context={},
         user=user,
     )
+    assert email is not None
+    return email
 
 
 def test_a_queued_email_reaches_redis_when_its_transaction_commits_R_SEC_04(

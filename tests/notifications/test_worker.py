@@ -18,12 +18,14 @@ import time
 from contextlib import suppress
 from email import message_from_bytes
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import psycopg
 import pytest
 from django.db import OperationalError
 from django_tasks_db.management.commands.db_worker import Worker as DatabaseWorker
+from psycopg.types.json import Jsonb
 
 from notifications.worker import Worker
 from tests.notifications.test_smtp import Inbox, SmtpServer, _free_port
@@ -38,8 +40,8 @@ WORKER += ["--sweep-every", "1", "--stale-after", "3"]  # minutes in production
 # --- the loop, in this process --------------------------------------------------------------
 
 
-def _worker(**changes) -> Worker:
-    options = {
+def _worker(**changes: object) -> Worker:
+    options: dict[str, Any] = {
         "queue_names": ["default"],
         "interval": 0.1,
         "batch": False,
@@ -99,7 +101,7 @@ class CuttableProxy:
         self.target = (host, port)
         self.port = _free_port()
         self._lock = threading.Lock()
-        self._sockets = []
+        self._sockets: list[socket.socket] = []
         self._server = None
         self._stop = threading.Event()
         self._accepting = None
@@ -163,7 +165,7 @@ class SlowInbox(Inbox):
         return "250 Message accepted for delivery"
 
 
-def _postgres_target() -> dict:
+def _postgres_target() -> dict[str, Any]:
     """Where the throwaway database lives (see the module docstring)."""
     explicit = os.environ.get("STAFETT_TEST_POSTGRES_URL")
     suite = os.environ.get("DATABASE_URL", "")
@@ -176,7 +178,7 @@ def _postgres_target() -> dict:
     target = dj_database_url.parse(url)
     if not explicit:
         target["NAME"] = f"{target['NAME']}_worker_outage"
-    return target
+    return dict(target)
 
 
 def _url(target: dict, *, port=None, name=None) -> str:
@@ -252,11 +254,13 @@ def _outbox(url: str) -> dict[int, tuple[str, int]]:
 
 def _deliver_tasks(url: str, email_id: int) -> int:
     with psycopg.connect(url) as conn:
-        return conn.execute(
+        row = conn.execute(
             "SELECT count(*) FROM django_tasks_database_dbtaskresult"
             " WHERE args_kwargs -> 'args' = %s",
-            [psycopg.types.json.Jsonb([email_id])],
-        ).fetchone()[0]
+            [Jsonb([email_id])],
+        ).fetchone()
+    assert row is not None
+    return row[0]
 
 
 def _wait_for(condition, seconds: float, what: str):

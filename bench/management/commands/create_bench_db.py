@@ -1,5 +1,7 @@
 """Create the benchmark's PostgreSQL database when it is missing (SQLite needs nothing)."""
 
+from typing import Any
+
 import psycopg
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -10,11 +12,11 @@ class Command(BaseCommand):
     help = "Create the database DATABASE_URL names, on PostgreSQL, if it does not exist."
     requires_system_checks = []
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         db = settings.DATABASES["default"]
         if db["ENGINE"] != "django.db.backends.postgresql":
             return
-        params = {
+        params: dict[str, Any] = {
             "dbname": "postgres",
             "user": db.get("USER") or None,
             "password": db.get("PASSWORD") or None,

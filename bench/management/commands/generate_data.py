@@ -1,6 +1,8 @@
 """`manage.py generate_data --scale demo|oslo|national`: benchmark data (bench.generate)."""
 
 import time
+from argparse import ArgumentParser
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -12,7 +14,7 @@ from bench.scales import PERSONAS, SCALES
 class Command(BaseCommand):
     help = "Fill an empty database with realistic data at the given scale, for the benchmark."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--scale", choices=sorted(SCALES), default="demo")
         parser.add_argument("--seed", type=int, default=9)
         parser.add_argument(
@@ -21,7 +23,7 @@ class Command(BaseCommand):
             help="Do nothing (and succeed) when the database already has benchmark data.",
         )
 
-    def handle(self, *args, scale, seed, if_missing, **options):
+    def handle(self, *args: Any, scale: str, seed: int, if_missing: bool, **options: Any) -> None:
         existing = existing_bench_data()
         if existing:
             if if_missing:

@@ -8,15 +8,17 @@ a table with the ratios to the bare page and writes it as CSV.
 
 import csv
 import math
+from argparse import ArgumentParser
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from bench import load, measure
-from bench.pages import BARE, LOGIN, MIXED, pages, personas, sessions
+from bench.pages import BARE, LOGIN, MIXED, Page, pages, personas, sessions
 
 COLUMNS = [
     "page", "persona", "cpu_ms", "cpu_x_bare", "queries", "wall_ms", "req_per_s",
@@ -24,14 +26,14 @@ COLUMNS = [
 ]  # fmt: skip
 
 
-def _f(value: float, digits: int = 1) -> str:
+def _f(value: float | None, digits: int = 1) -> str:
     return "" if value is None or math.isnan(value) else f"{value:.{digits}f}"
 
 
 class Command(BaseCommand):
     help = "Measure the main pages against the bare page, in-process and over HTTP."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--requests", type=int, default=30, help="in-process, per page")
         parser.add_argument("--warmup", type=int, default=5)
         parser.add_argument("--login-requests", type=int, default=10)
@@ -43,7 +45,7 @@ class Command(BaseCommand):
         parser.add_argument("--profile", default="", help="print a profile of this page")
         parser.add_argument("--csv", default="", help="default: var/bench-<time>.csv")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             people = personas()
         except LookupError as error:
@@ -56,7 +58,9 @@ class Command(BaseCommand):
             f"Database: {connection.vendor} {settings.DATABASES['default']['NAME']}; "
             f"{len(chosen)} pages"
         )
-        rows = {p.name: {"page": p.name, "persona": p.persona or "-"} for p in chosen}
+        rows: dict[str, dict[str, Any]] = {
+            p.name: {"page": p.name, "persona": p.persona or "-"} for p in chosen
+        }
         for page in chosen:
             ask = measure.requester(page, keys)
             count = options["login_requests"] if page.name == LOGIN else options["requests"]
@@ -77,7 +81,13 @@ class Command(BaseCommand):
             self.over_http(chosen, rows, keys, options)
         self.report(list(rows.values()), options["csv"])
 
-    def over_http(self, chosen, rows, keys, options) -> None:
+    def over_http(
+        self,
+        chosen: list[Page],
+        rows: dict[str, dict[str, Any]],
+        keys: dict[str, str],
+        options: dict[str, Any],
+    ) -> None:
         connection.close()  # the server's workers need the connections more than we do
         port = load.free_port()
         server = load.start_gunicorn(port, workers=options["workers"])
@@ -103,7 +113,7 @@ class Command(BaseCommand):
         finally:
             load.stop(server)
 
-    def report(self, rows: list[dict], path: str) -> None:
+    def report(self, rows: list[dict[str, Any]], path: str) -> None:
         bare = next(r for r in rows if r["page"] == BARE)
         for row in rows:
             row["cpu_x_bare"] = row["cpu_ms"] / bare["cpu_ms"]

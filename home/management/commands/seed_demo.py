@@ -3,10 +3,12 @@
 Idempotent: running it again changes nothing that is already there.
 """
 
-from django.contrib.auth import get_user_model
+from typing import Any
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from accounts.models import User
 from logs.demo import GUARDIAN_EMAIL, seed_logs
 from organisations.enums import Role
 from organisations.models import Municipality, Unit
@@ -35,8 +37,7 @@ class Command(BaseCommand):
     help = "Load the demo municipality (idempotent) and print the demo logins."
 
     @transaction.atomic
-    def handle(self, *args, **options):
-        user_model = get_user_model()
+    def handle(self, *args: Any, **options: Any) -> None:
         municipality = Municipality.objects.filter(name=DEMO_MUNICIPALITY).first()
         if municipality is None:
             municipality, admin = create_municipality(
@@ -55,9 +56,9 @@ class Command(BaseCommand):
             )
             units.append(unit)
         for email, first, last, role, unit_index in PEOPLE:
-            user = user_model.objects.filter(email=email).first()
+            user = User.objects.filter(email=email).first()
             if user is None:
-                user = user_model.objects.create_user(
+                user = User.objects.create_user(
                     email, DEMO_PASSWORD, first_name=first, last_name=last
                 )
             add_membership(user=user, unit=units[unit_index], role=role)
@@ -69,9 +70,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {role.label!s:<24}  {email}  ({UNITS[unit_index][0]})")
         self.stdout.write(f"  {Role.GUARDIAN.label!s:<24}  {GUARDIAN_EMAIL}  (Emma Berg)")
 
-    def _seed_logs(self, units):
-        user_model = get_user_model()
-        people = {email: user_model.objects.get(email=email) for email, *_rest in PEOPLE}
+    def _seed_logs(self, units: list[Unit]) -> None:
+        people = {email: User.objects.get(email=email) for email, *_rest in PEOPLE}
         actors = [people[e] for e, _f, _l, role, _u in PEOPLE if role == Role.ACTOR]
         holders = [person for person in PEOPLE if person[3] == Role.HOLDER]
         for variant, (email, _first, _last, _role, unit_index) in enumerate(holders):

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from common.submissions import prune_submissions
@@ -14,7 +16,7 @@ class Command(BaseCommand):
         "ago (R-GEN-08) and deletes consent files kept for new-log forms never sent again."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         counts = send_reminders()
         requeued = requeue_stale()
         keys = prune_submissions()

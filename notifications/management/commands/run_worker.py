@@ -1,4 +1,6 @@
 import os
+from argparse import ArgumentParser
+from typing import Any
 
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands import db_worker
@@ -17,7 +19,7 @@ class Command(db_worker.Command):
         "a stopped delivery left behind. Takes db_worker's options."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         super().add_arguments(parser)
         parser.add_argument(
             "--sweep-every",
@@ -32,7 +34,16 @@ class Command(db_worker.Command):
             help="Seconds a pending e-mail with no live task waits before it is queued again.",
         )
 
-    def handle(self, *, verbosity, reload, batch, queue_name, exclude_queues, **options):
+    def handle(
+        self,
+        *,
+        verbosity: int,
+        reload: bool,
+        batch: bool,
+        queue_name: str,
+        exclude_queues: str,
+        **options: Any,
+    ) -> None:
         self.configure_logging(verbosity)
         if reload and batch:
             reload = False

@@ -1,3 +1,6 @@
+from argparse import ArgumentParser
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
@@ -12,7 +15,7 @@ from organisations.services import create_municipality
 class Command(BaseCommand):
     help = "Create a municipality and its first administrator (R-ROLE-02)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--name", required=True)
         parser.add_argument("--org-number", required=True, help="9 digits")
         parser.add_argument("--admin-email", required=True)
@@ -22,7 +25,7 @@ class Command(BaseCommand):
             "--base-url", default="", help="where the site is served (default: STAFETT_SITE_URL)"
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             municipality, admin = create_municipality(
                 name=options["name"],
