@@ -429,3 +429,32 @@ class Transfer(models.Model):
     @property
     def crosses_units(self) -> bool:
         return self.from_unit_id != self.to_unit_id
+
+
+class LogOpening(models.Model):
+    """Who has opened a log in which role, how often and when (R-SEC-01): kept up to date
+    as each read is recorded, so the log page's access list is one indexed read instead of
+    an aggregate over every read of the log in the audit trail, which grows without bound.
+    The audit events stay the record; this is their running summary."""
+
+    log = models.ForeignKey(
+        Log, verbose_name=_("logg"), on_delete=models.CASCADE, related_name="openings"
+    )
+    user = models.ForeignKey(
+        USER, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(_("rolle"), max_length=20, blank=True)
+    first_opened = models.DateTimeField(_("først åpnet"))
+    last_opened = models.DateTimeField(_("sist åpnet"))
+    times = models.PositiveIntegerField(_("antall ganger"), default=0)
+
+    class Meta:
+        verbose_name = _("åpning av logg")
+        verbose_name_plural = _("åpninger av logg")
+        constraints = [
+            models.UniqueConstraint(fields=["log", "user", "role"], name="logopening_unique"),
+        ]
+        indexes = [models.Index(fields=["log", "-last_opened"], name="logopening_latest_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.log_id}: {self.user_id} ({self.role}) × {self.times}"

@@ -20,12 +20,11 @@ views never filter logs by any other path.
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import RequestUser, User
-from audit.models import AuditEvent
 from logs.enums import ConcernStatus, Level, MeasureStatus, TransferStatus
 from logs.models import (
     Concern,
@@ -33,6 +32,7 @@ from logs.models import (
     Glimpse,
     Guardian,
     Log,
+    LogOpening,
     Measure,
     Revision,
     Transfer,
@@ -221,11 +221,11 @@ def units_a_log_can_go_to(log: Log) -> QuerySet[Unit]:
 
 def access_log_of(log: Log) -> QuerySet[Any, Mapping[str, Any]]:
     """Who has opened `log`, and when last: one row per person and role, the latest 50
-    (R-SEC-01). For the log's holder and the child's guardians (logs.rules
-    .can_see_access_log); actors, leaders and anyone else never get it."""
+    (R-SEC-01), from the summary kept as each read is recorded (logs.services.reads). For
+    the log's holder and the child's guardians (logs.rules.can_see_access_log); actors,
+    leaders and anyone else never get it."""
     return (
-        AuditEvent.objects.filter(log_id=log.pk, action__in=READ_ACTIONS, actor__isnull=False)
-        .values("actor__first_name", "actor__last_name", "role")
-        .annotate(last=Max("at"), times=Count("id"))
-        .order_by("-last")[:50]
+        LogOpening.objects.filter(log_id=log.pk)
+        .values("user__first_name", "user__last_name", "role", "last_opened", "times")
+        .order_by("-last_opened", "-pk")[:50]
     )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.log_list, name="list"),
     path("ny/", views.log_create, name="create"),
     path("<int:pk>/", views.log_detail, name="detail"),
+    path("<int:pk>/historikk/", views.log_history, name="history"),
     path("<int:pk>/barn/", views.child_edit, name="child_edit"),
     path("<int:pk>/niva/", views.level_change, name="level"),
     path("<int:pk>/foresatte/ny/", views.guardian_add, name="guardian_add"),

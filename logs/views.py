@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
@@ -64,6 +64,10 @@ from logs.queries import (
 from logs.uploads import validate_pdf
 from organisations.enums import Role
 from organisations.queries import active_role, units_of
+
+# The log page shows the latest changes; the history page has them all (R-LOG-08).
+LOG_PAGE_HISTORY = 20
+HISTORY_PAGE_SIZE = 50
 
 logger = logging.getLogger(__name__)
 
@@ -302,6 +306,12 @@ def _log_page(request: AuthenticatedHttpRequest, log: Log, level_form: LevelForm
         glimpse.can_publish = rules.can_publish_glimpse(request.user, role, glimpse)  # type: ignore[attr-defined]
     sensitive = rules.can_see_sensitive_details(role)
     consents = list(consents_visible_to(request.user, role).filter(log=log)) if sensitive else []
+    # One more than shown, to know whether to link to the whole history.
+    revisions = list(
+        revisions_visible_to(request.user, role)
+        .filter(log=log)
+        .select_related("by")[: LOG_PAGE_HISTORY + 1]
+    )
     can_edit = rules.can_edit_log(request.user, role, log)
     context = {
         "log": log,
@@ -313,9 +323,8 @@ def _log_page(request: AuthenticatedHttpRequest, log: Log, level_form: LevelForm
         "consent": consents[0] if consents else None,
         "old_consents": consents[1:],
         "glimpses": glimpses,
-        "revisions": revisions_visible_to(request.user, role)
-        .filter(log=log)
-        .select_related("by")[:100],
+        "revisions": revisions[:LOG_PAGE_HISTORY],
+        "more_history": len(revisions) > LOG_PAGE_HISTORY,
         "access_log": access_log_of(log)
         if rules.can_see_access_log(request.user, role, log)
         else None,
@@ -328,6 +337,25 @@ def _log_page(request: AuthenticatedHttpRequest, log: Log, level_form: LevelForm
         **_transfer_facts(request, role, log),
     }
     return render(request, "logs/log_detail.html", context)
+
+
+@require_safe
+@login_required
+def log_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The log's whole history, page by page (R-LOG-08); the log page shows the latest
+    changes. For those who see the history on the log page: holder and guardians."""
+    log = fetch_log(request, pk)
+    role = active_role(request)
+    if not rules.can_see_sensitive_details(role):
+        raise PermissionDenied
+    revisions = revisions_visible_to(request.user, role).filter(log=log).select_related("by")
+    page = Paginator(revisions, HISTORY_PAGE_SIZE).get_page(request.GET.get("side"))
+    record_read(request, log)
+    return render(
+        request,
+        "logs/log_history.html",
+        {"log": log, "role": role, "page_obj": page, "revisions": page.object_list},
+    )
 
 
 @login_required

@@ -228,6 +228,11 @@ MATRIX = {
         log_page((200, 405), actor=(200, 405), guardian=(200, 405), anonymous=(LOGIN, 405))
         | dict.fromkeys(STRANGERS, (404, 405)),
     ),
+    "logs:history": (
+        _pk("log"),
+        log_page((200, 405), actor=(403, 405), guardian=(200, 405), anonymous=(LOGIN, 405))
+        | dict.fromkeys(STRANGERS, (404, 405)),
+    ),
     "logs:child_edit": (_pk("log"), log_page((200, 200), actor=(403, 403), guardian=(403, 403))),
     "logs:level": (
         _pk("log"),

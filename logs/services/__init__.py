@@ -32,7 +32,7 @@ from logs.services.guardians import (
     update_guardian,
 )
 from logs.services.logs import create_log, set_level, set_log_passive, update_child
-from logs.services.reads import READ_ACTIONS, record_log_view, record_log_views
+from logs.services.reads import READ_ACTIONS, record_log_view, record_log_views, record_read
 from logs.services.transfers import (
     accept_transfer,
     forward_transfer,
@@ -65,6 +65,7 @@ __all__ = [
     "record_consent_download",
     "record_log_view",
     "record_log_views",
+    "record_read",
     "remove_guardian",
     "require_holder",
     "revise",

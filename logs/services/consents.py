@@ -10,12 +10,12 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from audit.services import record
 from common.submissions import claim_submission
 from logs.checks import consent_errors
 from logs.enums import ConsentGiver
 from logs.models import Consent, Log
 from logs.services._common import lock, record_change, require_holder
+from logs.services.reads import record_read
 
 logger = logging.getLogger(__name__)
 
@@ -104,4 +104,4 @@ def upload_consent(
 
 
 def record_consent_download(consent: Consent, *, by: User) -> None:
-    record(actor=by, action="consent.downloaded", obj=consent, log_id=consent.log_id)
+    record_read(by=by, action="consent.downloaded", obj=consent, log_id=consent.log_id)

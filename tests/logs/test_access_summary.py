@@ -1,0 +1,137 @@
+"""The access list from its summary (R-SEC-01): LogOpening is counted as each read is
+recorded, so the log page shows the same list as the aggregate over the audit trail did,
+without reading the audit trail on every view."""
+
+import importlib
+from datetime import timedelta
+
+from django.apps import apps
+from django.db import connection
+from django.db.models import Count, Max
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from logs.models import LogOpening
+from logs.queries import READ_ACTIONS, access_log_of
+from logs.services import record_consent_download, upload_consent
+from organisations.enums import Role
+from tests.factories import MembershipFactory, UserFactory, make_concern, pdf_upload
+
+
+def login(client, user, role: str | None = None):
+    client.force_login(user)
+    if role:
+        session = client.session
+        session["active_role"] = role
+        session.save()
+
+
+def the_old_aggregate(log):
+    """The access list as it was computed before the summary, over the audit trail."""
+    return [
+        (row["actor__first_name"], row["actor__last_name"], row["role"], row["last"], row["times"])
+        for row in AuditEvent.objects.filter(
+            log_id=log.pk, action__in=READ_ACTIONS, actor__isnull=False
+        )
+        .values("actor__first_name", "actor__last_name", "role")
+        .annotate(last=Max("at"), times=Count("id"))
+        .order_by("-last")[:50]
+    ]
+
+
+def the_summary(log):
+    return [
+        (r["user__first_name"], r["user__last_name"], r["role"], r["last_opened"], r["times"])
+        for r in access_log_of(log)
+    ]
+
+
+def several_reads(client, log, holder, actor, guardian_user, unit):
+    """Several people, one of them in two roles, each opening the log a few times, and a
+    consent download, which is a read too."""
+    make_concern(log, actors=[actor])
+    both = UserFactory(first_name="Mona", last_name="Mange")
+    MembershipFactory(user=both, unit=unit, role=Role.ACTOR)
+    make_concern(log, actors=[both])
+    consent = upload_consent(
+        log, by=holder, file=pdf_upload(), valid_until=timezone.localdate() + timedelta(days=90)
+    )
+    for user, role, times in [
+        (actor, None, 3),
+        (holder, None, 2),
+        (guardian_user, None, 1),
+        (both, Role.ACTOR, 2),
+    ]:
+        login(client, user, role)
+        for _ in range(times):
+            assert client.get(f"/logger/{log.pk}/").status_code == 200
+    record_consent_download(consent, by=holder)
+    login(client, actor)
+    client.get(f"/logger/{log.pk}/")
+
+
+def test_the_access_list_from_the_summary_is_the_old_aggregate_R_SEC_01(
+    client, log, holder, actor, guardian_user, unit
+):
+    several_reads(client, log, holder, actor, guardian_user, unit)
+
+    summary = the_summary(log)
+
+    assert summary == the_old_aggregate(log)
+    # The download outside a request has no role: a row of its own, as before.
+    assert sorted((first, role, times) for first, _, role, _, times in summary) == [
+        ("Anders", Role.ACTOR, 4),
+        ("Gunn", Role.GUARDIAN, 1),
+        ("Hanne", "", 1),
+        ("Hanne", Role.HOLDER, 2),
+        ("Mona", Role.ACTOR, 2),
+    ]
+
+
+def test_the_data_migration_fills_the_summary_from_the_audit_trail_R_SEC_01(
+    client, log, holder, actor, guardian_user, unit
+):
+    several_reads(client, log, holder, actor, guardian_user, unit)
+    before = the_summary(log)
+    LogOpening.objects.all().delete()
+    migration = importlib.import_module("logs.migrations.0005_fill_log_openings")
+
+    class Editor:
+        pass
+
+    editor = Editor()
+    editor.connection = connection
+    migration.fill(apps, editor)
+
+    assert the_summary(log) == before == the_old_aggregate(log)
+
+
+def test_the_access_list_reads_the_summary_not_the_audit_trail_in_constant_queries_R_SEC_01(
+    client, log, holder, actor, unit
+):
+    make_concern(log, actors=[actor])
+    login(client, holder)
+    url = f"/logger/{log.pk}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for n in range(5):
+        reader = UserFactory(first_name=f"Leser{n}")
+        MembershipFactory(user=reader, unit=unit, role=Role.ACTOR)
+        make_concern(log, actors=[reader])
+        login(client, reader)
+        client.get(url)
+    login(client, holder)
+    client.get(url)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url).content.decode()
+
+    assert "Leser4" in page
+    assert len(one.captured_queries) == len(many.captured_queries)
+    audit_reads = [
+        q["sql"]
+        for q in many.captured_queries
+        if "audit_auditevent" in q["sql"] and not q["sql"].startswith("INSERT")
+    ]
+    assert audit_reads == []
