@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "notes",
     "notifications",
     "meetings",
+    "staff",
+    "stats",
+    "oidc",
+    "exports",
     "home",
 ]
 

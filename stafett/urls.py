@@ -39,5 +39,9 @@ urlpatterns = [
     path("aktorer/", include("organisations.urls")),
     path("logger/", include("logs.urls")),
     path("moter/", include("meetings.urls")),
+    path("ansatte/", include("staff.urls")),
+    path("statistikk/", include("stats.urls")),
+    path("eksport/", include("exports.urls")),
+    path("oidc/", include("oidc.urls")),
     path("admin/", admin.site.urls),
 ]
