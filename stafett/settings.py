@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "stats",
     "oidc",
     "exports",
+    "archive",
     "home",
 ]
 
