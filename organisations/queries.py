@@ -245,3 +245,56 @@ def find_actor_ids(municipality_id: int, query: str, *, limit: int) -> tuple[lis
     people = User.objects.filter(pk__in=hits).order_by("last_name", "first_name", "pk")
     ids = list(people.values_list("pk", flat=True)[: limit + 1])
     return ids[:limit], len(ids) > limit
+
+
+# --- the leader's reach (R-ROLE-03, R-LEAD-01…05) ---------------------------------------------
+
+
+def administers_a_municipality(user: RequestUser) -> bool:
+    """A municipality administrator (R-ROLE-02) has the leader's workspace for every unit of
+    their municipality, with or without a role in a unit."""
+    if not user.is_authenticated:
+        return False
+    return Municipality.objects.filter(administrators=user).exists()
+
+
+def leads(request: HttpRequest) -> bool:
+    """Whether the leader's pages (staff, statistics, users) are open to this request: the
+    active role is leader, or the person administers a municipality and has no other role to
+    work in."""
+    role = active_role(request)
+    if role == Role.LEADER:
+        return True
+    return role is None and administers_a_municipality(request.user)
+
+
+def units_led_by(user: RequestUser) -> QuerySet[Unit]:
+    """The units whose staff and numbers a person sees as leader: each unit they lead with
+    every unit below it, and every unit of the municipalities they administer. Never a unit
+    of another municipality."""
+    if not user.is_authenticated:
+        return Unit.objects.none()
+    administered = set(
+        Municipality.objects.filter(administrators=user).values_list("pk", flat=True)
+    )
+    led = set(units_of(user, Role.LEADER).values_list("pk", "municipality_id"))
+    municipalities = administered | {municipality for _, municipality in led}
+    if not municipalities:
+        return Unit.objects.none()
+    tree = list(
+        Unit.objects.filter(municipality_id__in=municipalities).values_list(
+            "pk", "parent_id", "municipality_id"
+        )
+    )
+    children: dict[int, list[int]] = {}
+    for pk, parent, _municipality in tree:
+        if parent is not None:
+            children.setdefault(parent, []).append(pk)
+    reach = {pk for pk, _parent, municipality in tree if municipality in administered}
+    stack = [pk for pk, _ in led]
+    while stack:
+        pk = stack.pop()
+        if pk not in reach:
+            reach.add(pk)
+            stack.extend(children.get(pk, []))
+    return Unit.objects.filter(pk__in=reach).order_by("name")
