@@ -28,9 +28,7 @@ def _add_staff(unit, start: int, stop: int) -> None:
         MembershipFactory(user=person, unit=unit, role=Role.ACTOR)
 
 
-def test_the_staff_list_counts_the_same_with_1_3_and_many_people_R_LEAD_01(
-    client, leader, unit
-):
+def test_the_staff_list_counts_the_same_with_1_3_and_many_people_R_LEAD_01(client, leader, unit):
     url = reverse("staff:list")
     client.force_login(leader)
     client.get(url)  # the first request after login stamps the session
