@@ -68,13 +68,12 @@ class NewStaffForm(SubmissionKeyMixin, PersonFields, UnitAndRole):
 class EditStaffForm(PersonFields):
     """Name, phone and, until the person has activated the account, the e-mail (R-SEC-07)."""
 
-    def __init__(self, *args: Any, email_locked: str = "", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, email_locked: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if email_locked:
-            # Shown, not sent: a posted value is ignored and the stored one kept.
-            email = self.fields["email"]
-            email.disabled = True
-            email.help_text = email_locked
+            # Not a field at all: a posted value is never read, and the page shows the
+            # address as text with the reason (staff.rules.email_change_refusal).
+            del self.fields["email"]
 
 
 class AddRoleForm(UnitAndRole):

@@ -136,7 +136,13 @@ def create_staff(
 
 @transaction.atomic
 def edit_staff(
-    person: User, *, by: User, first_name: str, last_name: str, phone: str, email: str
+    person: User,
+    *,
+    by: User,
+    first_name: str,
+    last_name: str,
+    phone: str,
+    email: str | None = None,
 ) -> User:
     """A leader corrects a person's name, phone, and (until they have activated their
     account) e-mail (R-LEAD-01, R-SEC-07). A corrected e-mail gets a new activation link;
@@ -156,7 +162,7 @@ def edit_staff(
         "last_name": (last_name or "").strip(),
         "phone": (phone or "").strip(),
     }
-    email = (email or "").strip().lower()
+    email = (email or "").strip().lower() if email is not None else person.email
     new_email = email != person.email
     if new_email:
         if refusal := email_change_refusal(person):

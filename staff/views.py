@@ -119,8 +119,9 @@ def _edit_page(
     lock = email_change_refusal(person)
     if form is None:
         initial = {f: getattr(person, f) for f in ("first_name", "last_name", "email", "phone")}
-        form = EditStaffForm(initial=initial, email_locked=lock)
+        form = EditStaffForm(initial=initial, email_locked=bool(lock))
     context = {
+        "email_locked": lock,
         "person": person,
         "roles": person.roles_here,  # type: ignore[attr-defined]  # with_roles_in's
         "managed": [role.value for role in MANAGED_ROLES],
@@ -138,8 +139,7 @@ def staff_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = _fetch_person(request, pk)
     if request.method != "POST":
         return _edit_page(request, person)
-    lock = email_change_refusal(person)
-    form = EditStaffForm(request.POST, initial={"email": person.email}, email_locked=lock)
+    form = EditStaffForm(request.POST, email_locked=bool(email_change_refusal(person)))
     if form.is_valid():
         try:
             edit_staff(person, by=request.user, **form.cleaned_data)
