@@ -108,3 +108,25 @@ def test_the_confirmation_pages_work_and_pass_axe_R_LEAD_01_R_GEN_06(page, leade
     page.get_by_role("link", name="Gi loggene videre").click()
     expect(page.get_by_text("ikke stafettholder for noen aktive logger")).to_be_visible()
     check_axe(page)
+
+
+def test_the_staff_pages_fit_a_320_px_screen_R_GEN_06(page, leader, holder, unit):
+    """With a long e-mail in the list and the form, nothing scrolls sideways at 320 px."""
+    from tests.browser.test_small_screens import LONG_EMAIL, _expect_no_horizontal_scroll
+
+    holder.email = LONG_EMAIL
+    holder.save()
+    make_log(holder, unit)
+    page.set_viewport_size({"width": 320, "height": 640})
+    log_in(page, leader.email, PASSWORD)
+    page.wait_for_url("**/")
+    membership = holder.memberships.get()
+    for path in (
+        "/ansatte/",
+        "/ansatte/ny/",
+        f"/ansatte/{holder.pk}/",
+        f"/ansatte/{holder.pk}/rolle/{membership.pk}/fjern/",
+        f"/ansatte/{holder.pk}/gi-videre/",
+        f"/ansatte/{holder.pk}/deaktiver/",
+    ):
+        _expect_no_horizontal_scroll(page, path)
