@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from accounts.models import User
 from accounts.services import send_activation_email
@@ -228,7 +227,7 @@ def _hand_over(person: User, *, by: User, hand_to: dict[int, User | None]) -> in
     unit; errors keyed `holder_<unit id>`."""
     reach = units_led_by(by)
     standing = standing_of(person, reach)
-    reason = pgettext("hand-over reason", "Gitt videre av leder da stafettholderen sluttet.")
+    reason = _("Gitt videre av leder da stafettholderen sluttet.")
     errors: dict[str, list[str]] = {}
     moved = 0
     units = {unit.pk: unit for unit in reach.filter(pk__in=list(standing.logs_by_unit))}

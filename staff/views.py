@@ -53,7 +53,12 @@ def leader_page(view: LeaderView) -> LeaderView:
 
 
 def _reach(request: AuthenticatedHttpRequest) -> QuerySet[Unit]:
-    return units_led_by(request.user)
+    """The leader's units, worked out once per request (it walks the unit tree)."""
+    reach: QuerySet[Unit] | None = getattr(request, "_staff_reach", None)
+    if reach is None:
+        reach = units_led_by(request.user)
+        request._staff_reach = reach  # type: ignore[attr-defined]  # kept for this request
+    return reach
 
 
 def _fetch_person(request: AuthenticatedHttpRequest, pk: int) -> User:
