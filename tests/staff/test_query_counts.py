@@ -54,3 +54,21 @@ def test_a_persons_page_counts_the_same_with_1_3_and_many_roles_R_LEAD_01(
             MembershipFactory(user=holder, unit=below, role=Role.ACTOR)
         counts.append(_queries(client, url))
     assert counts[0] == counts[1] == counts[2], counts
+
+
+def test_the_deactivation_page_counts_the_same_with_1_3_and_many_logs_and_holders_R_LEAD_01(
+    client, leader, unit, holder
+):
+    from tests.factories import make_log
+
+    url = reverse("staff:deactivate", args=[holder.pk])
+    client.force_login(leader)
+    client.get(url)
+    counts = []
+    for stop in (1, 3, 12):
+        while holder.held_logs.count() < stop:
+            make_log(holder, unit)
+            other = UserFactory()
+            MembershipFactory(user=other, unit=unit, role=Role.HOLDER)
+        counts.append(_queries(client, url))
+    assert counts[0] == counts[1] == counts[2], counts

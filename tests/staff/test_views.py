@@ -206,3 +206,35 @@ def test_no_staff_page_shows_child_data_R_ROLE_03(client, leader, unit, holder, 
         assert CHILD_SENTINEL not in page, url
         assert CONCERN_SENTINEL not in page, url
         assert "15108695088" not in page, url
+
+
+def test_a_holders_logs_are_handed_over_without_deactivating_them_R_LEAD_01(
+    client, leader, unit, holder, other_holder
+):
+    log = make_log(holder, unit)
+    client.force_login(leader)
+    url = reverse("staff:hand_over", args=[holder.pk])
+    assert "1 aktiv logg" in client.get(url).content.decode()
+    response = client.post(url, {f"holder_{unit.pk}": other_holder.pk})
+    assert response.status_code == 302
+    log.refresh_from_db()
+    holder.refresh_from_db()
+    assert log.holder == other_holder and holder.is_active
+    # Now the holder role can go.
+    membership = holder.memberships.get(role=Role.HOLDER)
+    MembershipFactory(user=holder, unit=unit, role=Role.ACTOR)
+    client.post(reverse("staff:role_remove", args=[holder.pk, membership.pk]))
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_a_holder_chosen_from_another_unit_is_refused_next_to_the_field_R_LEAD_01(
+    client, leader, unit, holder, holder_other_unit
+):
+    make_log(holder, unit)
+    client.force_login(leader)
+    url = reverse("staff:deactivate", args=[holder.pk])
+    response = client.post(url, {f"holder_{unit.pk}": holder_other_unit.pk})
+    assert response.status_code == 200
+    assert f"holder_{unit.pk}" in response.context["form"].errors
+    holder.refresh_from_db()
+    assert holder.is_active
