@@ -77,7 +77,8 @@ def insert_statement(events: Sequence[AuditEvent], *, using: str) -> tuple[str, 
     log's access summary, logs.services.reads). Sets each event's time, as saving does."""
     fields = [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]
     query = InsertQuery(AuditEvent)
-    query.insert_values(fields, events)
+    rows: list[models.Model] = list(events)
+    query.insert_values(fields, rows)
     statements = query.get_compiler(using=using).as_sql()
     if len(statements) != 1:  # pragma: no cover - a backend that cannot insert rows at once
         raise ValueError("The events do not fit one INSERT statement.")

@@ -68,14 +68,11 @@ def _write_reads(events: list[AuditEvent]) -> None:
 def _write_reads_at_once(events: list[AuditEvent], connection: BaseDatabaseWrapper) -> None:
     insert_sql, insert_params = insert_statement(events, using=connection.alias)
     q = connection.ops.quote_name
-    audit = {
-        name: q(AuditEvent._meta.get_field(name).column)
-        for name in ("log_id", "actor", "role", "at")
-    }
+    audit = {name: q(_column(AuditEvent, name)) for name in ("log_id", "actor", "role", "at")}
     opening = LogOpening._meta
     table = q(opening.db_table)
     columns = ", ".join(
-        q(opening.get_field(name).column)
+        q(_column(LogOpening, name))
         for name in ("log", "user", "role", "first_opened", "last_opened", "times")
     )
     # Only quoted names and Django's own INSERT go into the text; the values are parameters.
@@ -94,6 +91,13 @@ def _write_reads_at_once(events: list[AuditEvent], connection: BaseDatabaseWrapp
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, insert_params)
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or not field.column:  # pragma: no cover
+        raise TypeError(f"{model.__name__}.{name} is no column.")
+    return field.column
 
 
 def _note_openings(events: Sequence[AuditEvent]) -> None:
