@@ -1,10 +1,19 @@
 from django.urls import URLPattern, URLResolver, path
 
-from staff import views
+from staff import overview_views, views
 
 app_name = "staff"
 
-urlpatterns: list[URLPattern | URLResolver] = [
+urlpatterns: list[URLPattern | URLResolver] = []
+
+# The users overview (R-LEAD-04).
+urlpatterns += [
+    path("brukere/", overview_views.users, name="users"),
+    path("brukere/csv/", overview_views.users_csv, name="users_csv"),
+]
+
+# The staff of the leader's units, created and managed (R-LEAD-01).
+urlpatterns += [
     path("", views.staff_list, name="list"),
     path("ny/", views.staff_create, name="create"),
     path("<int:pk>/", views.staff_edit, name="edit"),
