@@ -48,6 +48,17 @@ def deactivate_refusal(
     return ""
 
 
+def reactivate_refusal(person: User, *, roles_elsewhere: bool, guardian: bool) -> str:
+    if person.is_active:
+        return _("Personen er aktiv.")
+    if roles_elsewhere or guardian:
+        return _(
+            "Personen har også roller eller barn utenfor virksomhetene dine. Be "
+            "kommuneadministratoren aktivere personen igjen."
+        )
+    return ""
+
+
 def remove_role_refusal(role: str, *, logs_in_unit: int, last_role: bool) -> str:
     refusal = role_refusal(role)
     if refusal:

@@ -27,6 +27,7 @@ from staff.queries import staff_of, standing_of
 from staff.rules import (
     deactivate_refusal,
     email_change_refusal,
+    reactivate_refusal,
     remove_role_refusal,
     role_refusal,
 )
@@ -267,6 +268,7 @@ def deactivate_staff(person: User, *, by: User, hand_to: dict[int, User | None])
     the sessions ended).
     """
     _require_in_reach(person, by=by)
+    person = User.objects.select_for_update().get(pk=person.pk)  # as stored, not as passed
     standing = standing_of(person, units_led_by(by))
     refusal = deactivate_refusal(
         by,
@@ -280,3 +282,24 @@ def deactivate_staff(person: User, *, by: User, hand_to: dict[int, User | None])
     moved = _hand_over(person, by=by, hand_to=hand_to)
     update_person(person, by=by, changes={"is_active": False})
     return moved
+
+
+@transaction.atomic
+def reactivate_staff(person: User, *, by: User) -> None:
+    """A leader switches a deactivated person of their units on again (R-LEAD-01), e.g.
+    after a mistake. Refused for a person who also works or is a guardian outside the
+    leader's units. Side effects: organisations.services.update_person's (audit
+    user.reactivated, the person told); a person who never chose a password gets a new
+    activation e-mail, since deactivating closed the old link.
+    """
+    _require_in_reach(person, by=by)
+    person = User.objects.select_for_update().get(pk=person.pk)  # as stored, not as passed
+    standing = standing_of(person, units_led_by(by))
+    refusal = reactivate_refusal(
+        person, roles_elsewhere=standing.roles_elsewhere, guardian=standing.guardian
+    )
+    if refusal:
+        raise ValidationError(refusal)
+    person = update_person(person, by=by, changes={"is_active": True})
+    if not person.has_usable_password():
+        send_activation_email(person, by=by)

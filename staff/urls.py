@@ -21,4 +21,5 @@ urlpatterns += [
     path("<int:pk>/rolle/<int:membership_pk>/fjern/", views.role_remove, name="role_remove"),
     path("<int:pk>/gi-videre/", views.hand_over, name="hand_over"),
     path("<int:pk>/deaktiver/", views.deactivate, name="deactivate"),
+    path("<int:pk>/aktiver/", views.reactivate, name="reactivate"),
 ]

@@ -25,13 +25,19 @@ from organisations.models import Membership, Unit
 from organisations.queries import leads, units_led_by
 from staff.forms import AddRoleForm, EditStaffForm, HandOverForm, NewStaffForm
 from staff.queries import holders_of, staff_of, standing_of, with_roles_in
-from staff.rules import MANAGED_ROLES, deactivate_refusal, email_change_refusal
+from staff.rules import (
+    MANAGED_ROLES,
+    deactivate_refusal,
+    email_change_refusal,
+    reactivate_refusal,
+)
 from staff.services import (
     add_staff_role,
     create_staff,
     deactivate_staff,
     edit_staff,
     hand_over_staff_logs,
+    reactivate_staff,
     remove_staff_role,
 )
 
@@ -273,3 +279,25 @@ def hand_over(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "deactivating": False,
     }
     return render(request, "staff/hand_over.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@leader_page
+def reactivate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Confirm, then switch a deactivated person on again; a refusal is said on the page."""
+    person = _fetch_person(request, pk)
+    standing = standing_of(person, _reach(request))
+    refusal = reactivate_refusal(
+        person, roles_elsewhere=standing.roles_elsewhere, guardian=standing.guardian
+    )
+    if request.method == "POST" and not refusal:
+        try:
+            reactivate_staff(person, by=request.user)
+        except ValidationError as error:
+            refusal = " ".join(error.messages)
+        else:
+            messages.success(
+                request, _("%(name)s er aktiv igjen.") % {"name": person.get_full_name()}
+            )
+            return redirect("staff:edit", person.pk)
+    return render(request, "staff/reactivate.html", {"person": person, "refusal": refusal})

@@ -350,6 +350,8 @@ MATRIX = {
     "staff:role_remove": (_holder_role, only({"leader": (200, 200)})),
     "staff:hand_over": (_holder, only({"leader": (200, 200)})),
     "staff:deactivate": (_holder, only({"leader": (200, 200)})),
+    # The world's holder is active: reactivating is a message on the page.
+    "staff:reactivate": (_holder, only({"leader": (200, 200)})),
     # Meetings (R-MEET-01…05): the holder plans them; invited actors and guardians read them
     # (R-ROLE-05, R-ROLE-06); leaders see no content; anyone else gets a 404.
     "meetings:list": (

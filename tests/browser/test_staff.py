@@ -92,6 +92,12 @@ def test_a_leader_creates_a_holder_who_activates_and_is_later_deactivated_R_LEAD
     holder_page.goto("/")
     expect(holder_page).to_have_url(re.compile("/konto/logg-inn/"))
 
+    # The way back, should it have been a mistake.
+    page.goto(f"/ansatte/{nils.pk}/")
+    check_axe(page)
+    page.get_by_role("link", name="Aktiver igjen").click()
+    check_axe(page)
+
 
 def test_the_confirmation_pages_work_and_pass_axe_R_LEAD_01_R_GEN_06(page, leader, holder, unit):
     log_in(page, leader.email, PASSWORD)

@@ -325,3 +325,42 @@ def test_another_municipalitys_administrator_reaches_nobody_here_R_ROLE_03(holde
     MunicipalityFactory(name="Fjern").administrators.add(stranger)
     with pytest.raises(PermissionDenied):
         deactivate_staff(holder, by=stranger, hand_to={})
+
+
+# --- reactivate -------------------------------------------------------------------------------
+
+
+def test_a_leader_reactivates_a_person_who_is_told_R_LEAD_01(leader, actor):
+    from staff.services import reactivate_staff
+
+    deactivate_staff(actor, by=leader, hand_to={})
+    reactivate_staff(actor, by=leader)
+    actor.refresh_from_db()
+    assert actor.is_active
+    assert AuditEvent.objects.filter(action="user.reactivated", actor_id=leader.pk).exists()
+    assert OutgoingEmail.objects.filter(kind=Kind.ACCOUNT_CHANGED, to=actor.email).exists()
+
+
+def test_a_person_who_never_activated_gets_a_new_link_when_reactivated_R_LEAD_01(leader, unit):
+    from staff.services import reactivate_staff
+
+    person = _new(leader, unit).person
+    deactivate_staff(person, by=leader, hand_to={})
+    assert not ActivationToken.objects.filter(user=person, revoked_at__isnull=True).exists()
+    reactivate_staff(person, by=leader)
+    assert ActivationToken.objects.filter(user=person, revoked_at__isnull=True).count() == 1
+
+
+def test_reactivation_is_refused_for_an_active_person_or_one_outside_the_reach_R_LEAD_01(
+    leader, actor, holder_other_unit, other_unit
+):
+    from staff.services import reactivate_staff
+
+    with pytest.raises(ValidationError, match="aktiv"):
+        reactivate_staff(actor, by=leader)
+    with pytest.raises(PermissionDenied):
+        reactivate_staff(holder_other_unit, by=leader)
+    deactivate_staff(actor, by=leader, hand_to={})
+    MembershipFactory(user=actor, unit=other_unit, role=Role.ACTOR)
+    with pytest.raises(ValidationError, match="utenfor"):
+        reactivate_staff(actor, by=leader)

@@ -238,3 +238,18 @@ def test_a_holder_chosen_from_another_unit_is_refused_next_to_the_field_R_LEAD_0
     assert f"holder_{unit.pk}" in response.context["form"].errors
     holder.refresh_from_db()
     assert holder.is_active
+
+
+def test_a_deactivated_person_is_reactivated_through_a_confirmation_page_R_LEAD_01(
+    client, leader, actor
+):
+    client.force_login(leader)
+    client.post(reverse("staff:deactivate", args=[actor.pk]))
+    assert "Aktiver igjen" in client.get(reverse("staff:edit", args=[actor.pk])).content.decode()
+    url = reverse("staff:reactivate", args=[actor.pk])
+    assert "Ja, aktiver igjen" in client.get(url).content.decode()
+    assert client.post(url).status_code == 302
+    actor.refresh_from_db()
+    assert actor.is_active
+    response = client.post(url)
+    assert response.status_code == 200 and "Personen er aktiv." in response.content.decode()
