@@ -146,13 +146,13 @@ def second_factor_used(provider: Provider, claims: dict[str, Any]) -> bool:
     return isinstance(amr, list) and bool(SECOND_FACTOR_AMR & {str(m) for m in amr})
 
 
-@transaction.atomic
 def accept_login(
     provider: Provider, claims: dict[str, Any], *, request: HttpRequest
 ) -> tuple[User, ProviderDevice | None]:
     """Match the person, keep their stable identifier at the provider, and return them with
     the provider's second factor when it vouched for one. Refusals are audited (without the
-    number) and raised as NotMatched; the login itself is audited by the signal."""
+    number; outside any transaction, so that the refusal stays) and raised as NotMatched; the
+    login itself is audited by the signal."""
     try:
         person = match_person(provider, claims)
     except NotMatched as refusal:
@@ -162,6 +162,13 @@ def accept_login(
             data={"method": provider.method, "reason": refusal.reason},
         )
         raise
+    return _link(provider, claims, person)
+
+
+@transaction.atomic
+def _link(
+    provider: Provider, claims: dict[str, Any], person: User
+) -> tuple[User, ProviderDevice | None]:
     # The number is what counts for ID-porten: moved to another account by an administrator,
     # the identifier follows it.
     ProviderLink.objects.filter(provider=provider.key, subject=str(claims["sub"])).exclude(
