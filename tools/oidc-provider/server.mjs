@@ -46,7 +46,8 @@ const provider = new Provider(issuer, {
   clients: config.clients,
   acrValues: levels,
   claims: {
-    openid: ['sub', 'pid'],
+    // acr and amr in every ID token, as ID-porten and Entra ID send them.
+    openid: ['sub', 'pid', 'acr', 'amr', 'auth_time'],
     profile: ['name', 'given_name', 'family_name'],
     email: ['email'],
   },
