@@ -68,9 +68,9 @@ def _problem(request: HttpRequest, kind: str, status: int) -> HttpResponse:
         ),
         "cancelled": _("Du avbrøt innloggingen, eller tjenesten kunne ikke logge deg inn."),
         "unknown": _(
-            "Ingen i Stafettlogg er registrert med deg som innlogget person. Den som har "
-            "registrert deg (for eksempel stafettholderen) må legge inn fødselsnummeret ditt "
-            "først. Du kan også logge inn med e-post og passord hvis du har det."
+            "Vi fant ingen konto i Stafettlogg som hører til deg. Den som har registrert deg "
+            "(for eksempel stafettholderen) må legge inn fødselsnummeret ditt før du kan logge "
+            "inn med ID-porten. Har du e-post og passord, kan du logge inn med dem."
         ),
         "unknown_employee": _(
             "Du er logget inn hos kommunen, men har ingen konto i Stafettlogg. Lederen din må "

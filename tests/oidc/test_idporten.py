@@ -1,10 +1,12 @@
 """Logging in through ID-porten (a real provider on the loopback address): the code flow
 with PKCE, state and nonce, matching on the national ID number (R-SEC-02, R-SEC-08)."""
 
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from accounts.middleware import LAST_ACTIVITY, SIGNED_IN_AT
 from audit.models import AuditEvent
 from oidc.models import ProviderDevice, ProviderLink
 from tests.factories import VALID_NATIONAL_ID, UserFactory
@@ -223,3 +225,22 @@ def test_logout_continues_at_the_providers_end_session_endpoint_R_SEC_08(client,
 def test_password_logout_stays_here(client, holder):
     client.force_login(holder)
     assert client.post("/konto/logg-ut/")["Location"] == "/konto/logg-inn/"
+
+
+@pytest.mark.parametrize(
+    ("idle", "signed_in"), [(21 * 60, 0), (0, 13 * 60 * 60)], ids=["idle", "absolute"]
+)
+def test_idle_and_absolute_limits_apply_to_id_porten_sessions_R_GEN_03(
+    client, idporten, idle, signed_in
+):
+    UserFactory(national_id=VALID_NATIONAL_ID)
+    client.get(CALLBACK, log_in_at_provider(_authorize(client), VALID_NATIONAL_ID))
+    session = client.session
+    now = time.time()
+    assert now - session[SIGNED_IN_AT] < 60
+    session[LAST_ACTIVITY] = now - idle
+    session[SIGNED_IN_AT] = now - signed_in
+    session.save()
+    response = client.get("/konto/innstillinger/")
+    assert response.status_code == 302
+    assert _signed_out(client)

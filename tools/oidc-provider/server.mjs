@@ -5,7 +5,8 @@
 //
 // Usage: node tools/oidc-provider/server.mjs [config.json]
 //   OIDC_PORT (default 9000), OIDC_HOST (default 127.0.0.1), OIDC_ISSUER (default
-//   http://OIDC_HOST:OIDC_PORT). The config names the clients and the test identities.
+//   http://OIDC_HOST:OIDC_PORT), OIDC_SITE_URL (Stafettlogg's address, for ${SITE_URL}).
+//   The config names the clients and the test identities.
 // Prints "ready <issuer>" on stdout once it listens.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -14,8 +15,10 @@ import Provider from 'oidc-provider';
 
 const here = new URL('.', import.meta.url);
 const configPath = process.argv[2] || new URL('demo.json', here);
-const config = JSON.parse(readFileSync(configPath, 'utf8'));
 const host = process.env.OIDC_HOST || '127.0.0.1';
+// The demo's redirect addresses follow where `make run` serves Stafettlogg.
+const siteUrl = (process.env.OIDC_SITE_URL || 'http://127.0.0.1:8000').replace(/\/$/, '');
+const config = JSON.parse(readFileSync(configPath, 'utf8').replaceAll('${SITE_URL}', siteUrl));
 const port = Number(process.env.OIDC_PORT || config.port || 9000);
 const issuer = process.env.OIDC_ISSUER || `http://${host}:${port}`;
 const levels = config.acr_values || ['idporten-loa-substantial', 'idporten-loa-high'];
