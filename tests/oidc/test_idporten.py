@@ -244,3 +244,46 @@ def test_idle_and_absolute_limits_apply_to_id_porten_sessions_R_GEN_03(
     response = client.get("/konto/innstillinger/")
     assert response.status_code == 302
     assert _signed_out(client)
+
+
+def test_one_national_id_can_belong_to_one_account_only_R_SEC_08():
+    """A pid can match at most one person: the data model refuses a second account with the
+    same number, and a match of two (tests/oidc/test_employee_provider.py for the e-mail
+    claim) is refused with nothing linked."""
+    from django.db import IntegrityError, transaction
+
+    UserFactory(national_id=VALID_NATIONAL_ID)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        UserFactory(national_id=VALID_NATIONAL_ID)
+
+
+def test_pid_matching_two_people_is_refused_and_nothing_linked_R_SEC_08(
+    client, idporten, monkeypatch
+):
+    """Should the number ever be held by two people (a data model with the number on more
+    than the account), nobody is signed in."""
+    from oidc import services
+
+    first = UserFactory(national_id=VALID_NATIONAL_ID)
+    second = UserFactory()
+    real = services.User.objects.filter
+
+    def filter_twice(*args, **kwargs):
+        if kwargs.get("national_id") == VALID_NATIONAL_ID:
+            return real(pk__in=[first.pk, second.pk])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services.User.objects, "filter", filter_twice)
+    response = client.get(CALLBACK, log_in_at_provider(_authorize(client), VALID_NATIONAL_ID))
+    assert response.status_code == 403
+    assert "mer enn én konto" in response.content.decode()
+    assert _signed_out(client)
+    assert not ProviderLink.objects.exists()
+    assert _refusals()[-1] == {"method": "idporten", "reason": "ambiguous"}
+
+
+def test_login_page_in_english_offers_id_porten(client, idporten):
+    client.cookies["django_language"] = "en"
+    html = client.get("/konto/logg-inn/").content.decode()
+    assert 'lang="en"' in html
+    assert "/oidc/idporten/logg-inn/" in html
