@@ -11,7 +11,7 @@ from tests.factories import MunicipalityFactory
 pytestmark = pytest.mark.django_db
 
 
-def _add(start: int, stop: int) -> None:
+def _add(start, stop):
     for n in range(start, stop):
         EmployeeProvider.objects.create(
             municipality=MunicipalityFactory(),
@@ -21,7 +21,7 @@ def _add(start: int, stop: int) -> None:
         )
 
 
-def _queries(client) -> int:
+def _queries(client):
     with CaptureQueriesContext(connection) as context:
         response = client.get("/konto/logg-inn/")
     assert response.status_code == 200
