@@ -287,3 +287,27 @@ def test_login_page_in_english_offers_id_porten(client, idporten):
     html = client.get("/konto/logg-inn/").content.decode()
     assert 'lang="en"' in html
     assert "/oidc/idporten/logg-inn/" in html
+
+
+def test_actor_registered_with_a_national_id_is_recognised_at_first_login_R_SEC_02(
+    client, idporten, holder, unit
+):
+    """The holder registers an actor with their number (R-MEET-03); before the actor has
+    even activated the account, ID-porten signs them in, in the actor role."""
+    from organisations.services import register_actor
+
+    actor = register_actor(
+        by=holder,
+        unit=unit,
+        first_name="Åse",
+        last_name="Aktør",
+        email="ase@example.no",
+        phone="",
+        national_id=VALID_NATIONAL_ID,
+    )
+    assert not actor.has_usable_password()
+    response = client.get(CALLBACK, log_in_at_provider(_authorize(client), VALID_NATIONAL_ID))
+    assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == actor.pk
+    home = client.get("/").content.decode()
+    assert "Min side – Aktør" in home
