@@ -133,7 +133,8 @@ def callback(request: HttpRequest) -> HttpResponse:
     # Single use: a second callback for the same login (a replay, a double click) finds
     # nothing and is refused.
     entry = waiting.pop(state, None) if state and len(params.getlist("state")) == 1 else None
-    request.session[PENDING_SESSION_KEY] = waiting
+    if entry is not None:
+        request.session[PENDING_SESSION_KEY] = waiting
     if entry is None or time.time() - entry["at"] >= PENDING_MAX_AGE:
         services.refuse(None, "state", request=request)
         return _problem(request, "failed", 400)
