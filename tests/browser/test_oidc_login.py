@@ -96,3 +96,41 @@ def test_login_page_with_providers_fits_320_px_R_GEN_06(browser, live_server, pr
     expect(page.get_by_role("link", name="Logg inn med ID-porten")).to_be_visible()
     check_axe(page)
     context.close()
+
+
+def test_employee_logs_in_through_the_municipalitys_provider_R_SEC_08(
+    page, live_server, tmp_path, municipality, leader, settings
+):
+    """The municipality's own provider (a stand-in for Entra ID) with a second factor:
+    straight to Min side as leader, no TOTP asked although 2FA is required."""
+    from oidc.models import EmployeeProvider
+
+    running = start_provider(
+        tmp_path,
+        redirect_uris=[f"{live_server.url}/oidc/tilbake/"],
+        logout_uris=[f"{live_server.url}/konto/logg-inn/"],
+        acr_values=["pwd", "mfa"],
+        amr={"pwd": ["pwd"], "mfa": ["pwd", "mfa"]},
+        login_label="E-post",
+        title="Kommunens innlogging",
+        identities=[{"email": leader.email, "sub": "entra-oid-1", "name": "Lena Leder"}],
+    )
+    try:
+        EmployeeProvider.objects.create(
+            municipality=municipality,
+            name="Ansatt i Testkommune",
+            issuer=running.issuer,
+            client_id="stafett-basic",
+            client_secret=SECRET,
+        )
+        settings.STAFETT_REQUIRE_2FA = True
+        page.goto("/konto/logg-inn/")
+        check_axe(page)
+        page.get_by_role("link", name="Ansatt i Testkommune (for ansatte)").click()
+        page.get_by_label("E-post").fill(leader.email)
+        page.get_by_label("Nivå").select_option("mfa")
+        page.get_by_role("button", name="Logg inn").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Min side – Virksomhetsleder")
+        check_axe(page)
+    finally:
+        running.stop()
