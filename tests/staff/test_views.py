@@ -253,3 +253,16 @@ def test_a_deactivated_person_is_reactivated_through_a_confirmation_page_R_LEAD_
     assert actor.is_active
     response = client.post(url)
     assert response.status_code == 200 and "Personen er aktiv." in response.content.decode()
+
+
+def test_a_municipality_administrator_manages_the_staff_of_every_unit_R_LEAD_01(
+    client, municipality_admin, holder, holder_other_unit, outsider
+):
+    client.force_login(municipality_admin)
+    page = client.get(reverse("staff:list")).content.decode()
+    assert "Hanne Holder" in page and "Berit Barnehage" in page and "Ute" not in page
+    url = reverse("staff:deactivate", args=[holder_other_unit.pk])
+    assert client.post(url).status_code == 302
+    holder_other_unit.refresh_from_db()
+    assert not holder_other_unit.is_active
+    assert client.get(reverse("staff:edit", args=[outsider.pk])).status_code == 404
