@@ -221,10 +221,9 @@ def _add(holder, unit, actor, start: int, stop: int) -> None:
 def test_the_actors_pages_count_the_same_with_1_3_and_many_concerns_R_ACT_01_R_ACT_02(
     client, holder, unit, actor, url
 ):
-    """Min side: session, person, header, the concerns, their measures, the reads (audit
-    rows and the access summary, in a savepoint), the meetings. Mine aktørbarn: session,
-    person, header, the page count, the page of children, their concerns and measures, the
-    reads. Many is more than either page shows."""
+    """Min side: session, person, header, the concerns, their measures, the reads, the
+    meetings. Mine aktørbarn: session, person, header, the page count, the page of
+    children, their concerns and measures, the reads. Many is more than either page shows."""
     _add(holder, unit, actor, 0, 1)
     client.force_login(actor)
     counts = [_queries(client, url)]
@@ -232,5 +231,7 @@ def test_the_actors_pages_count_the_same_with_1_3_and_many_concerns_R_ACT_01_R_A
     counts.append(_queries(client, url))
     _add(holder, unit, actor, 3, CHILDREN_PER_PAGE + 2)
     counts.append(_queries(client, url))
-    assert counts == [counts[0]] * 3
-    assert counts[0] == {"/": 10, "/logger/": 11}[url]
+    # The reads: audit rows and summary in a savepoint on SQLite (4 statements), one
+    # statement on PostgreSQL (logs.services.reads).
+    reads = 1 if connection.vendor == "postgresql" else 4
+    assert counts == [{"/": 6, "/logger/": 7}[url] + reads] * 3
