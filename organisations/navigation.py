@@ -21,9 +21,10 @@ from organisations.queries import active_role, administers_a_municipality
 class NavItem:
     """One page in a role's navigation.
 
-    `url_name` is the page; `section` are the URL names (a name ending in ":" stands for
-    every page of that namespace) of the pages under it, which mark it current too: the
-    log's pages under *Mine stafettbarn*, a meeting under *Møter*. The longest match wins.
+    `url_name` is the page; `section` are the beginnings of the URL names of the pages
+    under it, which mark it current too: "logs:" puts every page of a log under *Mine
+    stafettbarn*, "staff:users" the users overview and its CSV under *Brukere*. The page
+    itself, then the longest beginning, wins.
     """
 
     url_name: str
@@ -36,6 +37,8 @@ NAVIGATION: dict[Role, tuple[NavItem, ...]] = {
         NavItem("home", _("Min side")),
         # The leader's workspace adds its pages here, e.g.
         # NavItem("staff:list", _("Ansatte"), ("staff:",)),
+        # NavItem("stats:index", _("Statistikk"), ("stats:",)),
+        # NavItem("staff:users", _("Brukere"), ("staff:users",)),
     ),
     Role.HOLDER: (
         NavItem("home", _("Min side")),
@@ -73,8 +76,7 @@ def _match(item: NavItem, view_name: str) -> int:
         return 1_000
     best = 0
     for name in item.section:
-        hit = view_name.startswith(name) if name.endswith(":") else view_name == name
-        if hit:
+        if view_name.startswith(name):
             best = max(best, len(name))
     return best
 

@@ -67,13 +67,15 @@ def test_the_closest_entry_wins_and_a_page_not_installed_is_left_out_R_GEN_07(db
     items = (
         NavItem("home", "Min side"),
         NavItem("notes:list", "Notater", ("notes:",)),
-        NavItem("notes:create", "Nytt", ("notes:create",)),
+        NavItem("notes:create", "Nytt", ("notes:create", "notes:delete")),
         NavItem("nowhere:page", "Borte", ("nowhere:",)),
     )
     monkeypatch.setitem(navigation.NAVIGATION, Role.LEADER, items)
     assert _labels(Role.LEADER) == ["Min side", "Notater", "Nytt"]
     assert _current(Role.LEADER, "notes:create") == ["Nytt"]
+    assert _current(Role.LEADER, "notes:delete") == ["Nytt"]
     assert _current(Role.LEADER, "notes:edit") == ["Notater"]
+    assert _current(Role.LEADER, "notes:list") == ["Notater"]
     assert _current(Role.LEADER, "nowhere:page") == []
 
 
