@@ -182,6 +182,10 @@ MATRIX = {
     "set_language": (_none, everyone(405, 302)),
     "accounts:login": (_none, signed_in(302, 302) | {"anonymous": (200, 200)}),
     "accounts:login_verify": (_none, everyone(302, 302)),
+    # Sign-in through an identity provider (R-SEC-08): no provider configured here → 404; a
+    # callback without a login waiting for it → the refusal page (400), whoever asks.
+    "oidc:start": (lambda world: ["idporten"], everyone(404, 405)),
+    "oidc:callback": (_none, everyone(400, 405)),
     "accounts:logout": (_none, everyone(405, 302)),
     "accounts:settings": (_none, signed_in(200, 200)),
     "accounts:totp_setup": (_none, signed_in(200, 200)),
