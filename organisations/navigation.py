@@ -35,10 +35,9 @@ class NavItem:
 NAVIGATION: dict[Role, tuple[NavItem, ...]] = {
     Role.LEADER: (
         NavItem("home", _("Min side")),
-        # The leader's workspace adds its pages here, e.g.
-        # NavItem("staff:list", _("Ansatte"), ("staff:",)),
-        # NavItem("stats:index", _("Statistikk"), ("stats:",)),
-        # NavItem("staff:users", _("Brukere"), ("staff:users",)),
+        NavItem("staff:list", _("Ansatte"), ("staff:",)),
+        NavItem("stats:index", _("Statistikk"), ("stats:",)),
+        NavItem("staff:users", _("Brukere"), ("staff:users",)),
     ),
     Role.HOLDER: (
         NavItem("home", _("Min side")),
