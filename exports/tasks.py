@@ -6,7 +6,6 @@ works (a second or more): on SQLite one would hold the write lock every page nee
 export is claimed in a short transaction, rendered, and its file recorded in another.
 """
 
-import io
 import logging
 from datetime import datetime
 from functools import partial
@@ -16,12 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 from django_tasks_db import DatabaseBackend
-from pypdf import PdfReader
 
 from audit.services import record
 from exports.enums import ExportStatus
 from exports.models import KEEP_FOR, Export
-from exports.render import render_log_pdf
+from exports.render import render_log
 from organisations.enums import Role
 
 log = logging.getLogger(__name__)
@@ -80,25 +78,24 @@ def make_export(export_id: int) -> str:
     if export is None:
         return "skipped"
     try:
-        data = render_log_pdf(
+        rendered = render_log(
             export.log,
             viewer=export.requested_by,
             role=Role(export.role),
             parts=export.parts,
         )
-        pages = len(PdfReader(io.BytesIO(data)).pages)
     except Exception:
         # Never the log's content in the application log: the export's id only.
         log.exception("Export %s could not be made", export_id)
         Export.objects.filter(pk=export_id).update(status=ExportStatus.FAILED)
         return "failed"
-    export.file.save("export.pdf", ContentFile(data), save=False)
+    export.file.save("export.pdf", ContentFile(rendered.data), save=False)
     try:
         with transaction.atomic():
             now = timezone.now()
             export.status = ExportStatus.READY
-            export.size = len(data)
-            export.pages = pages
+            export.size = len(rendered.data)
+            export.pages = rendered.pages
             export.finished_at = now
             export.expires_at = now + KEEP_FOR
             fields = ["file", "status", "size", "pages", "finished_at", "expires_at"]

@@ -131,7 +131,7 @@ def test_guardian_export_has_no_personal_note_nor_unpublished_glimpse_R_EXP_01(
 
 def test_a_failed_render_is_marked_failed_and_can_be_retried_R_EXP_01(log, holder, made):
     export = request_export(log, by=holder, role=Role.HOLDER, parts=ALL_PARTS)
-    with mock.patch("exports.tasks.render_log_pdf", side_effect=OSError("killed")):
+    with mock.patch("exports.tasks.render_log", side_effect=OSError("killed")):
         assert make_export(export.pk) == "failed"
     export.refresh_from_db()
     assert export.can_retry
