@@ -33,7 +33,8 @@ def choose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     parts = parts_for(request.user, role, log)
     if role is None or not parts:
         raise Http404
-    form = ExportForm(request.POST or None, parts=parts)
+    # Bound on every POST: no box ticked leaves the body empty, and that is an error.
+    form = ExportForm(request.POST if request.method == "POST" else None, parts=parts)
     if request.method == "POST" and form.is_valid():
         try:
             export = services.request_export(
