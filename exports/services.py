@@ -8,6 +8,7 @@ from collections.abc import Collection
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -56,7 +57,8 @@ def retry_export(export: Export, *, by: User) -> Export:
     if not export.can_retry:
         raise ValidationError(_("Rapporten kan ikke lages på nytt nå."))
     export.status = ExportStatus.PENDING
-    export.started_at = None
+    # Counted from now: an export asked for again is not stuck from its first asking.
+    export.started_at = timezone.now()
     export.save(update_fields=["status", "started_at"])
     record(actor=by, action="export.retried", obj=export, log_id=export.log_id)
     tasks.enqueue(export)

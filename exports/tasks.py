@@ -12,6 +12,7 @@ from functools import partial
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django_tasks import task
 from django_tasks_db import DatabaseBackend
@@ -115,6 +116,12 @@ def _plan_deletion(export: Export) -> None:
         delete_export_task.using(run_after=export.expires_at).enqueue(export.pk)
 
 
+def delete_log_exports(log_id: int) -> int:
+    """Delete every export file of a log, for the archive's retention (R-SEC-06) before the
+    log itself goes: the rows go with the log, the files would stay. Returns how many."""
+    return _expire(Export.objects.filter(log_id=log_id).exclude(status=ExportStatus.EXPIRED))
+
+
 def delete_expired_exports(*, now: datetime | None = None, only: int | None = None) -> int:
     """Delete the files of exports kept past their time (and of any stuck or failed export
     older than that), mark them expired, and record each; returns how many.
@@ -130,8 +137,12 @@ def delete_expired_exports(*, now: datetime | None = None, only: int | None = No
     )
     if only is not None:
         expired = expired.filter(pk=only)
+    return _expire(expired)
+
+
+def _expire(exports: QuerySet[Export]) -> int:
     count = 0
-    for export in expired.order_by("pk"):
+    for export in exports.order_by("pk"):
         with transaction.atomic():
             name = export.file.name
             Export.objects.filter(pk=export.pk).update(status=ExportStatus.EXPIRED, file="", size=0)

@@ -56,9 +56,9 @@ def test_the_holder_exports_chosen_parts_and_opens_the_pdf_R_EXP_01_R_EXP_02(
     check_axe(page)
     _fits(page)
 
-    opened = page.request.get(
-        page.get_by_role("link", name="Åpne rapporten (PDF)").get_attribute("href")
-    )
+    href = page.get_by_role("link", name="Åpne rapporten (PDF)").get_attribute("href")
+    assert href is not None
+    opened = page.request.get(href)
     assert opened.headers["content-type"] == "application/pdf"
     assert opened.headers["content-disposition"].startswith("inline")
     with page.expect_download() as download:

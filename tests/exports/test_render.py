@@ -81,3 +81,21 @@ def test_the_pdf_asks_as_often_with_1_3_and_many_concerns_and_meetings(log, hold
             )
         counts.append(_content_queries(log, viewer, role))
     assert counts[0] == counts[1] == counts[2]
+
+
+def test_the_export_is_a_tagged_pdf_ua_with_title_and_language_R_EXP_02(log, holder):
+    reader = PdfReader(
+        io.BytesIO(render_log_pdf(log, viewer=holder, role=Role.HOLDER, parts=ALL_PARTS))
+    )
+    catalog = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog
+    assert catalog["/MarkInfo"]["/Marked"]
+    assert catalog["/Lang"] == "nb"
+    assert reader.metadata.title == f"Stafettlogg for {log.child.full_name}"
+    xmp = reader.xmp_metadata.stream.get_data()
+    assert b"pdfuaid" in xmp
+
+
+def test_an_export_for_a_person_needs_their_role(log, holder):
+    with pytest.raises(ValueError):
+        render_log_pdf(log, viewer=holder, parts=ALL_PARTS)

@@ -135,7 +135,10 @@ def test_a_failed_render_is_marked_failed_and_can_be_retried_R_EXP_01(log, holde
         assert make_export(export.pk) == "failed"
     export.refresh_from_db()
     assert export.can_retry
+    Export.objects.filter(pk=export.pk).update(created_at=timezone.now() - timedelta(hours=1))
     retry_export(export, by=holder)
+    export.refresh_from_db()
+    assert export.in_progress and not export.can_retry
     assert made(export).status == ExportStatus.READY
     assert AuditEvent.objects.filter(action="export.retried").count() == 1
 
@@ -194,3 +197,14 @@ def test_deletion_is_planned_with_the_worker_R_EXP_01(log, holder, made):
     export = made(request_export(log, by=holder, role=Role.HOLDER, parts=ALL_PARTS))
     planned = DBTaskResult.objects.filter(task_path="exports.tasks.delete_export_task")
     assert planned.get().run_after == export.expires_at
+
+
+def test_retention_can_delete_every_export_file_of_a_log_R_SEC_06(log, holder, made):
+    from exports.tasks import delete_log_exports
+
+    export = made(request_export(log, by=holder, role=Role.HOLDER, parts=["concerns"]))
+    path = Path(export.file.path)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert delete_log_exports(log.pk) == 1
+    assert not path.exists()
+    assert delete_log_exports(log.pk) == 0
