@@ -19,7 +19,7 @@ from exports.enums import ExportStatus, Part
 from exports.forms import ExportForm
 from exports.models import Export
 from exports.queries import exports_visible_to, parts_for
-from logs.access import fetch_log
+from logs.access import fetch_log, record_read
 from organisations.queries import active_role
 
 logger = logging.getLogger(__name__)
@@ -44,6 +44,7 @@ def choose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             apply_errors(error, form)
         else:
             return redirect("exports:status", export.pk)
+    record_read(request, log)
     return render(request, "exports/choose.html", {"log": log, "form": form})
 
 
@@ -67,7 +68,9 @@ def status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "part_names": [Part(part).label for part in export.parts if part in Part.values],
     }
     if request.headers.get("HX-Request"):
+        # The status alone, every two seconds: it names no child, so it is no read.
         return render(request, "exports/_status.html", context)
+    record_read(request, export.log, about=export)
     return render(request, "exports/status.html", context)
 
 
