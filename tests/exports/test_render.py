@@ -1,0 +1,43 @@
+"""The printed log: the parts chosen are the parts printed, national ID numbers masked,
+headers and page numbers on every page (R-EXP-01, R-EXP-02)."""
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from exports.enums import ALL_PARTS
+from exports.render import render_log_pdf
+from organisations.enums import Role
+from tests.factories import CONCERN_SENTINEL, VALID_NATIONAL_ID, make_concern
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_holder_export_has_title_page_headers_and_page_numbers_R_EXP_02(log, holder):
+    make_concern(log, description=CONCERN_SENTINEL)
+    pages = pdf_pages(render_log_pdf(log, viewer=holder, role=Role.HOLDER, parts=ALL_PARTS))
+    assert len(pages) >= 3
+    total = len(pages)
+    for number, text in enumerate(pages, start=1):
+        assert f"side {number} av {total}" in text
+        if number > 1:
+            assert log.child.full_name in text
+    assert "Eksportert av" in pages[0]
+    assert holder.get_full_name() in pages[0]
+    text = "\n".join(pages)
+    assert CONCERN_SENTINEL in text
+    assert VALID_NATIONAL_ID not in text
+    assert VALID_NATIONAL_ID[:6] in text
+
+
+def test_archive_view_has_full_national_id_and_is_pdfa(log):
+    data = render_log_pdf(log, viewer=None, parts=ALL_PARTS, archival=True)
+    assert VALID_NATIONAL_ID in "\n".join(pdf_pages(data))
+    xmp = PdfReader(io.BytesIO(data)).xmp_metadata
+    assert xmp is not None
+    assert b"pdfaid:part>2<" in xmp.stream.get_data() or b'pdfaid:part="2"' in xmp.stream.get_data()
