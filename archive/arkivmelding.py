@@ -70,7 +70,8 @@ def holder_chain(log: Log) -> list[Holder]:
     )
     if not transfers:
         return [_holder(log.holder.get_full_name(), log.unit, log.created_at)]
-    chain = [_holder(transfers[0].from_holder.get_full_name(), transfers[0].from_unit, log.created_at)]
+    first = transfers[0]
+    chain = [_holder(first.from_holder.get_full_name(), first.from_unit, log.created_at)]
     for transfer in transfers:
         since = transfer.decided_at or transfer.created_at
         chain.append(_holder(transfer.to_user.get_full_name(), transfer.to_unit, since))
@@ -238,6 +239,6 @@ def missing_elements(xml: bytes) -> list[str]:
     missing = []
     for path in REQUIRED:
         found = root.find("/".join(prefix + part for part in path.split("/")))
-        if found is None or not (found.text or "").strip() and len(found) == 0:
+        if found is None or (not (found.text or "").strip() and len(found) == 0):
             missing.append(path)
     return missing

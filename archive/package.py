@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from archive import arkivmelding
 from archive.backends import Package
-from exports.render import render_log_pdf
+from exports.render import ALL_PARTS, render_log_pdf
 from logs.models import Log
 
 

@@ -9,14 +9,13 @@ from django.db.models import Q
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from accounts.models import User
 from archive.enums import HandoverStatus
 from archive.models import ArchiveHandover
 from archive.tasks import STALE_AFTER, WAITING, enqueue, hand_over_log
-from accounts.models import User
 from audit.services import record
 from logs.enums import LogStatus
 from logs.models import Log
-
 
 
 @transaction.atomic

@@ -65,6 +65,8 @@ def hand_over(handover_id: int) -> str:
     if handover is None:
         return "skipped"
     try:
+        if handover.log_id is None:  # deleted meanwhile; _claim takes only those with a log
+            raise Log.DoesNotExist
         log = Log.objects.select_related("child", "unit__municipality", "holder").get(
             pk=handover.log_id
         )

@@ -341,7 +341,8 @@ def _log_page(request: AuthenticatedHttpRequest, log: Log, level_form: LevelForm
     for _receiver, extra in log_page_context.send(
         sender=Log, log=log, user=request.user, role=role, sensitive=sensitive
     ):
-        context.update(extra or {})
+        if isinstance(extra, dict):
+            context.update(extra)
     return render(request, "logs/log_detail.html", context)
 
 

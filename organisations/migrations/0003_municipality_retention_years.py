@@ -5,15 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0002_category_names_in_nn_and_en'),
+        ("organisations", "0002_category_names_in_nn_and_en"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='municipality',
-            name='retention_years',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='Passive logger som er avlevert til arkivet, slettes når så mange år er gått siden de ble satt passive. Tomt: ingenting slettes.', null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='oppbevaringstid for passive logger (år)'),
+            model_name="municipality",
+            name="retention_years",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                help_text="Passive logger som er avlevert til arkivet, slettes når så mange år er gått siden de ble satt passive. Tomt: ingenting slettes.",
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(100),
+                ],
+                verbose_name="oppbevaringstid for passive logger (år)",
+            ),
         ),
     ]
