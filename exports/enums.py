@@ -25,3 +25,4 @@ class ExportStatus(models.TextChoices):
     RUNNING = "running", _("Rapporten lages")
     READY = "ready", _("Klar")
     FAILED = "failed", _("Feilet")
+    EXPIRED = "expired", _("Slettet")

@@ -14,8 +14,9 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from accounts.models import User
+from accounts.models import RequestUser, User
 from exports.enums import Part
+from exports.models import Export
 from logs import rules
 from logs.models import Concern, Glimpse, Guardian, Log, Measure, Revision, Transfer
 from logs.queries import (
@@ -23,6 +24,7 @@ from logs.queries import (
     concerns_with_measures,
     glimpses_visible_to,
     guardians_visible_to,
+    logs_visible_to,
     revisions_visible_to,
     transfers_visible_to,
 )
@@ -33,6 +35,15 @@ from organisations.enums import Role
 # The parts each role may choose: the sensitive ones (guardians, national ID, history, who
 # opened the log) only where the log page shows them (logs.rules).
 ACTOR_PARTS = (Part.CONCERNS, Part.MEETINGS, Part.GLIMPSES)
+
+
+def exports_visible_to(user: RequestUser, role: Role | None) -> QuerySet[Export]:
+    """The exports a person may open: only their own, asked for in the role they work in
+    now, of a log they still see in it (a log handed on takes its exports' access along).
+    Anyone else's export, whatever their role, is a 404 (R-EXP-01)."""
+    if not user.is_authenticated or role is None:
+        return Export.objects.none()
+    return Export.objects.filter(requested_by=user, role=role, log__in=logs_visible_to(user, role))
 
 
 def parts_for(user: User, role: Role | None, log: Log) -> list[Part]:

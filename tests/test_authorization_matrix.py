@@ -152,6 +152,26 @@ def _pk(key):
     return lambda world: [world[key].pk]
 
 
+def _holder_export(world):
+    """The holder's export of the log, made (a stand-in file; rendering is tested in
+    tests/exports/): only the holder who asked may open it (R-EXP-01)."""
+    from django.core.files.base import ContentFile
+
+    from exports.enums import ExportStatus
+    from exports.services import request_export
+
+    if "export" not in world:
+        export = request_export(
+            world["log"], by=world["users"]["holder"], role=Role.HOLDER, parts=["concerns"]
+        )
+        export.file.save("x.pdf", ContentFile(b"%PDF-1.7 stand-in"), save=False)
+        export.status = ExportStatus.READY
+        export.expires_at = timezone.now() + timedelta(hours=24)
+        export.save()
+        world["export"] = export
+    return [world["export"].pk]
+
+
 def _none(world):
     return []
 
@@ -358,6 +378,25 @@ MATRIX = {
     "meetings:minutes": (
         _pk("meeting"),
         log_page((200, 302), actor=(403, 403), guardian=(403, 403)),
+    ),
+    # Export (R-EXP-01): whoever sees the log page chooses parts (an empty POST is the form
+    # again, «choose at least one»); a leader and anyone else get a 404. The export itself
+    # is its owner's only: anyone else's id is a 404.
+    "exports:choose": (
+        _pk("log"),
+        log_page((200, 200), actor=(200, 200), guardian=(200, 200)),
+    ),
+    "exports:status": (
+        _holder_export,
+        log_page((200, 405), anonymous=(LOGIN, 405)) | dict.fromkeys(SIGNED_IN[1:], (404, 405)),
+    ),
+    "exports:retry": (
+        _holder_export,
+        log_page((405, 302), anonymous=(405, LOGIN)) | dict.fromkeys(SIGNED_IN[1:], (405, 404)),
+    ),
+    "exports:file": (
+        _holder_export,
+        log_page((200, 405), anonymous=(LOGIN, 405)) | dict.fromkeys(SIGNED_IN[1:], (404, 405)),
     ),
 }
 

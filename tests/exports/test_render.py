@@ -41,3 +41,43 @@ def test_archive_view_has_full_national_id_and_is_pdfa(log):
     xmp = PdfReader(io.BytesIO(data)).xmp_metadata
     assert xmp is not None
     assert b"pdfaid:part>2<" in xmp.stream.get_data() or b'pdfaid:part="2"' in xmp.stream.get_data()
+
+
+def _content_queries(log, viewer, role):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from exports.render import render_log
+    from logs.models import Log
+
+    # As the task has it: the log with its child, unit, municipality and holder.
+    log = Log.objects.select_related("child", "unit__municipality", "holder").get(pk=log.pk)
+    with CaptureQueriesContext(connection) as context:
+        render_log(log, viewer=viewer, role=role, parts=ALL_PARTS)
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize("as_holder", [True, False])
+def test_the_pdf_asks_as_often_with_1_3_and_many_concerns_and_meetings(log, holder, as_holder):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from meetings.services import create_meeting
+
+    viewer, role = (holder, Role.HOLDER) if as_holder else (None, None)
+    counts = []
+    for total in (1, 3, 12):
+        while log.concerns.count() < total:
+            concern = make_concern(log)
+            starts = timezone.now() + timedelta(days=log.concerns.count())
+            create_meeting(
+                log,
+                by=holder,
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=1),
+                place="Rom 1",
+                concerns=[concern],
+            )
+        counts.append(_content_queries(log, viewer, role))
+    assert counts[0] == counts[1] == counts[2]
