@@ -7,6 +7,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -15,6 +16,8 @@ from archive.enums import HandoverStatus
 from archive.models import ArchiveHandover
 from archive.retention import NotDue, delete_log
 from audit.models import AuditEvent
+from exports.enums import ExportStatus
+from exports.models import Export
 from logs import services
 from logs.models import Child, Consent, Guardian, Log
 from notes.models import Note
@@ -74,6 +77,12 @@ def test_a_log_past_its_period_and_handed_over_is_deleted_with_its_files_R_SEC_0
     path = consent_path(log)
     assert path.exists()
     note = Note.objects.create(owner=holder, text="Husk å ringe skolen")
+    export = Export.objects.create(
+        log=log, requested_by=holder, role="holder", status=ExportStatus.READY
+    )
+    export.file.save("export.pdf", ContentFile(b"%PDF-1.7"))
+    export_path = Path(export.file.path)
+    assert export_path.exists()
     with django_capture_on_commit_callbacks(execute=True):
         out = retention()
     assert f"Testkommune: deleted: logs {number}." in out
@@ -81,6 +90,8 @@ def test_a_log_past_its_period_and_handed_over_is_deleted_with_its_files_R_SEC_0
     assert not Child.objects.filter(pk=child_id).exists()
     assert not Guardian.objects.filter(log_id=number).exists()
     assert not path.exists()
+    assert not export_path.exists()
+    assert not Export.objects.filter(pk=export.pk).exists()
     assert Note.objects.filter(pk=note.pk).exists()  # the owner's, tied to no log
     handover = ArchiveHandover.objects.get(log_number=number)  # the proof stays
     assert handover.log is None and handover.status == HandoverStatus.HANDED_OVER
