@@ -1,11 +1,12 @@
 """The *arkivmelding* of a passive log: Noark 5 metadata in the XML that KS Fiks Arkiv
-takes (namespace and element order of the Fiks Arkiv arkivmelding schema, ks-no/
-fiks-arkiv-specification, Schema/V1/arkivmelding.xsd), for the pupil's file (R-ARCH-01).
+takes, the message type no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett (its schema is
+shipped in archive/schema/, MIT licence, and the tests validate against it), for the pupil's
+file (R-ARCH-01).
 
 One *saksmappe* (the log) with the child as its party, the unit and its organisation
-number, the log's dates and the chain of holders; one *arkivnotat* holding the archival
-PDF/A as its main document. The child's national ID number is written here in full: this
-package goes to the archive only, never to a person (R-SEC-03).
+number, the log's dates and the chain of holders; one *arkivnotat* in it holding the
+archival PDF/A as its main document. The child's national ID number is written here in
+full: this package goes to the archive only, never to a person (R-SEC-03).
 """
 
 import hashlib
@@ -13,43 +14,54 @@ import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from django.utils import timezone
 
 from logs.enums import TransferStatus
 from logs.models import Log
 
-NS = "http://www.arkivverket.no/standarder/noark5/arkivmelding/v2"
+NS = "https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/arkivmelding/opprett/v1"
+# The types the schema takes from the Noark 5 metadata catalogue (a code, a key, a
+# reference) have their elements in its namespace.
+MDK = "https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/metadatakatalog/v1"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
+# The schema (ks-no/fiks-arkiv-specification, Schema/V1, commit df8afce).
+SCHEMA = (
+    Path(__file__).parent / "schema" / "no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett.xsd"
+)
 # Our own metadata inside virksomhetsspesifikkeMetadata (xs:anyType in the schema).
 STAFETT_NS = "https://stafettlogg.no/arkiv/v1"
 SYSTEM = "Stafettlogg"
 # Stable ids: the same log always has the same systemID, in every attempt.
 ID_NAMESPACE = uuid.UUID("6a1c1d0e-4b8e-4f4e-9a49-7f3c2b9d5e11")
 
-# What an archivist must find in every package (the tests check each, and
-# archive.arkivmelding.missing_elements is what they use).
+# What an archivist must find in every package, beyond what the schema requires (the tests
+# check each with missing_elements).
 REQUIRED = (
     "system",
-    "meldingId",
-    "tidspunkt",
     "antallFiler",
+    "mappe/systemID",
     "mappe/tittel",
     "mappe/opprettetDato",
     "mappe/avsluttetDato",
     "mappe/part/partNavn",
-    "mappe/registrering/tittel",
-    "mappe/registrering/referanseEksternNoekkel/fagsystem",
-    "mappe/registrering/referanseEksternNoekkel/noekkel",
-    "mappe/registrering/dokumentbeskrivelse/dokumenttype/kode",
-    "mappe/registrering/dokumentbeskrivelse/dokumentstatus/kode",
-    "mappe/registrering/dokumentbeskrivelse/tittel",
-    "mappe/registrering/dokumentbeskrivelse/tilknyttetRegistreringSom/kode",
-    "mappe/registrering/dokumentbeskrivelse/dokumentobjekt/versjonsnummer",
-    "mappe/registrering/dokumentbeskrivelse/dokumentobjekt/variantformat/kode",
-    "mappe/registrering/dokumentbeskrivelse/dokumentobjekt/format/kode",
-    "mappe/registrering/dokumentbeskrivelse/dokumentobjekt/filnavn",
-    "mappe/registrering/dokumentbeskrivelse/dokumentobjekt/referanseDokumentfil",
+    "mappe/part/organisasjonID/identifikator",
+    "mappe/virksomhetsspesifikkeMetadata",
+    "registrering/referanseForelderMappe/systemID",
+    "registrering/tittel",
+    "registrering/referanseEksternNoekkel/fagsystem",
+    "registrering/referanseEksternNoekkel/noekkel",
+    "registrering/dokumentbeskrivelse/dokumenttype/kode",
+    "registrering/dokumentbeskrivelse/dokumentstatus/kode",
+    "registrering/dokumentbeskrivelse/tittel",
+    "registrering/dokumentbeskrivelse/tilknyttetRegistreringSom/kode",
+    "registrering/dokumentbeskrivelse/dokumentobjekt/versjonsnummer",
+    "registrering/dokumentbeskrivelse/dokumentobjekt/variantformat/kode",
+    "registrering/dokumentbeskrivelse/dokumentobjekt/format/kode",
+    "registrering/dokumentbeskrivelse/dokumentobjekt/filnavn",
+    "registrering/dokumentbeskrivelse/dokumentobjekt/referanseDokumentfil",
+    "registrering/dokumentbeskrivelse/dokumentobjekt/sjekksum",
 )
 
 
@@ -105,8 +117,10 @@ def title(log: Log) -> str:
     return f"Stafettlogg – {log.child.full_name}"
 
 
-def _sub(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{NS}}}{tag}")
+def _sub(
+    parent: ET.Element, tag: str, text: str | None = None, *, namespace: str = NS
+) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{namespace}}}{tag}")
     if text is not None:
         element.text = text
     return element
@@ -114,8 +128,8 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
 
 def _code(parent: ET.Element, tag: str, code: str, description: str) -> None:
     element = _sub(parent, tag)
-    _sub(element, "kode", code)
-    _sub(element, "beskrivelse", description)
+    _sub(element, "kode", code, namespace=MDK)
+    _sub(element, "beskrivelse", description, namespace=MDK)
 
 
 def _iso(moment: datetime | None) -> str:
@@ -127,19 +141,19 @@ def build(log: Log, *, pdf: bytes, pdf_name: str, now: datetime | None = None) -
     the package)."""
     ET.register_namespace("", NS)
     ET.register_namespace("xsi", XSI)
+    ET.register_namespace("n5mdk", MDK)
     ET.register_namespace("stafett", STAFETT_NS)
     now = now or timezone.now()
     child, unit = log.child, log.unit
     chain = holder_chain(log)
+    folder_id = system_id(log.pk)
     root = ET.Element(f"{{{NS}}}arkivmelding")
     _sub(root, "system", SYSTEM)
-    _sub(root, "meldingId", str(uuid.uuid4()))
-    _sub(root, "tidspunkt", _iso(now))
     _sub(root, "antallFiler", "1")
 
     folder = _sub(root, "mappe")
     folder.set(f"{{{XSI}}}type", "saksmappe")
-    _sub(folder, "systemID", system_id(log.pk))
+    _sub(folder, "systemID", folder_id)
     _sub(folder, "tittel", title(log))
     _sub(folder, "offentligTittel", "Stafettlogg – *****")
     _sub(folder, "opprettetDato", _iso(log.created_at))
@@ -163,16 +177,29 @@ def build(log: Log, *, pdf: bytes, pdf_name: str, now: datetime | None = None) -
     organisation = _sub(responsible, "organisasjonID")
     _sub(organisation, "identifikator", _org_number(unit))
     _sub(organisation, "landkode", "NO")
-    restricted = _sub(folder, "skjerming")
-    _sub(restricted, "tilgangsrestriksjon", "13")
-    _sub(restricted, "skjermingshjemmel", "Offl. § 13, jf. fvl. § 13 første ledd nr. 1")
-    _registration(_sub(folder, "registrering"), log, pdf=pdf, pdf_name=pdf_name, now=now)
+    _restricted(folder)
+    _external_key(folder, f"stafettlogg-{log.pk}")
     _sub(folder, "saksdato", timezone.localdate(log.created_at).isoformat())
-    _sub(folder, "administrativEnhet", unit.name)
-    _sub(folder, "saksansvarlig", chain[-1].name)
+    _sub(_sub(folder, "administrativEnhet"), "navn", unit.name, namespace=MDK)
+    _sub(_sub(folder, "saksansvarlig"), "navn", chain[-1].name, namespace=MDK)
     _code(folder, "saksstatus", "A", "Avsluttet")
+
+    _registration(_sub(root, "registrering"), log, folder_id, pdf=pdf, pdf_name=pdf_name, now=now)
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _restricted(parent: ET.Element) -> None:
+    """Exempt from public access: the log is about a child's health and welfare."""
+    restricted = _sub(parent, "skjerming")
+    _code(restricted, "tilgangsrestriksjon", "13", "Taushetsplikt")
+    _sub(restricted, "skjermingshjemmel", "Offl. § 13, jf. fvl. § 13 første ledd nr. 1")
+
+
+def _external_key(parent: ET.Element, key: str) -> None:
+    external = _sub(parent, "referanseEksternNoekkel")
+    _sub(external, "fagsystem", SYSTEM, namespace=MDK)
+    _sub(external, "noekkel", key, namespace=MDK)
 
 
 def _metadata(parent: ET.Element, log: Log, chain: list[Holder]) -> None:
@@ -202,12 +229,20 @@ def _metadata(parent: ET.Element, log: Log, chain: list[Holder]) -> None:
 
 
 def _registration(
-    registration: ET.Element, log: Log, *, pdf: bytes, pdf_name: str, now: datetime
+    registration: ET.Element,
+    log: Log,
+    folder_id: str,
+    *,
+    pdf: bytes,
+    pdf_name: str,
+    now: datetime,
 ) -> None:
     registration.set(f"{{{XSI}}}type", "arkivnotat")
     _sub(registration, "systemID", str(uuid.uuid5(ID_NAMESPACE, f"log-{log.pk}-document")))
     _sub(registration, "opprettetDato", _iso(now))
     _sub(registration, "opprettetAv", SYSTEM)
+    _sub(_sub(registration, "referanseForelderMappe"), "systemID", folder_id, namespace=MDK)
+    _restricted(registration)
     document = _sub(registration, "dokumentbeskrivelse")
     _code(document, "dokumenttype", "DOKUMENT", "Dokument")
     _code(document, "dokumentstatus", "F", "Dokumentet er ferdigstilt")
@@ -226,19 +261,17 @@ def _registration(
     _sub(file, "sjekksumAlgoritme", "SHA256")
     _sub(file, "filstoerrelse", str(len(pdf)))
     _sub(registration, "tittel", title(log))
-    key = _sub(registration, "referanseEksternNoekkel")
-    _sub(key, "fagsystem", SYSTEM)
-    _sub(key, "noekkel", f"stafettlogg-{log.pk}")
+    _external_key(registration, f"stafettlogg-{log.pk}-dokument")
     _sub(registration, "dokumentetsDato", timezone.localdate(log.passive_at or now).isoformat())
 
 
 def missing_elements(xml: bytes) -> list[str]:
     """The REQUIRED paths absent or empty in an arkivmelding (empty: it is complete)."""
     root = ET.fromstring(xml)  # noqa: S314 - our own output, parsed back in the tests
-    prefix = f"{{{NS}}}"
     missing = []
     for path in REQUIRED:
-        found = root.find("/".join(prefix + part for part in path.split("/")))
+        # Any namespace: a path crosses from the message's into the catalogue's.
+        found = root.find("/".join("{*}" + part for part in path.split("/")))
         if found is None or (not (found.text or "").strip() and len(found) == 0):
             missing.append(path)
     return missing

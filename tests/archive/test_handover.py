@@ -1,6 +1,8 @@
 """A passive log's archive package: made by the worker, handed over atomically, retried
 with backoff when the archive folder is missing or refuses, never lost (R-ARCH-01)."""
 
+import importlib
+import importlib.util
 import io
 import os
 import zipfile
@@ -76,7 +78,7 @@ def test_worker_hands_over_a_complete_package_R_ARCH_01(passive_log, archive_fol
     files = read_package(archive_folder, passive_log)
     assert set(files) == {"arkivmelding.xml", f"stafettlogg-{passive_log.pk}.pdf"}
     xml = files["arkivmelding.xml"]
-    assert arkivmelding.missing_elements(xml) == []
+    assert_valid(xml)
     text = xml.decode()
     assert VALID_NATIONAL_ID in text  # in full: the archive package only
     assert passive_log.unit.municipality.org_number in text
@@ -87,6 +89,29 @@ def test_worker_hands_over_a_complete_package_R_ARCH_01(passive_log, archive_fol
     assert VALID_NATIONAL_ID in "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     event = AuditEvent.objects.get(action="log.archived", log_id=passive_log.pk)
     assert VALID_NATIONAL_ID not in str(event.data)
+
+
+def assert_valid(xml: bytes) -> None:
+    """Against the Fiks Arkiv schema shipped in archive/schema/, and with everything an
+    archivist needs that the schema leaves optional."""
+    assert arkivmelding.missing_elements(xml) == []
+    # xmlschema is in requirements-dev.txt; without it the required elements still count.
+    if importlib.util.find_spec("xmlschema") is not None:
+        schema = importlib.import_module("xmlschema").XMLSchema(str(arkivmelding.SCHEMA))
+        schema.validate(io.BytesIO(xml))
+
+
+def test_the_arkivmelding_validates_against_the_fiks_arkiv_schema_R_ARCH_01(passive_log):
+    schema = pytest.importorskip("xmlschema").XMLSchema(str(arkivmelding.SCHEMA))
+    schema.validate(io.BytesIO(arkivmelding.build(passive_log, pdf=b"%PDF", pdf_name="x.pdf")))
+
+
+def test_an_arkivmelding_missing_a_required_element_is_found_out_R_ARCH_01(passive_log):
+    xml = arkivmelding.build(passive_log, pdf=b"%PDF", pdf_name="x.pdf")
+    broken = xml.replace(b"<tittel>", b"<beskrivelse>").replace(b"</tittel>", b"</beskrivelse>")
+    assert "mappe/tittel" in arkivmelding.missing_elements(broken)
+    schema = pytest.importorskip("xmlschema").XMLSchema(str(arkivmelding.SCHEMA))
+    assert not schema.is_valid(io.BytesIO(broken))
 
 
 def assert_pdfa(pdf: bytes) -> None:
@@ -125,7 +150,7 @@ def test_arkivmelding_names_each_holder_of_a_transferred_log_R_ARCH_01(log, hold
     chain = arkivmelding.holder_chain(log)
     assert [h.name for h in chain] == ["Hanne Holder", "Ola Annen"]
     xml = arkivmelding.build(log, pdf=b"%PDF", pdf_name="x.pdf")
-    assert arkivmelding.missing_elements(xml) == []
+    assert_valid(xml)
 
 
 @pytest.mark.usefixtures("fake_pdf")
