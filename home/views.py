@@ -3,8 +3,10 @@
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.http import AuthenticatedHttpRequest
@@ -14,7 +16,8 @@ from logs.services import record_log_views
 from meetings.queries import upcoming_meetings_for
 from notes.queries import notes_visible_to
 from organisations.enums import Role
-from organisations.queries import active_role
+from organisations.queries import active_role, leads, units_led_by
+from staff.overview import staff_of_units
 
 HOME_TEMPLATES = {
     Role.LEADER: "home/leader.html",
@@ -25,6 +28,7 @@ HOME_TEMPLATES = {
 HOME_NOTES = 5
 HOME_LOGS = 20
 HOME_MEETINGS = 10
+HOME_STAFF = 50
 
 
 @require_safe
@@ -32,6 +36,8 @@ HOME_MEETINGS = 10
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """*Min side* of the active role (R-ROLE-01)."""
     role = active_role(request)
+    if role == Role.LEADER or (role is None and leads(request)):
+        return _leader_home(request, role)
     if role is None:
         return render(request, "home/no_role.html")
     context: dict[str, Any] = {"role": role, "is_holder": role == Role.HOLDER}
@@ -55,3 +61,18 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         record_log_views([t.log for t in pending], by=request.user, page="home")
         context["pending_transfers"] = pending
     return render(request, HOME_TEMPLATES[role], context)
+
+
+def _leader_home(request: AuthenticatedHttpRequest, role: Role | None) -> HttpResponse:
+    """The leader's *Min side* (R-LEAD-02): the holders and actors of the units they lead, in
+    numbers only (R-ROLE-03), paged (?side=). A municipality administrator with no role of
+    their own gets it for the whole municipality."""
+    staff = staff_of_units(units_led_by(request.user))
+    page = Paginator(staff, HOME_STAFF).get_page(request.GET.get("side"))
+    context = {
+        "role": role,
+        "role_label": role.label if role is not None else _("Kommuneadministrator"),
+        "page_obj": page,
+        "staff": list(page.object_list),
+    }
+    return render(request, HOME_TEMPLATES[Role.LEADER], context)

@@ -398,6 +398,16 @@ MATRIX = {
         _holder_export,
         log_page((200, 405), anonymous=(LOGIN, 405)) | dict.fromkeys(SIGNED_IN[1:], (404, 405)),
     ),
+    # The users overview (R-LEAD-04): the leader of the world's unit only; every other role
+    # never learns it exists (R-ROLE-07). Read-only: a POST is refused before anything else.
+    "staff:users": (
+        _none,
+        only({"leader": (200, 405)}, default=(404, 405), anonymous=(LOGIN, 405)),
+    ),
+    "staff:users_csv": (
+        _none,
+        only({"leader": (200, 405)}, default=(404, 405), anonymous=(LOGIN, 405)),
+    ),
 }
 
 
