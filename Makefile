@@ -47,7 +47,7 @@ messages: $(BIN)/.installed
 	$(TEST_ENV) $(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
 
 setup: $(BIN)/.installed static messages
-	mkdir -p var
+	mkdir -p var $(STAFETT_VAR_DIR)/archive
 
 run: setup
 	$(RUN_ENV) $(MANAGE) migrate --noinput -v 0

@@ -62,6 +62,7 @@ from logs.queries import (
     transfers_visible_to,
     with_overview,
 )
+from logs.signals import log_page_context
 from logs.uploads import validate_pdf
 from organisations.enums import Role
 from organisations.queries import active_role, units_of
@@ -340,6 +341,12 @@ def _log_page(request: AuthenticatedHttpRequest, log: Log, level_form: LevelForm
         "level_form": level_form,
         **_transfer_facts(request, role, log),
     }
+    # What apps above add to the page (the archive status: archive.apps).
+    for _receiver, extra in log_page_context.send(
+        sender=Log, log=log, user=request.user, role=role, sensitive=sensitive
+    ):
+        if isinstance(extra, dict):
+            context.update(extra)
     return render(request, "logs/log_detail.html", context)
 
 
