@@ -23,7 +23,8 @@ class Kind(models.TextChoices):
 
 class Fact(models.Model):
     """One counted thing; `day` is when it was created (an evaluation: when it was made),
-    in the municipality's time zone, and `month` the first day of that month."""
+    in the municipality's time zone, and `month` the first day of that month. A measure's
+    status is "open" or "evaluated" as in logs; its `deadline` says whether it is overdue."""
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     object_id = models.PositiveBigIntegerField()
@@ -37,6 +38,7 @@ class Fact(models.Model):
     status = models.CharField(max_length=20, blank=True)
     level = models.PositiveSmallIntegerField(null=True)
     outcome = models.CharField(max_length=30, blank=True)
+    deadline = models.DateField(null=True)  # a measure's: overdue when open and past it
 
     class Meta:
         constraints = [
@@ -51,6 +53,14 @@ class Fact(models.Model):
                 name="stats_fact_filter_idx",
             ),
             models.Index(fields=["log"], name="stats_fact_log_idx"),
+            # Overdue measures: whether one is changes with the date, so it cannot be tallied;
+            # the open measures are few next to all, and this index holds only them.
+            models.Index(
+                fields=["deadline"],
+                include=["municipality_id", "unit_id", "day", "month", "category_id"],
+                condition=models.Q(kind="measure", status="open"),
+                name="stats_fact_open_measure_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -92,6 +102,15 @@ class Tally(models.Model):
                     "outcome",
                 ],
                 name="stats_tally_unique",
+            )
+        ]
+        indexes = [
+            # The page's filter: a grain, a kind, the municipalities, the months; the rest is
+            # in the index too, so PostgreSQL answers from the index alone.
+            models.Index(
+                fields=["grain", "kind", "municipality_id", "month"],
+                include=["unit_id", "category_id", "status", "level", "outcome", "n"],
+                name="stats_tally_month_idx",
             )
         ]
 

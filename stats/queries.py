@@ -15,11 +15,9 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Aggregate, Count, QuerySet, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from logs.enums import MeasureStatus
-from logs.models import Measure
 from organisations.models import Unit
 from stats.models import Fact, Grain, Kind, Tally
 from stats.suppression import Key
@@ -84,21 +82,24 @@ class Counts:
     first source that has all its dimensions, so a total is counted once."""
 
     values: dict[Key, int] = field(default_factory=dict)
-    seen: dict[Key, set[int]] = field(default_factory=dict)  # observed values by dimension
 
     def add(self, population: str, dims: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
+        rows = list(rows)
         subsets = [
             names for size in range(len(dims) + 1) for names in combinations(sorted(dims), size)
         ]
-        owned = {s for s in subsets if (population, s) not in self._owners}
+        owned = [s for s in subsets if (population, s) not in self._owners]
         self._owners.update((population, s) for s in owned)
-        for row in rows:
-            n = row["n"]
-            for names in owned:
-                k = Key(population, frozenset((name, row[name]) for name in names))
-                self.values[k] = self.values.get(k, 0) + n
-            for name in dims:
-                self.observed.setdefault((population, name), set()).add(row[name])
+        for names in owned:
+            # Summed by the values alone first; a key is made once per group, not per row.
+            sums: dict[tuple[Hashable, ...], int] = {}
+            for row in rows:
+                group = tuple(row[name] for name in names)
+                sums[group] = sums.get(group, 0) + row["n"]
+            for group, n in sums.items():
+                self.values[(population, tuple(zip(names, group, strict=True)))] = n
+        for name in dims:
+            self.observed.setdefault((population, name), set()).update(row[name] for row in rows)
 
     def __post_init__(self) -> None:
         self._owners: set[tuple[str, tuple[str, ...]]] = set()
@@ -172,18 +173,19 @@ def _is_whole_months(period: Period, today: date) -> bool:
 
 
 def count_everything(units: Sequence[Unit], period: Period, *, today: date) -> Counts:
-    """The counts of the chosen units in the period, in eight grouped queries.
+    """The counts of the chosen units in the period, in nine grouped queries.
 
     Logs, concerns and measures count when they were created in the period, and are split by
     their status today; evaluations when they were made. Whole municipalities over whole
     months are added up from the monthly tallies; any other choice from the facts of the
     chosen units (stats.models). Whether an open measure is overdue changes with the date, so
-    that one query asks the measures themselves, through their (status, deadline) index: few
-    measures are both open and past their deadline (R-MEAS-02).
+    it cannot be tallied: two queries count the open measures past their deadline among the
+    facts, few next to all (R-MEAS-02).
     """
     unit_ids = [unit.pk for unit in units]
     municipalities = whole_municipalities(units)
-    if municipalities and _is_whole_months(period, today):
+    tallied = bool(municipalities) and _is_whole_months(period, today)
+    if tallied:
         tallies = Tally.objects.filter(
             municipality_id__in=municipalities,
             month__gte=period.first,
@@ -216,23 +218,29 @@ def count_everything(units: Sequence[Unit], period: Period, *, today: date) -> C
         (MONTH, CATEGORY, STATUS),
         _grouped(concerns, n, month="month", category="category_id", status="status"),
     )
-    start, end = period.bounds()
-    late = Measure.objects.filter(
+    # Open measures past their deadline, from the facts' small index of open measures.
+    late = Fact.objects.filter(
+        kind=Kind.MEASURE,
         status=MeasureStatus.OPEN,
         deadline__lt=today,
-        concern__log__unit_id__in=unit_ids,
-        created_at__gte=start,
-        created_at__lt=end,
-    ).annotate(m=TruncMonth("created_at", tzinfo=ZoneInfo(settings.TIME_ZONE)))
-    overdue = _grouped(
-        late, Count("*"), unit="concern__log__unit_id", month="m", category="category_id"
+        day__gte=period.first,
+        day__lte=period.last,
     )
+    late = (
+        late.filter(municipality_id__in=municipalities)
+        if tallied
+        else late.filter(unit_id__in=unit_ids)
+    )
+    late_by_unit = _grouped(late, Count("*"), unit="unit_id")
+    late_by_month = _grouped(late, Count("*"), month="month", category="category_id")
     by_month = _grouped(
         whole.filter(kind=Kind.MEASURE), n, month="month", category="category_id", status="status"
     )
-    counts.add(MEASURES, (MONTH, CATEGORY, STATE), _states(by_month, overdue, (MONTH, CATEGORY)))
+    counts.add(
+        MEASURES, (MONTH, CATEGORY, STATE), _states(by_month, late_by_month, (MONTH, CATEGORY))
+    )
     by_unit = _grouped(per_unit.filter(kind=Kind.MEASURE), n, unit="unit_id", status="status")
-    counts.add(MEASURES, (UNIT, STATE), _states(by_unit, overdue, (UNIT,)))
+    counts.add(MEASURES, (UNIT, STATE), _states(by_unit, late_by_unit, (UNIT,)))
     evaluations = whole.filter(kind=Kind.EVALUATION)
     counts.add(
         EVALUATIONS,

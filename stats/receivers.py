@@ -12,7 +12,10 @@ from stats.models import Kind
 WATCHED: dict[type[Model], tuple[str, frozenset[str]]] = {
     Log: (Kind.LOG, frozenset({"status", "level", "unit", "created_at"})),
     Concern: (Kind.CONCERN, frozenset({"status", "category", "created_at", "log"})),
-    Measure: (Kind.MEASURE, frozenset({"status", "category", "created_at", "concern"})),
+    Measure: (
+        Kind.MEASURE,
+        frozenset({"status", "category", "created_at", "concern", "deadline"}),
+    ),
     Evaluation: (Kind.EVALUATION, frozenset({"outcome", "evaluated_at", "measure"})),
 }
 

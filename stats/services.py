@@ -34,6 +34,7 @@ COLUMNS = (
     "status",
     "level",
     "outcome",
+    "deadline",
 )
 # What a tally is counted by, in the unique constraint's order.
 TALLY_COLUMNS = (
@@ -63,6 +64,10 @@ def _month(field: str) -> TruncMonth:
 
 def _none() -> Value:
     return Value(None, output_field=IntegerField())
+
+
+def _no_date() -> Value:
+    return Value(None, output_field=DateField())
 
 
 def sources(registry: Apps | None = None) -> dict[str, QuerySet[Any, Any]]:
@@ -97,6 +102,7 @@ def sources(registry: Apps | None = None) -> dict[str, QuerySet[Any, Any]]:
             "f_status",
             "f_level",
             "f_outcome",
+            "f_deadline",
         ).order_by()
 
     return {
@@ -109,6 +115,7 @@ def sources(registry: Apps | None = None) -> dict[str, QuerySet[Any, Any]]:
             f_status=F("status"),
             f_level=F("level"),
             f_outcome=Value(""),
+            f_deadline=_no_date(),
         ),
         Kind.CONCERN: select(
             concern,
@@ -119,6 +126,7 @@ def sources(registry: Apps | None = None) -> dict[str, QuerySet[Any, Any]]:
             f_status=F("status"),
             f_level=_none(),
             f_outcome=Value(""),
+            f_deadline=_no_date(),
         ),
         Kind.MEASURE: select(
             measure,
@@ -129,6 +137,7 @@ def sources(registry: Apps | None = None) -> dict[str, QuerySet[Any, Any]]:
             f_status=F("status"),
             f_level=_none(),
             f_outcome=Value(""),
+            f_deadline=F("deadline"),
         ),
         Kind.EVALUATION: select(
             evaluation,
@@ -139,6 +148,7 @@ def sources(registry: Apps | None = None) -> dict[str, QuerySet[Any, Any]]:
             f_status=Value(""),
             f_level=_none(),
             f_outcome=F("outcome"),
+            f_deadline=_no_date(),
         ),
     }
 
@@ -211,7 +221,7 @@ def _normalised(facts: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
     out = []
     for fact in facts:
         row = list(fact)
-        for index in (COLUMNS.index("day"), COLUMNS.index("month")):
+        for index in (COLUMNS.index("day"), COLUMNS.index("month"), COLUMNS.index("deadline")):
             row[index] = field.to_python(row[index])
         out.append(tuple(row))
     return out

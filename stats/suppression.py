@@ -16,22 +16,13 @@ from dataclasses import dataclass
 
 SMALL = 5  # counts from 1 to SMALL - 1 are hidden
 
-Dims = frozenset[tuple[str, Hashable]]
-
-
-@dataclass(frozen=True)
-class Key:
-    """One count: `population` (what is counted) where every dimension in `dims` has its value."""
-
-    population: str
-    dims: Dims
-
-    def narrowed(self, **values: Hashable) -> "Key":
-        return Key(self.population, self.dims | frozenset(values.items()))
+# A count's name: what is counted, and its dimensions' values sorted by dimension. Plain
+# tuples: a city's page builds tens of thousands of them.
+Key = tuple[str, tuple[tuple[str, Hashable], ...]]
 
 
 def key(population: str, **values: Hashable) -> Key:
-    return Key(population, frozenset(values.items()))
+    return (population, tuple(sorted(values.items())))
 
 
 @dataclass(frozen=True)
@@ -57,18 +48,25 @@ def suppress(lines: Iterable[Line], count: Callable[[Key], int]) -> set[Key]:
     that the hidden cells' range does not already say.
     """
     lines = list(lines)
-    hidden = {k for line in lines for k in (*line.cells, line.total) if is_small(count(k))}
+    known = {k: count(k) for line in lines for k in (*line.cells, line.total)}
+    hidden = {k for k, n in known.items() if 0 < n < SMALL}
+    # Only a line with a hidden entry can need another; most lines of a big table have none.
+    pending = [line for line in lines if any(k in hidden for k in (*line.cells, line.total))]
     changed = True
     while changed:
         changed = False
-        for line in lines:
+        for line in pending:
             entries: Sequence[Key] = (*line.cells, line.total)
             if sum(1 for k in entries if k in hidden) != 1:
                 continue
-            candidates = [k for k in line.cells if k not in hidden and count(k) > 0]
-            if not candidates and line.total not in hidden and count(line.total) > 0:
+            candidates = [k for k in line.cells if k not in hidden and known[k] > 0]
+            if not candidates and line.total not in hidden and known[line.total] > 0:
                 candidates = [line.total]
             if candidates:
-                hidden.add(min(candidates, key=count))
+                hidden.add(min(candidates, key=known.__getitem__))
                 changed = True
+        if changed:
+            pending = [
+                line for line in lines if any(k in hidden for k in (*line.cells, line.total))
+            ]
     return hidden
