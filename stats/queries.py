@@ -183,7 +183,7 @@ def count_everything(units: Sequence[Unit], period: Period, *, today: date) -> C
     facts, few next to all (R-MEAS-02).
     """
     unit_ids = [unit.pk for unit in units]
-    municipalities = whole_municipalities(units)
+    municipalities = whole_municipalities(units) or set()
     tallied = bool(municipalities) and _is_whole_months(period, today)
     if tallied:
         tallies = Tally.objects.filter(
