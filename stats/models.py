@@ -48,16 +48,23 @@ class Fact(models.Model):
             # A leader's filter: one kind, their units, the period. The counted columns are
             # in the index too, so PostgreSQL answers from the index alone.
             models.Index(
-                fields=["kind", "unit", "day"],
-                include=["month", "category_id", "status", "level", "outcome"],
+                fields=[
+                    "kind",
+                    "unit",
+                    "day",
+                    "month",
+                    "category_id",
+                    "status",
+                    "level",
+                    "outcome",
+                ],
                 name="stats_fact_filter_idx",
             ),
             models.Index(fields=["log"], name="stats_fact_log_idx"),
             # Overdue measures: whether one is changes with the date, so it cannot be tallied;
             # the open measures are few next to all, and this index holds only them.
             models.Index(
-                fields=["deadline"],
-                include=["municipality_id", "unit_id", "day", "month", "category_id"],
+                fields=["deadline", "day", "municipality_id", "unit_id", "month", "category_id"],
                 condition=models.Q(kind="measure", status="open"),
                 name="stats_fact_open_measure_idx",
             ),
@@ -108,8 +115,18 @@ class Tally(models.Model):
             # The page's filter: a grain, a kind, the municipalities, the months; the rest is
             # in the index too, so PostgreSQL answers from the index alone.
             models.Index(
-                fields=["grain", "kind", "municipality_id", "month"],
-                include=["unit_id", "category_id", "status", "level", "outcome", "n"],
+                fields=[
+                    "grain",
+                    "kind",
+                    "municipality_id",
+                    "month",
+                    "unit_id",
+                    "category_id",
+                    "status",
+                    "level",
+                    "outcome",
+                    "n",
+                ],
                 name="stats_tally_month_idx",
             )
         ]

@@ -1,5 +1,8 @@
 """The saves the statistics follow (connected in stats/apps.py)."""
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db.models import Model
@@ -20,6 +23,20 @@ WATCHED: dict[type[Model], tuple[str, frozenset[str]]] = {
 }
 
 
+_paused = threading.local()
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """No statistics rows while many rows are written that will be rebuilt at the end
+    (the demo's two years of history): `stats.services.rebuild` afterwards."""
+    _paused.on = True
+    try:
+        yield
+    finally:
+        _paused.on = False
+
+
 def on_save(
     sender: type[Model],
     instance: Model,
@@ -30,7 +47,7 @@ def on_save(
 ) -> None:
     """A save that may change a count writes the row's statistics row; one that touches
     only other fields (a version, a consent flag) costs nothing."""
-    if raw:  # loading a fixture: `manage.py rebuild_statistics` afterwards
+    if raw or getattr(_paused, "on", False):  # `manage.py rebuild_statistics` afterwards
         return
     kind, counted = WATCHED[sender]
     if update_fields is not None and not (set(update_fields) & counted):

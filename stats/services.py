@@ -157,6 +157,10 @@ def _insert(rows: QuerySet[Any, Any], *, upsert: bool) -> list[tuple[Any, ...]]:
     """Write the facts `rows` selects; with `upsert`, over any already there, and return
     them as written."""
     sql, params = rows.query.sql_with_params()
+    return _execute_insert(sql, list(params), upsert=upsert)
+
+
+def _execute_insert(sql: str, params: list[Any], *, upsert: bool) -> list[tuple[Any, ...]]:
     table = Fact._meta.db_table
     statement = f"INSERT INTO {table} ({', '.join(COLUMNS)}) {sql}"
     if upsert:
@@ -167,6 +171,23 @@ def _insert(rows: QuerySet[Any, Any], *, upsert: bool) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         return list(cursor.fetchall()) if upsert else []
+
+
+# The SELECT of one row of each kind, compiled once per database: building the annotated
+# query costs more than running it, and every save of a log, concern or measure runs one.
+_ONE_ROW: dict[tuple[str, str], tuple[str, list[Any]]] = {}
+_SENTINEL = 918_273_645_546_372_819
+
+
+def _one_row(kind: str, pk: int) -> tuple[str, list[Any]]:
+    cached = _ONE_ROW.get((connection.alias, kind))
+    if cached is None:
+        sql, params = sources()[kind].filter(pk=_SENTINEL).query.sql_with_params()
+        if not params or params[-1] != _SENTINEL:  # the primary key is the last parameter
+            raise RuntimeError(f"Unexpected SQL for the statistics of a {kind}: {sql}")
+        cached = _ONE_ROW[(connection.alias, kind)] = (sql, list(params[:-1]))
+    sql, params = cached
+    return sql, [*params, pk]
 
 
 def _tally_keys(fact: Sequence[Any]) -> list[TallyKey]:
@@ -231,7 +252,8 @@ def record(kind: str, pk: int) -> None:
     """The fact of one log, concern, measure or evaluation, written or brought up to date,
     and the tallies moved with it."""
     before = _facts_where(kind=kind, object_id=pk)
-    after = _normalised(_insert(sources()[kind].filter(pk=pk), upsert=True))
+    sql, params = _one_row(kind, pk)
+    after = _normalised(_execute_insert(sql, params, upsert=True))
     _move_tallies(before, after)
 
 
