@@ -138,8 +138,12 @@ MEASURES: dict[str, tuple[str, tuple[int, int, int, int]]] = {
     "Sosial trening": ("{name} er med i vennegruppe i friminuttene.", (7, 2, 1, 0)),
     "Annet": ("Tett oppfølging av {name} i hverdagen.", (3, 3, 3, 1)),
 }
-OUTCOMES = (Outcome.DESIRED_EFFECT, Outcome.SOME_EFFECT, Outcome.NO_EFFECT)
-OUTCOMES += (Outcome.REGISTERED_IN_ERROR,)
+OUTCOMES = [
+    Outcome.DESIRED_EFFECT,
+    Outcome.SOME_EFFECT,
+    Outcome.NO_EFFECT,
+    Outcome.REGISTERED_IN_ERROR,
+]
 EVALUATIONS = {
     Outcome.DESIRED_EFFECT: "{name} har hatt god nytte av tiltaket.",
     Outcome.SOME_EFFECT: "Det går litt bedre for {name}, men det trengs mer oppfølging.",

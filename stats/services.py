@@ -182,10 +182,10 @@ _SENTINEL = 918_273_645_546_372_819
 def _one_row(kind: str, pk: int) -> tuple[str, list[Any]]:
     cached = _ONE_ROW.get((connection.alias, kind))
     if cached is None:
-        sql, params = sources()[kind].filter(pk=_SENTINEL).query.sql_with_params()
-        if not params or params[-1] != _SENTINEL:  # the primary key is the last parameter
+        sql, compiled = sources()[kind].filter(pk=_SENTINEL).query.sql_with_params()
+        if not compiled or compiled[-1] != _SENTINEL:  # the primary key is the last parameter
             raise RuntimeError(f"Unexpected SQL for the statistics of a {kind}: {sql}")
-        cached = _ONE_ROW[(connection.alias, kind)] = (sql, list(params[:-1]))
+        cached = _ONE_ROW[(connection.alias, kind)] = (sql, list(compiled[:-1]))
     sql, params = cached
     return sql, [*params, pk]
 
