@@ -76,7 +76,7 @@ class Fact(models.Model):
 
 class Grain(models.TextChoices):
     MUNICIPALITY = "m"  # every dimension but the unit
-    UNIT = "u"  # per unit: logs by status and level, measures by status
+    UNIT = "u"  # per unit: logs and measures by status
 
 
 class Tally(models.Model):

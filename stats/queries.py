@@ -10,6 +10,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import combinations
+from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -92,12 +93,14 @@ class Counts:
         self._owners.update((population, s) for s in owned)
         for names in owned:
             # Summed by the values alone first; a key is made once per group, not per row.
-            sums: dict[tuple[Hashable, ...], int] = {}
+            get = itemgetter(*names) if names else (lambda row: ())
+            sums: dict[Any, int] = {}
             for row in rows:
-                group = tuple(row[name] for name in names)
+                group = get(row)
                 sums[group] = sums.get(group, 0) + row["n"]
             for group, n in sums.items():
-                self.values[(population, tuple(zip(names, group, strict=True)))] = n
+                values = (group,) if len(names) == 1 else group
+                self.values[(population, tuple(zip(names, values, strict=True)))] = n
         for name in dims:
             self.observed.setdefault((population, name), set()).update(row[name] for row in rows)
 
@@ -203,8 +206,8 @@ def count_everything(units: Sequence[Unit], period: Period, *, today: date) -> C
     counts = Counts()
     counts.add(
         LOGS,
-        (UNIT, STATUS, LEVEL),
-        _grouped(per_unit.filter(kind=Kind.LOG), n, unit="unit_id", status="status", level="level"),
+        (UNIT, STATUS),
+        _grouped(per_unit.filter(kind=Kind.LOG), n, unit="unit_id", status="status"),
     )
     logs = whole.filter(kind=Kind.LOG)
     counts.add(

@@ -202,7 +202,7 @@ def _tally_keys(fact: Sequence[Any]) -> list[TallyKey]:
     ]
     if kind in PER_UNIT:
         unit = row["unit_id"]
-        keys.append((Grain.UNIT.value, kind, municipality, unit, month, 0, status, level, ""))
+        keys.append((Grain.UNIT.value, kind, municipality, unit, month, 0, status, 0, ""))
     return keys
 
 
@@ -295,7 +295,7 @@ def rebuild(registry: Apps | None = None) -> int:
         cursor.execute(
             f"INSERT INTO {table} ({columns}) "  # noqa: S608
             f"SELECT '{Grain.UNIT.value}', kind, municipality_id, unit_id, month, 0, status, "
-            f"COALESCE(level, 0), '', COUNT(*) FROM {fact_table} WHERE kind IN ({per_unit}) "
-            "GROUP BY kind, municipality_id, unit_id, month, status, level"
+            f"0, '', COUNT(*) FROM {fact_table} WHERE kind IN ({per_unit}) "
+            "GROUP BY kind, municipality_id, unit_id, month, status"
         )
     return facts._default_manager.count()

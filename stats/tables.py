@@ -64,7 +64,6 @@ class Spec:
 
 SPECS = [
     Spec("logs-unit-status", gettext_lazy("Logger etter virksomhet og status"), LOGS, UNIT, STATUS),
-    Spec("logs-unit-level", gettext_lazy("Logger etter virksomhet og nivå"), LOGS, UNIT, LEVEL),
     Spec(
         "logs-month",
         gettext_lazy("Nye logger per måned, etter status"),
@@ -73,6 +72,7 @@ SPECS = [
         STATUS,
         MONTHS_CHART,
     ),
+    Spec("logs-level", gettext_lazy("Nye logger per måned, etter nivå"), LOGS, MONTH, LEVEL),
     Spec(
         "concerns-category",
         gettext_lazy("Oppmerksomheter etter kategori, åpne og avsluttede"),
@@ -160,20 +160,43 @@ def _cell(k: Key, counts: Counts, hidden: set[Key]) -> Cell:
     return Cell(str(n), n)
 
 
-def _lines(spec: Spec, rows: Labels, cols: Labels) -> list[Line]:
-    """Every row and column of the table, the total row and total column included."""
-    pop, r, c = spec.population, spec.row_dim, spec.col_dim
-    lines = [
-        Line(tuple(key(pop, **{r: rv, c: cv}) for cv, _l in cols), key(pop, **{r: rv}))
-        for rv, _l in rows
-    ]
-    lines += [
-        Line(tuple(key(pop, **{r: rv, c: cv}) for rv, _l in rows), key(pop, **{c: cv}))
-        for cv, _l in cols
-    ]
-    lines.append(Line(tuple(key(pop, **{c: cv}) for cv, _l in cols), key(pop)))
-    lines.append(Line(tuple(key(pop, **{r: rv}) for rv, _l in rows), key(pop)))
-    return lines
+@dataclass(frozen=True)
+class _Grid:
+    """The keys of one table's cells, its row and column totals and its grand total, made
+    once (a city's table has thousands) and in `key`'s order of dimensions."""
+
+    cells: list[list[Key]]
+    row_totals: list[Key]
+    col_totals: list[Key]
+    grand: Key
+
+    @classmethod
+    def of(cls, spec: Spec, rows: Labels, cols: Labels) -> "_Grid":
+        pop, r, c = spec.population, spec.row_dim, spec.col_dim
+        cells: list[list[Key]]
+        if r < c:
+            cells = [[(pop, ((r, rv), (c, cv))) for cv, _l in cols] for rv, _l in rows]
+        else:
+            cells = [[(pop, ((c, cv), (r, rv))) for cv, _l in cols] for rv, _l in rows]
+        return cls(
+            cells,
+            [(pop, ((r, rv),)) for rv, _l in rows],
+            [(pop, ((c, cv),)) for cv, _l in cols],
+            key(pop),
+        )
+
+    def lines(self) -> list[Line]:
+        """Every row and column of the table, the total row and total column included."""
+        lines = [
+            Line(tuple(row), total) for row, total in zip(self.cells, self.row_totals, strict=True)
+        ]
+        lines += [
+            Line(tuple(row[j] for row in self.cells), total)
+            for j, total in enumerate(self.col_totals)
+        ]
+        lines.append(Line(tuple(self.col_totals), self.grand))
+        lines.append(Line(tuple(self.row_totals), self.grand))
+        return lines
 
 
 @dataclass
@@ -253,37 +276,31 @@ def labelling(units: Sequence[Unit], period: Period, counts: Counts) -> Labellin
 def build_tables(specs: Iterable[Spec], counts: Counts, labels: Labelling) -> list[Table]:
     """The tables, suppressed together: what one hides, none shows."""
     specs = list(specs)
-    axes = []
-    for spec in specs:
-        axes.append(
-            (labels.of(spec.population, spec.row_dim), labels.of(spec.population, spec.col_dim))
-        )
-    hidden = suppress(
-        (
-            line
-            for spec, (rows, cols) in zip(specs, axes, strict=True)
-            for line in _lines(spec, rows, cols)
-        ),
-        counts,
-    )
-    tables = []
-    for spec, (rows, cols) in zip(specs, axes, strict=True):
-        pop, r, c = spec.population, spec.row_dim, spec.col_dim
+    axes = [
+        (labels.of(spec.population, spec.row_dim), labels.of(spec.population, spec.col_dim))
+        for spec in specs
+    ]
+    grids = [_Grid.of(spec, rows, cols) for spec, (rows, cols) in zip(specs, axes, strict=True)]
+    hidden = suppress((line for grid in grids for line in grid.lines()), counts)
+    texts: dict[int, Cell] = {}
 
-        def cell(k: Key) -> Cell:
+    def cell(k: Key) -> Cell:
+        if k in hidden:
             return _cell(k, counts, hidden)
+        n = counts(k)
+        if n not in texts:
+            texts[n] = Cell(str(n), n)
+        return texts[n]
 
+    tables = []
+    for spec, (rows, cols), grid in zip(specs, axes, grids, strict=True):
         body = [
-            Row(
-                label,
-                [cell(key(pop, **{r: rv, c: cv})) for cv, _l in cols],
-                cell(key(pop, **{r: rv})),
-            )
-            for rv, label in rows
+            Row(label, [cell(k) for k in keys], cell(total))
+            for (_v, label), keys, total in zip(rows, grid.cells, grid.row_totals, strict=True)
         ]
-        totals = Row(_("Totalt"), [cell(key(pop, **{c: cv})) for cv, _l in cols], cell(key(pop)))
+        totals = Row(_("Totalt"), [cell(k) for k in grid.col_totals], cell(grid.grand))
         columns = [label for _v, label in cols]
-        tables.append(Table(spec, labels.heading(r), columns, body, totals))
+        tables.append(Table(spec, labels.heading(spec.row_dim), columns, body, totals))
     return tables
 
 
