@@ -13,10 +13,16 @@ STAFETT_VAR_DIR ?= var
 # The demo's e-mails go to files, one each, so the worker never scrolls the logins away.
 EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
 EMAIL_FILE_PATH ?= $(STAFETT_VAR_DIR)/mail
+# A local stand-in for ID-porten (tools/oidc-provider, the npm package oidc-provider) runs
+# beside the demo, so that *Logg inn med ID-porten* works on a newcomer's machine.
+OIDC_PORT ?= 9000
+OIDC_ISSUER := http://$(HOST):$(OIDC_PORT)
 # Development defaults for `make run`; production sets its own environment (docs/deployment.md).
 RUN_ENV := STAFETT_DEBUG=1 STAFETT_DEMO=1 STAFETT_REQUIRE_2FA=$${STAFETT_REQUIRE_2FA:-0} \
 	STAFETT_SITE_URL='$(STAFETT_SITE_URL)' STAFETT_VAR_DIR='$(STAFETT_VAR_DIR)' \
-	EMAIL_BACKEND='$(EMAIL_BACKEND)' EMAIL_FILE_PATH='$(EMAIL_FILE_PATH)'
+	EMAIL_BACKEND='$(EMAIL_BACKEND)' EMAIL_FILE_PATH='$(EMAIL_FILE_PATH)' \
+	STAFETT_IDPORTEN_ISSUER='$(OIDC_ISSUER)' STAFETT_IDPORTEN_CLIENT_ID=stafettlogg-demo \
+	STAFETT_IDPORTEN_CLIENT_SECRET=demo-secret-not-for-production
 TEST_ENV := STAFETT_DEBUG=1
 
 .PHONY: run test bench setup static messages lint typecheck typed-share format clean
@@ -45,12 +51,15 @@ setup: $(BIN)/.installed static messages
 
 run: setup
 	$(RUN_ENV) $(MANAGE) migrate --noinput -v 0
-	@# The e-mail worker runs beside the server and stops with it (R-SEC-04); the demo logins
-	@# are printed last, just before the server's own lines.
+	@# The e-mail worker and the local ID-porten run beside the server and stop with it
+	@# (R-SEC-04, R-SEC-08); the demo logins are printed last, just before the server's lines.
 	@logins=$$($(RUN_ENV) $(MANAGE) seed_demo) || exit 1; \
+	identities=$$($(RUN_ENV) $(MANAGE) oidc_demo) || exit 1; \
+	OIDC_HOST='$(HOST)' OIDC_PORT='$(OIDC_PORT)' OIDC_SITE_URL='$(STAFETT_SITE_URL)' \
+		node tools/oidc-provider/server.mjs >'$(STAFETT_VAR_DIR)/oidc-provider.log' 2>&1 & provider=$$!; \
 	$(RUN_ENV) $(MANAGE) run_worker --no-reload -v 0 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	echo; echo "Stafettlogg: $(STAFETT_SITE_URL)/"; echo "$$logins"; \
+	trap 'kill $$worker $$provider 2>/dev/null; wait $$worker $$provider 2>/dev/null' EXIT INT TERM; \
+	echo; echo "Stafettlogg: $(STAFETT_SITE_URL)/"; echo "$$logins"; echo "$$identities"; \
 	$(if $(findstring filebased,$(EMAIL_BACKEND)),echo "E-mails (activation links, invitations) \
 	are files in $(EMAIL_FILE_PATH)/";) \
 	echo "Stop with Ctrl-C."; echo; \

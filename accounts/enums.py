@@ -13,3 +13,7 @@ class Language(models.TextChoices):
 # guardian in theirs, and accounts sits below organisations in the import direction.
 ACTIVE_ROLE_SESSION_KEY = "active_role"
 GUARDIAN_ROLE = "guardian"
+
+# Set by the login through an identity provider (oidc, above this app): the provider's
+# end-session address, where logging out of Stafettlogg continues (single logout, R-SEC-08).
+END_SESSION_URL_SESSION_KEY = "end_session_url"

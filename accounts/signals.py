@@ -14,3 +14,8 @@ activated = Signal()
 # Sent by accounts.services.confirm_invitation when a person who already has a login
 # confirms an invitation, logged in: token, by, request.
 invitation_confirmed = Signal()
+
+# Sent by accounts.views.login_view for the ways in other than the password form (oidc
+# connects a receiver that answers with its providers): request. Each receiver returns a list
+# of {"url": ..., "label": ..., "primary": bool}, shown above the password form.
+login_options = Signal()

@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.models import Device
 
-from accounts import services
-from accounts.enums import ACTIVE_ROLE_SESSION_KEY, GUARDIAN_ROLE
+from accounts import services, signals
+from accounts.enums import ACTIVE_ROLE_SESSION_KEY, END_SESSION_URL_SESSION_KEY, GUARDIAN_ROLE
 from accounts.forms import (
     ActivationCodeForm,
     ActivationForm,
@@ -64,9 +64,11 @@ def _set_language_cookie(response: HttpResponse, language: str) -> HttpResponse:
     return response
 
 
-def _complete_login(
-    request: HttpRequest, user: User, backend: str, next_url: str, device: TOTPDevice | None = None
+def complete_login(
+    request: HttpRequest, user: User, backend: str, next_url: str, device: Device | None = None
 ) -> HttpResponse:
+    """Sign in; with `device`, the session counts as having passed the second factor (a TOTP
+    code here, or a provider that vouched for one: oidc)."""
     login(request, user, backend=backend)
     if device is not None:
         otp_login(request, device)
@@ -89,8 +91,18 @@ def login_view(request: HttpRequest) -> HttpResponse:
             request.session[PENDING_BACKEND] = user.backend
             request.session[PENDING_NEXT] = target
             return redirect("accounts:login_verify")
-        return _complete_login(request, user, user.backend, target)
-    return render(request, "accounts/login.html", {"form": form, "next": next_url})
+        return complete_login(request, user, user.backend, target)
+    context = {"form": form, "next": next_url, "login_options": _login_options(request)}
+    return render(request, "accounts/login.html", context)
+
+
+def _login_options(request: HttpRequest) -> list[dict[str, Any]]:
+    """The ways in through an identity provider (ID-porten first), from the apps that offer
+    them (accounts.signals.login_options)."""
+    options: list[dict[str, Any]] = []
+    for _receiver, answer in signals.login_options.send(sender=None, request=request):
+        options.extend(answer if isinstance(answer, list) else [])
+    return options
 
 
 def locked_out(
@@ -125,7 +137,7 @@ def login_verify(request: HttpRequest) -> HttpResponse:
             backend = request.session.pop(PENDING_BACKEND)
             next_url = request.session.pop(PENDING_NEXT, reverse("home"))
             request.session.pop(PENDING_USER, None)
-            return _complete_login(request, user, backend, next_url, device)
+            return complete_login(request, user, backend, next_url, device)
         if reason == "throttled":
             form.add_error("token", _("For mange forsøk. Vent litt og prøv igjen."))
         else:
@@ -135,9 +147,11 @@ def login_verify(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
+    # A session that came through an identity provider ends there too (single logout).
+    end_session = request.session.get(END_SESSION_URL_SESSION_KEY, "")
     logout(request)
     messages.success(request, _("Du er logget ut."))
-    return redirect("accounts:login")
+    return redirect(end_session or "accounts:login")
 
 
 def _qr_data_uri(url: str) -> str:
@@ -277,7 +291,7 @@ def _logged_in_after_activation(
     target = reverse("home")
     if token.guardian is not None:
         target = reverse("logs:detail", args=[token.guardian.log_id])
-    response = _complete_login(request, user, MODEL_BACKEND, target)
+    response = complete_login(request, user, MODEL_BACKEND, target)
     if token.guardian_id is not None:
         request.session[ACTIVE_ROLE_SESSION_KEY] = GUARDIAN_ROLE
     messages.success(request, _("Kontoen din er klar. Velkommen til Stafettlogg!"))

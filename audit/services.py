@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import connections, models, router
+from django.db.models.sql import InsertQuery
 from django.http import HttpRequest
 
 from audit import context
@@ -44,19 +45,18 @@ def record(
     )
 
 
-def record_each(
+def events_for(
     *,
     actor: AbstractBaseUser | AnonymousUser | None,
     action: str,
     objs: Sequence[tuple[models.Model, int | None]],
     data: dict[str, Any] | None = None,
 ) -> list[AuditEvent]:
-    """One event per (object, log id), written in one INSERT: a page that shows several
-    logs records each of them at the cost of one query, however many there are."""
+    """One unsaved event per (object, log id), with the request's role and address."""
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     ambient = context.current()
-    events = [
+    return [
         AuditEvent(
             actor_id=actor.pk if actor is not None else None,
             role=ambient.role,
@@ -69,6 +69,32 @@ def record_each(
         )
         for obj, log_id in objs
     ]
+
+
+def insert_statement(events: Sequence[AuditEvent], *, using: str) -> tuple[str, Sequence[Any]]:
+    """The one INSERT of `events` as SQL text and parameters, made by Django's own compiler,
+    for a caller that writes something else in the same statement (one round trip: the
+    log's access summary, logs.services.reads). Sets each event's time, as saving does."""
+    fields = [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]
+    query = InsertQuery(AuditEvent)
+    rows: list[models.Model] = list(events)
+    query.insert_values(fields, rows)
+    statements = query.get_compiler(using=using).as_sql()
+    if len(statements) != 1:  # pragma: no cover - a backend that cannot insert rows at once
+        raise ValueError("The events do not fit one INSERT statement.")
+    return statements[0]
+
+
+def record_each(
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    action: str,
+    objs: Sequence[tuple[models.Model, int | None]],
+    data: dict[str, Any] | None = None,
+) -> list[AuditEvent]:
+    """One event per (object, log id), written in one INSERT: a page that shows several
+    logs records each of them at the cost of one query, however many there are."""
+    events = events_for(actor=actor, action=action, objs=objs, data=data)
     using = router.db_for_write(AuditEvent)
     connection = connections[using]
     fields = [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]

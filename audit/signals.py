@@ -10,10 +10,16 @@ from django.http import HttpRequest
 
 from audit.services import record
 
+# The session key naming how the person signed in, set before `login()` by a way in other
+# than the password form (oidc: "idporten", "employee_idp").
+LOGIN_METHOD_SESSION_KEY = "login_method"
+
 
 @receiver(user_logged_in)
 def _logged_in(sender: object, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any) -> None:
-    record(actor=user, action="auth.login", obj=user, request=request)
+    session = getattr(request, "session", None)
+    method = session.get(LOGIN_METHOD_SESSION_KEY, "password") if session is not None else ""
+    record(actor=user, action="auth.login", obj=user, request=request, data={"method": method})
 
 
 @receiver(user_logged_out)

@@ -3,18 +3,21 @@
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.http import AuthenticatedHttpRequest
 from logs.enums import LogStatus
-from logs.queries import logs_visible_to, pending_transfers_for, with_overview
+from logs.queries import actor_worklist, logs_visible_to, pending_transfers_for, with_overview
 from logs.services import record_log_views
 from meetings.queries import upcoming_meetings_for
 from notes.queries import notes_visible_to
 from organisations.enums import Role
-from organisations.queries import active_role
+from organisations.queries import active_role, leads, units_led_by
+from staff.overview import staff_of_units
 
 HOME_TEMPLATES = {
     Role.LEADER: "home/leader.html",
@@ -25,6 +28,8 @@ HOME_TEMPLATES = {
 HOME_NOTES = 5
 HOME_LOGS = 20
 HOME_MEETINGS = 10
+HOME_CONCERNS = 20
+HOME_STAFF = 50
 
 
 @require_safe
@@ -32,10 +37,20 @@ HOME_MEETINGS = 10
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """*Min side* of the active role (R-ROLE-01)."""
     role = active_role(request)
+    if role == Role.LEADER or (role is None and leads(request)):
+        return _leader_home(request, role)
     if role is None:
         return render(request, "home/no_role.html")
     context: dict[str, Any] = {"role": role, "is_holder": role == Role.HOLDER}
-    if role in (Role.HOLDER, Role.ACTOR, Role.GUARDIAN):
+    if role == Role.ACTOR:
+        # The concerns the actor works on, overdue first (R-ACT-02): the logs' data, so
+        # their read is recorded, one row per log.
+        concerns = list(actor_worklist(request.user)[:HOME_CONCERNS])
+        shown = {concern.log_id: concern.log for concern in concerns}
+        record_log_views(shown.values(), by=request.user, page="home")
+        context["concerns"] = concerns
+        context["meetings"] = list(upcoming_meetings_for(request.user, role)[:HOME_MEETINGS])
+    if role in (Role.HOLDER, Role.GUARDIAN):
         logs = logs_visible_to(request.user, role).select_related("child", "unit")
         if role == Role.HOLDER:
             # Held logs only: a log sent to the person is listed as a transfer until they
@@ -55,3 +70,18 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         record_log_views([t.log for t in pending], by=request.user, page="home")
         context["pending_transfers"] = pending
     return render(request, HOME_TEMPLATES[role], context)
+
+
+def _leader_home(request: AuthenticatedHttpRequest, role: Role | None) -> HttpResponse:
+    """The leader's *Min side* (R-LEAD-02): the holders and actors of the units they lead, in
+    numbers only (R-ROLE-03), paged (?side=). A municipality administrator with no role of
+    their own gets it for the whole municipality."""
+    staff = staff_of_units(units_led_by(request.user))
+    page = Paginator(staff, HOME_STAFF).get_page(request.GET.get("side"))
+    context = {
+        "role": role,
+        "role_label": role.label if role is not None else _("Kommuneadministrator"),
+        "page_obj": page,
+        "staff": list(page.object_list),
+    }
+    return render(request, HOME_TEMPLATES[Role.LEADER], context)

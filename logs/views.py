@@ -34,6 +34,7 @@ from logs.access import (
     fetch_log,
     record_read,
 )
+from logs.actor_views import actor_children
 from logs.checks import check_new_log
 from logs.enums import ConcernStatus, ConsentGiver, LogKind
 from logs.forms import (
@@ -88,10 +89,13 @@ def _post_version(request: HttpRequest) -> int | None:
 @require_safe
 @login_required
 def log_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """*Mine stafettbarn* (R-HOLD-01): level, status and the red overdue marker (R-MEAS-02)."""
+    """*Mine stafettbarn* (R-HOLD-01): level, status and the red overdue marker (R-MEAS-02).
+    An actor's is *Mine aktørbarn*, their concerns by child (R-ACT-01)."""
     role = active_role(request)
     if role not in LIST_TITLES:
         raise Http404
+    if role == Role.ACTOR:
+        return actor_children(request)
     logs = logs_visible_to(request.user, role).select_related("child", "unit")
     if role == Role.HOLDER:
         # Held logs only: a log sent to the person is not theirs until accepted (R-TRAN-04).

@@ -1,5 +1,10 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from oidc import views
 
 app_name = "oidc"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("tilbake/", views.callback, name="callback"),
+    path("<str:provider>/logg-inn/", views.start, name="start"),
+]

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "oidc.middleware.EndSessionFormActionMiddleware",
     "accounts.middleware.SecondFactorDeviceMiddleware",
     "audit.middleware.AuditContextMiddleware",
     "organisations.middleware.ActiveRoleMiddleware",
@@ -338,3 +339,25 @@ STAFETT_SITE_URL = env_str("STAFETT_SITE_URL", "http://127.0.0.1:8000" if DEBUG 
 STAFETT_DEMO = env_bool("STAFETT_DEMO", False)
 
 FORM_RENDERER = "common.forms.DesignsystemetRenderer"
+
+# Sign-in through ID-porten (R-SEC-02, R-SEC-08), as this installation is registered with it;
+# no issuer, no button. The municipality's own providers for employees are set in the admin.
+STAFETT_IDPORTEN_ISSUER = env_str("STAFETT_IDPORTEN_ISSUER", "")
+STAFETT_IDPORTEN_CLIENT_ID = env_str("STAFETT_IDPORTEN_CLIENT_ID", "")
+# client_secret_basic, client_secret_post or private_key_jwt, as the registration says.
+STAFETT_IDPORTEN_AUTH_METHOD = env_str("STAFETT_IDPORTEN_AUTH_METHOD", "client_secret_basic")
+STAFETT_IDPORTEN_CLIENT_SECRET = env_str("STAFETT_IDPORTEN_CLIENT_SECRET", "")
+# For private_key_jwt: the private key (PEM or JWK), or a file that holds it.
+_idporten_key = env_str("STAFETT_IDPORTEN_PRIVATE_KEY", "")
+STAFETT_IDPORTEN_PRIVATE_KEY = (
+    Path(_idporten_key).read_text()
+    if _idporten_key and "-----BEGIN" not in _idporten_key and Path(_idporten_key).is_file()
+    else _idporten_key
+)
+STAFETT_IDPORTEN_ACR = env_str("STAFETT_IDPORTEN_ACR", "idporten-loa-substantial")
+if STAFETT_IDPORTEN_ACR not in ("idporten-loa-substantial", "idporten-loa-high"):
+    raise ImproperlyConfigured(
+        "STAFETT_IDPORTEN_ACR must be idporten-loa-substantial or idporten-loa-high."
+    )
+# Seconds to wait for an identity provider before showing the person a page saying so.
+STAFETT_OIDC_TIMEOUT = env_int("STAFETT_OIDC_TIMEOUT", 8, minimum=1)

@@ -156,6 +156,15 @@ def _none(world):
     return []
 
 
+def _holder(world):
+    return [world["users"]["holder"].pk]
+
+
+def _holder_role(world):
+    holder = world["users"]["holder"]
+    return [holder.pk, holder.memberships.get().pk]
+
+
 def _pending_transfer(world):
     """A second log of the holder, sent to the holder in the other unit and waiting for
     them (R-TRAN-01…04); the world's own log stays active for the other rows."""
@@ -182,6 +191,10 @@ MATRIX = {
     "set_language": (_none, everyone(405, 302)),
     "accounts:login": (_none, signed_in(302, 302) | {"anonymous": (200, 200)}),
     "accounts:login_verify": (_none, everyone(302, 302)),
+    # Sign-in through an identity provider (R-SEC-08): no provider configured here → 404; a
+    # callback without a login waiting for it → the refusal page (400), whoever asks.
+    "oidc:start": (lambda world: ["idporten"], everyone(404, 405)),
+    "oidc:callback": (_none, everyone(400, 405)),
     "accounts:logout": (_none, everyone(405, 302)),
     "accounts:settings": (_none, signed_in(200, 200)),
     "accounts:totp_setup": (_none, signed_in(200, 200)),
@@ -335,6 +348,22 @@ MATRIX = {
             anonymous=(405, LOGIN),
         ),
     ),
+    # Staff of the leader's units (R-LEAD-01, R-ROLE-03): the leader of the world's unit only;
+    # every other role, and any person outside the leader's reach, is a 404. The world's
+    # holder holds an active log, so removing their one role or deactivating them without a
+    # hand-over is a message on the page, never a change.
+    "staff:list": (_none, only({"leader": (200, 405)}, default=(404, 405), anonymous=(LOGIN, 405))),
+    "staff:create": (_none, only({"leader": (200, 200)})),
+    "staff:edit": (_holder, only({"leader": (200, 200)})),
+    "staff:role_add": (
+        _holder,
+        only({"leader": (405, 200)}, default=(405, 404), anonymous=(405, LOGIN)),
+    ),
+    "staff:role_remove": (_holder_role, only({"leader": (200, 200)})),
+    "staff:hand_over": (_holder, only({"leader": (200, 200)})),
+    "staff:deactivate": (_holder, only({"leader": (200, 200)})),
+    # The world's holder is active: reactivating is a message on the page.
+    "staff:reactivate": (_holder, only({"leader": (200, 200)})),
     # Meetings (R-MEET-01…05): the holder plans them; invited actors and guardians read them
     # (R-ROLE-05, R-ROLE-06); leaders see no content; anyone else gets a 404.
     "meetings:list": (
@@ -366,6 +395,16 @@ MATRIX = {
     "meetings:minutes": (
         _pk("meeting"),
         log_page((200, 302), actor=(403, 403), guardian=(403, 403)),
+    ),
+    # The users overview (R-LEAD-04): the leader of the world's unit only; every other role
+    # never learns it exists (R-ROLE-07). Read-only: a POST is refused before anything else.
+    "staff:users": (
+        _none,
+        only({"leader": (200, 405)}, default=(404, 405), anonymous=(LOGIN, 405)),
+    ),
+    "staff:users_csv": (
+        _none,
+        only({"leader": (200, 405)}, default=(404, 405), anonymous=(LOGIN, 405)),
     ),
 }
 

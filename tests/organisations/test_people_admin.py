@@ -228,6 +228,9 @@ def test_a_municipality_administrator_reaches_no_login_secrets_in_the_admin_R_SE
         "organisations.concerncategory",
         "organisations.measurecategory",
         "notifications.outgoingemail",
+        # Their own municipality's identity provider for employees (R-SEC-08); its secret
+        # and key are written there, never shown again (tests/oidc/test_admin.py).
+        "oidc.employeeprovider",
     }
     assert ActivationToken not in django_admin.site._registry
     assert client.get(reverse("admin:otp_totp_totpdevice_changelist")).status_code == 403

@@ -44,17 +44,18 @@ def test_a_signed_in_json_request_costs_two_queries_R_GEN_03(
     assert response.status_code == 200
 
 
-def test_the_leaders_min_side_costs_three_queries_with_2fa_R_ROLE_01(
+def test_a_page_with_no_data_of_its_own_costs_three_queries_with_2fa_R_ROLE_01(
     client, leader, settings, django_assert_num_queries
 ):
-    """The leader's Min side, a page with the header and no data of its own. Before: six
-    (session, person, TOTP device, roles, guardian EXISTS, the header's units with a
-    DISTINCT join). After: three (session; person with roles and device; header names)."""
+    """A page with the header and no data of its own (the password form; the leader's Min
+    side was this page while it was empty). Before: six (session, person, TOTP device,
+    roles, guardian EXISTS, the header's units with a DISTINCT join). After: three (session;
+    person with roles and device; header names)."""
     settings.STAFETT_REQUIRE_2FA = True
     _verified(client, leader)
     client.get("/")  # the first request after login stamps the session (one write)
     with django_assert_num_queries(3):
-        response = client.get("/")
+        response = client.get(reverse("accounts:password_change"))
     assert response.status_code == 200
     assert "Testskolen" in response.content.decode()
     assert "Testkommune" in response.content.decode()
