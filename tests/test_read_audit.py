@@ -24,8 +24,9 @@ world = matrix.world  # the matrix's fixture: one log with all its people and pa
 # Lists of one's own logs and meetings: the child's name, unit, level, status, the time and
 # place of a meeting. Nothing of a log's content.
 INDEX_PAGES = {"home", "logs:list", "meetings:list", "meetings:choose_log"}
-# Files of counts, never of a log (R-LEAD-03): tests/stats proves they hold no child's data.
-AGGREGATE_FILES = {"stats:csv"}
+# Files of counts and of staff, never of a log (R-LEAD-03, R-LEAD-04): their own tests prove
+# they hold no child's data.
+AGGREGATE_FILES = {"stats:csv", "staff:users_csv"}
 
 # What the world's log holds beyond the child's name (tests/factories.py, the matrix world).
 CASE_DATA = [
