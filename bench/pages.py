@@ -18,9 +18,12 @@ from logs.enums import LogStatus
 from logs.models import Log
 from logs.queries import logs_visible_to
 from organisations.enums import Role
+from organisations.models import Municipality
 from organisations.queries import ACTIVE_ROLE_SESSION_KEY
 
 BARE = "fortunes"
+ADMIN = "admin"  # a municipality administrator with no role: the whole city's statistics
+ADMIN_EMAIL = "kommune@bench.stafettlogg.no"
 LOGIN = "login"
 MIXED = "mixed"
 
@@ -55,7 +58,22 @@ def personas() -> dict:
     missing = [email for email in PERSONAS.values() if email not in found]
     if missing:
         raise LookupError(f"No benchmark data: {missing} missing. Run generate_data first.")
-    return {role: found[email] for role, email in PERSONAS.items()}
+    people = {role: found[email] for role, email in PERSONAS.items()}
+    return {**people, ADMIN: municipality_administrator(people["leader"])}
+
+
+def municipality_administrator(leader: User) -> User:
+    """The administrator of the leader's municipality, with no role of their own: the one
+    who sees the whole city's statistics (R-LEAD-03). Made on first use, so that data
+    generated before there was one can still be measured."""
+    municipality = Municipality.objects.filter(units__memberships__user=leader).first()
+    if municipality is None:
+        raise LookupError("No benchmark data: the leader works in no municipality.")
+    admin, _created = get_user_model().objects.get_or_create(
+        email=ADMIN_EMAIL, defaults={"first_name": "Kari", "last_name": "Kommune"}
+    )
+    municipality.administrators.add(admin)
+    return admin
 
 
 def pages(people: dict) -> list[Page]:
@@ -73,6 +91,9 @@ def pages(people: dict) -> list[Page]:
         Page("actor picker 'an'", "holder", "/aktorer/sok/?q=an&picker=actor"),
         Page("past meetings", "holder", "/moter/?tidligere=1"),
         Page("Min side (leader)", "leader", "/"),
+        Page("Statistikk (leader)", "leader", "/statistikk/"),
+        Page("Statistikk (municipality)", ADMIN, "/statistikk/"),
+        Page("Statistikk CSV (municipality)", ADMIN, "/statistikk/statistikk.csv"),
         Page(MIXED, "mix", "", mix=mixed_load(people)),
         # A staff person's password step: Argon2 is most of its cost.
         Page(LOGIN, "", "/konto/logg-inn/", method="POST", expected=302, form=login),

@@ -111,18 +111,23 @@ def seed_logs(
         first,
         by=holder,
         category=concern_category[0],
-        description="Emma sier lite i klassen og trekker seg unna i friminuttene.",
-        goal="Emma deltar i samtaler i klassen og har noen å være sammen med.",
+        description=f"{first_name} sier lite i klassen og trekker seg unna i friminuttene.",
+        goal=f"{first_name} deltar i samtaler i klassen og har noen å være sammen med.",
         child_voice="Jeg vil ha en venn å være med i friminuttet.",
-        measure=measure("Samtalegruppe med helsesykepleier hver uke.", 0, actors_elsewhere[:1]),
+        measure=measure(
+            f"Samtalegruppe for {first_name} med helsesykepleier hver uke.", 0, actors_elsewhere[:1]
+        ),
     )
     # Shown overdue, as if planned weeks ago: a new deadline is never in the past (R-GEN-04).
-    Measure.objects.filter(concern=concern).update(deadline=today - timedelta(days=5))
+    # Saved, not updated: the statistics follow saves (stats.receivers).
+    for late in Measure.objects.filter(concern=concern):
+        late.deadline = today - timedelta(days=5)
+        late.save(update_fields=["deadline"])
     done = services.add_measure(
         concern,
         by=holder,
         category=measure_category[1],
-        description="Fadderordning med elev fra 6. trinn.",
+        description=f"Fadderordning for {first_name} med elev fra 6. trinn.",
         deadline=today + timedelta(days=20),
         actors=actors_here[:1],
     )
@@ -130,7 +135,7 @@ def seed_logs(
         done,
         by=holder,
         outcome=Outcome.DESIRED_EFFECT,
-        text="Emma møter fadderen hver dag og smiler mer.",
+        text=f"{first_name} møter fadderen hver dag og smiler mer.",
         child_voice="Det er fint å ha noen å gå til.",
     )
     services.create_glimpse(
@@ -176,6 +181,7 @@ def _second_and_third(
     variant: int,
 ) -> None:
     second_child, third_child = CHILDREN[variant % len(CHILDREN)][1:]
+    second_name, third_name = second_child[0], third_child[0]
 
     # 2. Level 1, one closed concern and one open.
     second = services.create_log(
@@ -188,24 +194,24 @@ def _second_and_third(
         second,
         by=holder,
         category=concern_category[2],
-        description="Uro i timene etter jul.",
-        goal="Roligere skoledager.",
-        measure=measure("Fast plass og tydelige pauser.", 10, actors_here[:1]),
+        description=f"{second_name} er urolig i timene etter jul.",
+        goal=f"Roligere skoledager for {second_name}.",
+        measure=measure(f"Fast plass og tydelige pauser for {second_name}.", 10, actors_here[:1]),
     )
     services.evaluate_measure(
         closed.measures.get(),
         by=holder,
         outcome=Outcome.SOME_EFFECT,
-        text="Bedre, men fortsatt uro etter lunsj.",
+        text=f"Bedre for {second_name}, men fortsatt uro etter lunsj.",
     )
     services.close_concern(closed, by=holder)
     services.create_concern(
         second,
         by=holder,
         category=concern_category[4],
-        description="Sliter med grovmotorikk i gym.",
-        goal="Mestrer ballspill sammen med de andre.",
-        measure=measure("Motorikkgruppe to ganger i uka.", 30),
+        description=f"{second_name} sliter med grovmotorikk i gym.",
+        goal=f"{second_name} mestrer ballspill sammen med de andre.",
+        measure=measure(f"Motorikkgruppe for {second_name} to ganger i uka.", 30),
     )
 
     # 3. A passive log.
@@ -219,15 +225,15 @@ def _second_and_third(
         third,
         by=holder,
         category=concern_category[5],
-        description="Lesevansker på 3. trinn.",
-        goal="Leser alderstilpasset tekst.",
-        measure=measure("Lesekurs med spesialpedagog.", 15),
+        description=f"{third_name} har lesevansker på 3. trinn.",
+        goal=f"{third_name} leser alderstilpasset tekst.",
+        measure=measure(f"Lesekurs for {third_name} med spesialpedagog.", 15),
     )
     services.evaluate_measure(
         finished.measures.get(),
         by=holder,
         outcome=Outcome.DESIRED_EFFECT,
-        text="Leser nå på nivå med klassen.",
+        text=f"{third_name} leser nå på nivå med klassen.",
     )
     services.close_concern(finished, by=holder)
     services.set_log_passive(third, by=holder, confirmed=True)

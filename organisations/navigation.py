@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -90,15 +90,9 @@ def navigation_role(request: HttpRequest) -> Role | None:
 
 
 def links_for(role: Role | None, view_name: str) -> list[NavLink]:
-    """The navigation of `role`, the page `view_name` (or "" on none) marked current. A page
-    not installed (a URL name that does not resolve) is left out rather than failing."""
+    """The navigation of `role`, the page `view_name` (or "" on none) marked current."""
     items: Sequence[NavItem] = NAVIGATION.get(role, ()) if role is not None else ()
-    urls: list[tuple[NavItem, str]] = []
-    for item in items:
-        try:
-            urls.append((item, reverse(item.url_name)))
-        except NoReverseMatch:
-            continue
+    urls = [(item, reverse(item.url_name)) for item in items]
     scores = [_match(item, view_name) if view_name else 0 for item, _url in urls]
     best = max(scores, default=0)
     return [

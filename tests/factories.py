@@ -183,5 +183,8 @@ def make_concern(log, *, actors=(), deadline=None, description="Bekymring for sp
         },
     )
     if deadline < today:
-        Measure.objects.filter(concern=concern).update(deadline=deadline)
+        # Saved, not updated: the statistics follow saves (stats.receivers).
+        for measure in Measure.objects.filter(concern=concern):
+            measure.deadline = deadline
+            measure.save(update_fields=["deadline"])
     return concern

@@ -235,6 +235,14 @@ MATRIX = {
     "notes:create": (_none, signed_in(200, 200)),
     "notes:edit": (_pk("note"), signed_in(404, 404)),
     "notes:delete": (_pk("note"), signed_in(404, 404)),
+    # Statistics (R-LEAD-03, R-LEAD-05): the leader of the world's unit only; counts, no
+    # content. Read-only pages: a POST is 405 before anything else.
+    "stats:index": (_none, only({"leader": (200, 405)}, (404, 405), anonymous=(LOGIN, 405))),
+    "stats:csv": (_none, only({"leader": (200, 405)}, (404, 405), anonymous=(LOGIN, 405))),
+    "stats:chart": (
+        lambda w: ["logs-month"],
+        only({"leader": (200, 405)}, (404, 405), anonymous=(LOGIN, 405)),
+    ),
     # Actors (R-HOLD-03, R-MEET-03/04): holders and leaders.
     "organisations:actors": (
         _none,

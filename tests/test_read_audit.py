@@ -25,6 +25,7 @@ world = matrix.world  # the matrix's fixture: one log with all its people and pa
 # place of a meeting. Nothing of a log's content.
 INDEX_PAGES = {"home", "logs:list", "meetings:list", "meetings:choose_log"}
 
+
 # What the world's log holds beyond the child's name (tests/factories.py, the matrix world).
 CASE_DATA = [
     "Bekymring for språket",  # the concern

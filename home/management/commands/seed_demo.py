@@ -1,4 +1,6 @@
-"""The demo municipality: three units, a leader, two holders and three actors.
+"""The demo municipality: three units, a leader, three holders (two in the leader's school,
+one of them an actor at the health centre too) and three more actors, with a few logs each
+and two years of the school's logs behind them for the statistics.
 
 Idempotent: running it again changes nothing that is already there.
 """
@@ -9,6 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import User
+from home.demo_history import seed_history
 from logs.demo import GUARDIAN_EMAIL, seed_logs
 from organisations.enums import Role
 from organisations.models import Municipality, Unit
@@ -21,6 +24,7 @@ UNITS = [
     ("Eventyrskogen barnehage", "974000002"),
     ("Demo helsestasjon", "974000003"),
 ]
+TWO_ROLES_EMAIL = "toroller@demo.stafettlogg.no"
 # (e-mail, first name, last name, role, unit index)
 PEOPLE = [
     ("leder@demo.stafettlogg.no", "Lena", "Leder", Role.LEADER, 0),
@@ -29,6 +33,9 @@ PEOPLE = [
     ("aktor@demo.stafettlogg.no", "Anders", "Aktør", Role.ACTOR, 0),
     ("aktor2@demo.stafettlogg.no", "Astrid", "Andersen", Role.ACTOR, 1),
     ("helsesykepleier@demo.stafettlogg.no", "Siri", "Sykepleier", Role.ACTOR, 2),
+    # Two roles: a second holder in the leader's school, and an actor at the health centre.
+    (TWO_ROLES_EMAIL, "Tone", "Tveit", Role.HOLDER, 0),
+    (TWO_ROLES_EMAIL, "Tone", "Tveit", Role.ACTOR, 2),
 ]
 ADMIN_EMAIL = "admin@demo.stafettlogg.no"
 
@@ -73,7 +80,7 @@ class Command(BaseCommand):
     def _seed_logs(self, units: list[Unit]) -> None:
         people = {email: User.objects.get(email=email) for email, *_rest in PEOPLE}
         actors = [people[e] for e, _f, _l, role, _u in PEOPLE if role == Role.ACTOR]
-        holders = [person for person in PEOPLE if person[3] == Role.HOLDER]
+        holders = [p for p in PEOPLE if p[3] == Role.HOLDER and p[0] != TWO_ROLES_EMAIL]
         for variant, (email, _first, _last, _role, unit_index) in enumerate(holders):
             here = [a for a in actors if a.memberships.filter(unit=units[unit_index]).exists()]
             elsewhere = [a for a in actors if a not in here]
@@ -85,3 +92,6 @@ class Command(BaseCommand):
                 password=DEMO_PASSWORD,
                 variant=variant,
             )
+        # The leader's school: two years of both its holders' logs (R-LEAD-03).
+        school = [people[e] for e, _f, _l, role, u in PEOPLE if role == Role.HOLDER and u == 0]
+        seed_history(holders=school, unit=units[0])
