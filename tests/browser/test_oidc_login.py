@@ -69,6 +69,32 @@ def test_guardian_logs_in_through_id_porten_and_out_again_R_SEC_08(
     check_axe(page)
 
 
+def test_guardian_registered_by_the_holder_without_a_login_gets_in_with_id_porten_R_SEC_02(
+    page, provider, holder, unit, live_server
+):
+    """The holder registered the guardian with a national ID number and no e-mail: the
+    guardian's first login through ID-porten makes their account and opens the child's log."""
+    from logs.services import add_guardian
+    from tests.factories import guardian_data
+
+    number = "01019010046"
+    log = make_log(holder, unit)
+    data = guardian_data(first_name="Ivar", last_name="Idsen", email="", national_id=number)
+    add_guardian(log, by=holder, **data)
+
+    _through_id_porten(page, number)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Min side – Foresatt")
+    check_axe(page)
+    page.get_by_role("link", name=log.child.full_name).click()
+    expect(page).to_have_url(re.compile(rf"/logger/{log.pk}/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(log.child.full_name)
+    check_axe(page)
+    assert number not in page.url
+    assert number not in page.content()
+    person = log.guardians.get(first_name="Ivar").user
+    assert person is not None and person.national_id == number
+
+
 def test_holder_with_2fa_required_needs_no_totp_after_id_porten_R_SEC_08(
     page, provider, holder, settings
 ):
