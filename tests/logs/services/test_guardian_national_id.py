@@ -2,9 +2,12 @@
 in full, and what it does at the guardian's first ID-porten login (R-SEC-02, R-SEC-03)."""
 
 import json
+import threading
+import time
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, connections
 
 from accounts.models import User
 from audit.models import AuditEvent
@@ -12,6 +15,7 @@ from logs.models import Guardian, Revision
 from logs.services import (
     GuardianConflict,
     add_guardian,
+    id_logins,
     link_guardians_by_national_id,
     update_guardian,
 )
@@ -217,3 +221,46 @@ def test_no_mail_goes_to_an_account_without_an_address_R_NOTIFY_01(log, holder):
         user=person,
     )
     assert sent is None
+
+
+# --- two first logins at once (PostgreSQL) ---------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_first_logins_at_once_make_one_account_R_SEC_02(monkeypatch, holder, unit, log):
+    """Both found no account before either made one; the records' lock makes the second
+    wait, and it finds the account the first made."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite has no row locks; run with DATABASE_URL")
+    _guardian_without_login(log, holder)
+    _guardian_without_login(make_log(holder, unit), holder)
+    original = id_logins._new_login
+
+    def slow_new_login(guardian, national_id):
+        made = original(guardian, national_id)
+        time.sleep(0.3)
+        return made
+
+    monkeypatch.setattr(id_logins, "_new_login", slow_new_login)
+    barrier = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def run():
+        try:
+            barrier.wait()
+            outcomes.append(link_guardians_by_national_id(NUMBER, person=None).pk)
+        except Exception as error:  # reported in the assertion below
+            outcomes.append(f"{type(error).__name__}: {error}")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    person = User.objects.get(national_id=NUMBER)
+    assert outcomes == [person.pk, person.pk], outcomes
+    assert set(Guardian.objects.filter(national_id=NUMBER).values_list("user", flat=True)) == {
+        person.pk
+    }
