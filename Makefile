@@ -25,7 +25,7 @@ RUN_ENV := STAFETT_DEBUG=1 STAFETT_DEMO=1 STAFETT_REQUIRE_2FA=$${STAFETT_REQUIRE
 	STAFETT_IDPORTEN_CLIENT_SECRET=demo-secret-not-for-production
 TEST_ENV := STAFETT_DEBUG=1
 
-.PHONY: run test bench setup static messages lint typecheck typed-share format clean
+.PHONY: run test bench bench-export setup static messages lint typecheck typed-share format clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -47,7 +47,7 @@ messages: $(BIN)/.installed
 	$(TEST_ENV) $(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
 
 setup: $(BIN)/.installed static messages
-	mkdir -p var
+	mkdir -p var $(STAFETT_VAR_DIR)/archive
 
 run: setup
 	$(RUN_ENV) $(MANAGE) migrate --noinput -v 0
@@ -79,6 +79,13 @@ bench: setup
 	$(BENCH_ENV) $(MANAGE) migrate --noinput -v 0
 	$(BENCH_ENV) $(MANAGE) generate_data --scale $(BENCH_SCALE) --if-missing
 	$(BENCH_ENV) $(MANAGE) run_bench $(BENCH_ARGS)
+
+# The PDF export of a log with 100 measures (goal: at most 1.5 s of worker CPU), and the log
+# page while exports are made beside it.
+bench-export: setup
+	$(BENCH_ENV) $(MANAGE) create_bench_db
+	$(BENCH_ENV) $(MANAGE) migrate --noinput -v 0
+	$(BENCH_ENV) $(MANAGE) bench_export $(BENCH_ARGS)
 
 lint: $(BIN)/.installed typecheck
 	$(BIN)/ruff check .

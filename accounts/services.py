@@ -4,9 +4,11 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from importlib import import_module
 from typing import Any, Protocol
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -473,3 +475,28 @@ def change_password(
         return
     tell_about_login_change(user, change="password")
     record(actor=by, action="user.password_set", obj=user, request=request)
+
+
+@transaction.atomic
+def end_sessions(user: User, *, by: User | None = None) -> int:
+    """Sign the person out everywhere, at once (R-LEAD-01): every live session of theirs is
+    deleted, from the database and, with Redis (cached_db), from the cache as well.
+
+    Sessions carry no column naming their person, so the live ones are read and decoded;
+    they last at most STAFETT_SESSION_MAX_AGE, which keeps them few. A deactivated person
+    is refused by the sign-in backend on their next request anyway (is_active); this makes
+    sure nothing of theirs stays behind. Side effect: audit account.sessions_ended.
+    """
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    if not hasattr(store_class, "get_model_class"):
+        return 0  # sessions not kept in the database: the backend's is_active check alone
+    live = store_class.get_model_class().objects.filter(expire_date__gt=timezone.now())
+    reader = store_class()
+    ended = 0
+    for key, data in live.values_list("session_key", "session_data").iterator():
+        if reader.decode(data).get(SESSION_KEY) == str(user.pk):
+            store_class(session_key=key).delete()
+            ended += 1
+    if ended:
+        record(actor=by or user, action="account.sessions_ended", obj=user, data={"count": ended})
+    return ended

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.http import AuthenticatedHttpRequest
 from logs.enums import LogStatus
-from logs.queries import logs_visible_to, pending_transfers_for, with_overview
+from logs.queries import actor_worklist, logs_visible_to, pending_transfers_for, with_overview
 from logs.services import record_log_views
 from meetings.queries import upcoming_meetings_for
 from notes.queries import notes_visible_to
@@ -28,6 +28,7 @@ HOME_TEMPLATES = {
 HOME_NOTES = 5
 HOME_LOGS = 20
 HOME_MEETINGS = 10
+HOME_CONCERNS = 20
 HOME_STAFF = 50
 
 
@@ -41,7 +42,15 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     if role is None:
         return render(request, "home/no_role.html")
     context: dict[str, Any] = {"role": role, "is_holder": role == Role.HOLDER}
-    if role in (Role.HOLDER, Role.ACTOR, Role.GUARDIAN):
+    if role == Role.ACTOR:
+        # The concerns the actor works on, overdue first (R-ACT-02): the logs' data, so
+        # their read is recorded, one row per log.
+        concerns = list(actor_worklist(request.user)[:HOME_CONCERNS])
+        shown = {concern.log_id: concern.log for concern in concerns}
+        record_log_views(shown.values(), by=request.user, page="home")
+        context["concerns"] = concerns
+        context["meetings"] = list(upcoming_meetings_for(request.user, role)[:HOME_MEETINGS])
+    if role in (Role.HOLDER, Role.GUARDIAN):
         logs = logs_visible_to(request.user, role).select_related("child", "unit")
         if role == Role.HOLDER:
             # Held logs only: a log sent to the person is listed as a transfer until they

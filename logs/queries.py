@@ -20,12 +20,12 @@ views never filter logs by any other path.
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import RequestUser, User
-from logs.enums import ConcernStatus, Level, MeasureStatus, TransferStatus
+from logs.enums import ConcernStatus, Level, LogStatus, MeasureStatus, TransferStatus
 from logs.models import (
     Concern,
     Consent,
@@ -97,6 +97,46 @@ def concerns_with_measures(user: RequestUser, role: Role | None, log: Log) -> Qu
         .filter(log=log)
         .select_related("category")
         .prefetch_related(Prefetch("measures", queryset=measures))
+    )
+
+
+def actor_concerns(user: RequestUser) -> QuerySet[Concern]:
+    """The concerns the person works on as actor (R-ACT-01, R-ACT-02): exactly those of
+    concerns_visible_to in the actor role, never another concern of the same log.
+
+    Each comes with its log's child and unit and its category, `has_overdue` (one of the
+    person's own measures is past its deadline, R-MEAS-02), `next_deadline` (the earliest of
+    their open measures) and `my_measures`: the measures the person is an actor on, soonest
+    deadline first. Two queries however many concerns: the concerns, and their measures.
+    """
+    if not user.is_authenticated:
+        return Concern.objects.none()
+    mine = Measure.objects.filter(actors=user)
+    own_open = mine.filter(concern=OuterRef("pk"), status=MeasureStatus.OPEN)
+    next_deadline = own_open.order_by("deadline").values("deadline")[:1]
+    measures = mine.select_related("category").order_by("deadline", "pk")
+    return (
+        concerns_visible_to(user, Role.ACTOR)
+        .select_related("log__child", "log__unit", "category")
+        .annotate(
+            has_overdue=Exists(own_open.filter(deadline__lt=timezone.localdate())),
+            next_deadline=Subquery(next_deadline),
+        )
+        .prefetch_related(Prefetch("measures", queryset=measures, to_attr="my_measures"))
+    )
+
+
+def actor_worklist(user: RequestUser) -> QuerySet[Concern]:
+    """The open concerns of active logs (a transfer pending too) the person is an actor on,
+    as actor_concerns, those with an overdue measure first, then by the next deadline: the
+    actor's *Min side* (R-ACT-02)."""
+    return (
+        actor_concerns(user)
+        .filter(
+            status=ConcernStatus.OPEN,
+            log__status__in=[LogStatus.ACTIVE, LogStatus.TRANSFER_PENDING],
+        )
+        .order_by(F("has_overdue").desc(), F("next_deadline").asc(nulls_last=True), "pk")
     )
 
 

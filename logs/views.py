@@ -34,6 +34,7 @@ from logs.access import (
     fetch_log,
     record_read,
 )
+from logs.actor_views import actor_children
 from logs.checks import check_new_log
 from logs.enums import ConcernStatus, ConsentGiver, LogKind
 from logs.forms import (
@@ -61,6 +62,7 @@ from logs.queries import (
     transfers_visible_to,
     with_overview,
 )
+from logs.signals import log_page_context
 from logs.uploads import validate_pdf
 from organisations.enums import Role
 from organisations.queries import active_role, units_of
@@ -88,10 +90,13 @@ def _post_version(request: HttpRequest) -> int | None:
 @require_safe
 @login_required
 def log_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """*Mine stafettbarn* (R-HOLD-01): level, status and the red overdue marker (R-MEAS-02)."""
+    """*Mine stafettbarn* (R-HOLD-01): level, status and the red overdue marker (R-MEAS-02).
+    An actor's is *Mine aktørbarn*, their concerns by child (R-ACT-01)."""
     role = active_role(request)
     if role not in LIST_TITLES:
         raise Http404
+    if role == Role.ACTOR:
+        return actor_children(request)
     logs = logs_visible_to(request.user, role).select_related("child", "unit")
     if role == Role.HOLDER:
         # Held logs only: a log sent to the person is not theirs until accepted (R-TRAN-04).
@@ -336,6 +341,12 @@ def _log_page(request: AuthenticatedHttpRequest, log: Log, level_form: LevelForm
         "level_form": level_form,
         **_transfer_facts(request, role, log),
     }
+    # What apps above add to the page (the archive status: archive.apps).
+    for _receiver, extra in log_page_context.send(
+        sender=Log, log=log, user=request.user, role=role, sensitive=sensitive
+    ):
+        if isinstance(extra, dict):
+            context.update(extra)
     return render(request, "logs/log_detail.html", context)
 
 

@@ -97,7 +97,7 @@ class MunicipalityScopedAdmin(admin.ModelAdmin[_Setup], Generic[_Setup]):
 
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin[Municipality]):
-    list_display = ["name", "org_number"]
+    list_display = ["name", "org_number", "retention_years"]
     filter_horizontal = ["administrators"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Municipality]:

@@ -8,9 +8,13 @@ from django.db.models import Exists, OuterRef, QuerySet
 from accounts.backends import UserBackend
 from accounts.models import User
 from organisations.enums import Role
-from organisations.models import Membership
+from organisations.models import Membership, Municipality
 
 ROLE_FLAG = "stafett_has_{}"
+# Whether the person administers a municipality: read with the roles, so that the header's
+# navigation (organisations.navigation) knows the leader's pages of an administrator with no
+# role without a query of its own (organisations.queries.administers_a_municipality).
+ADMINISTERS_FLAG = "stafett_administers"
 
 
 class RoleBackend(UserBackend):
@@ -32,6 +36,9 @@ class RoleBackend(UserBackend):
             flags[ROLE_FLAG.format(Role.GUARDIAN.value)] = Exists(
                 guardian.objects.filter(user=OuterRef("pk"))
             )
+        flags[ADMINISTERS_FLAG] = Exists(
+            Municipality.administrators.through.objects.filter(user=OuterRef("pk"))
+        )
         return super().user_query(user_id).annotate(**flags)
 
     def get_user(self, user_id: Any) -> User | None:

@@ -6,11 +6,13 @@ from django.utils.functional import SimpleLazyObject
 from accounts.models import User
 from organisations.enums import Role
 from organisations.models import Membership
+from organisations.navigation import links_for, navigation_role
 from organisations.queries import active_role, roles_of
 
 
 def roles(request: HttpRequest) -> dict[str, Any]:
-    """The role switcher and the header's municipality and unit (R-ROLE-01).
+    """The role switcher, the role's navigation and the header's municipality and unit
+    (R-ROLE-01, R-GEN-07).
 
     The header's names are read only if a template shows them (an htmx fragment does not),
     as plain names in one query: each membership is one (person, unit, role).
@@ -20,9 +22,14 @@ def roles(request: HttpRequest) -> dict[str, Any]:
         return {}
     current = active_role(request)
     header = SimpleLazyObject(lambda: _header_names(user, current))
+    match = getattr(request, "resolver_match", None)
+    view_name = match.view_name if match is not None else ""
     return {
         "user_roles": roles_of(user),
         "active_role": current,
+        # The role's main navigation (R-GEN-07): no query, the roles and the administrator
+        # flag are read with the person (organisations.backends).
+        "main_nav": SimpleLazyObject(lambda: links_for(navigation_role(request), view_name)),
         "header_units": SimpleLazyObject(lambda: header[0]),
         "header_municipality": SimpleLazyObject(lambda: header[1]),
     }

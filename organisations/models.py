@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +24,18 @@ class Municipality(models.Model):
         verbose_name=_("kommuneadministratorer"),
         blank=True,
         related_name="administered_municipalities",
+    )
+    # R-SEC-06: how long a passive log is kept after its archive hand-over; empty keeps
+    # every log (manage.py apply_retention deletes nothing and says so).
+    retention_years = models.PositiveSmallIntegerField(
+        _("oppbevaringstid for passive logger (år)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "Passive logger som er avlevert til arkivet, slettes når så mange år er gått "
+            "siden de ble satt passive. Tomt: ingenting slettes."
+        ),
     )
 
     class Meta:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import (
+    end_sessions,
     has_open_activation,
     revoke_activations,
     send_activation_email,
@@ -328,6 +329,28 @@ def assign_role(*, by: User | None, user: User, unit: Unit, role: Role) -> Membe
 
 
 @transaction.atomic
+def create_person(
+    *,
+    by: User | None,
+    email: str,
+    first_name: str,
+    last_name: str,
+    phone: str = "",
+    via: str = "administration",
+) -> User:
+    """The account of a new person, with no usable password: nobody chooses it but the
+    person, through the activation e-mail (R-SEC-07). The caller has checked that `by` may
+    add people where the person will work (add_person: the administration; staff: a
+    leader's units, R-LEAD-01) and gives the first role in the same transaction.
+    Side effect: audit user.registered."""
+    person = User.objects.create_user(
+        email, first_name=first_name.strip(), last_name=last_name.strip(), phone=phone.strip()
+    )
+    record(actor=by, action="user.registered", obj=person, data={"via": via})
+    return person
+
+
+@transaction.atomic
 def add_person(
     *,
     by: User | None,
@@ -351,10 +374,9 @@ def add_person(
         raise PermissionDenied(_("En ny person må få en rolle i en av virksomhetene dine."))
     if unit is not None:
         _check_reach(unit, by=by)
-    person = User.objects.create_user(
-        email, first_name=first_name.strip(), last_name=last_name.strip(), phone=phone.strip()
+    person = create_person(
+        by=by, email=email, first_name=first_name, last_name=last_name, phone=phone
     )
-    record(actor=by, action="user.registered", obj=person, data={"via": "administration"})
     if unit is not None:
         if role is None:
             raise ValueError("A person's first unit comes with a role.")
@@ -381,7 +403,8 @@ def change_person(person: User, *, by: User | None, changes: dict[str, Any]) -> 
     switching on tells the person.
     A changed national ID number (an operator's) is told to the person as well.
     Side effects: audit user.changed (field names only), user.email_changed,
-    user.national_id_changed, user.deactivated, user.reactivated; the e-mails.
+    user.national_id_changed, user.deactivated (and the person's sessions ended),
+    user.reactivated; the e-mails.
     """
     allowed = administered_municipalities(by)
     if allowed is not None and not set(changes) <= ADMINISTRATOR_CHANGES:
@@ -390,6 +413,18 @@ def change_person(person: User, *, by: User | None, changes: dict[str, Any]) -> 
         raise PermissionDenied(
             _("Personen har en rolle eller et barn i en annen kommune. Be driftsansvarlig endre.")
         )
+    return update_person(person, by=by, changes=changes)
+
+
+@transaction.atomic
+def update_person(person: User, *, by: User | None, changes: dict[str, Any]) -> User:
+    """Change a person's fields, with what each change brings (see change_person). The caller
+    has checked that `by` may make these changes to this person: change_person for the
+    administration, staff.services for a leader (R-LEAD-01).
+
+    Deactivating ends the person's sessions at once (R-LEAD-01): the next request of any
+    browser they are signed in with is signed out.
+    """
     if "email" in changes:
         # Stored in lower case, as logins look it up (accounts.models.UserManager).
         changes = {**changes, "email": changes["email"].strip().lower()}
@@ -413,6 +448,7 @@ def change_person(person: User, *, by: User | None, changes: dict[str, Any]) -> 
         record(actor=by, action="user.national_id_changed", obj=person)
     if was_active and not person.is_active:
         revoke_activations(person, reason="deactivated", by=by)
+        end_sessions(person, by=by)
         record(actor=by, action="user.deactivated", obj=person)
     elif person.is_active and not was_active:
         tell_about_login_change(person, change="reactivated")

@@ -338,6 +338,11 @@ STAFETT_SITE_URL = env_str("STAFETT_SITE_URL", "http://127.0.0.1:8000" if DEBUG 
 # Shown on the login page of a demo installation.
 STAFETT_DEMO = env_bool("STAFETT_DEMO", False)
 
+# The archive hand-over of a passive log (R-ARCH-01): the backend (a dotted path to an
+# archive.backends.ArchiveBackend) and the folder the default backend writes packages to.
+STAFETT_ARCHIVE_BACKEND = env_str("STAFETT_ARCHIVE_BACKEND", "archive.backends.FolderBackend")
+STAFETT_ARCHIVE_FOLDER = env_str("STAFETT_ARCHIVE_FOLDER", str(VAR_DIR / "archive"))
+
 FORM_RENDERER = "common.forms.DesignsystemetRenderer"
 
 # Sign-in through ID-porten (R-SEC-02, R-SEC-08), as this installation is registered with it;

@@ -152,8 +152,37 @@ def _pk(key):
     return lambda world: [world[key].pk]
 
 
+def _holder_export(world):
+    """The holder's export of the log, made (a stand-in file; rendering is tested in
+    tests/exports/): only the holder who asked may open it (R-EXP-01)."""
+    from django.core.files.base import ContentFile
+
+    from exports.enums import ExportStatus
+    from exports.services import request_export
+
+    if "export" not in world:
+        export = request_export(
+            world["log"], by=world["users"]["holder"], role=Role.HOLDER, parts=["concerns"]
+        )
+        export.file.save("x.pdf", ContentFile(b"%PDF-1.7 stand-in"), save=False)
+        export.status = ExportStatus.READY
+        export.expires_at = timezone.now() + timedelta(hours=24)
+        export.save()
+        world["export"] = export
+    return [world["export"].pk]
+
+
 def _none(world):
     return []
+
+
+def _holder(world):
+    return [world["users"]["holder"].pk]
+
+
+def _holder_role(world):
+    holder = world["users"]["holder"]
+    return [holder.pk, holder.memberships.get().pk]
 
 
 def _pending_transfer(world):
@@ -331,6 +360,22 @@ MATRIX = {
             anonymous=(405, LOGIN),
         ),
     ),
+    # Staff of the leader's units (R-LEAD-01, R-ROLE-03): the leader of the world's unit only;
+    # every other role, and any person outside the leader's reach, is a 404. The world's
+    # holder holds an active log, so removing their one role or deactivating them without a
+    # hand-over is a message on the page, never a change.
+    "staff:list": (_none, only({"leader": (200, 405)}, default=(404, 405), anonymous=(LOGIN, 405))),
+    "staff:create": (_none, only({"leader": (200, 200)})),
+    "staff:edit": (_holder, only({"leader": (200, 200)})),
+    "staff:role_add": (
+        _holder,
+        only({"leader": (405, 200)}, default=(405, 404), anonymous=(405, LOGIN)),
+    ),
+    "staff:role_remove": (_holder_role, only({"leader": (200, 200)})),
+    "staff:hand_over": (_holder, only({"leader": (200, 200)})),
+    "staff:deactivate": (_holder, only({"leader": (200, 200)})),
+    # The world's holder is active: reactivating is a message on the page.
+    "staff:reactivate": (_holder, only({"leader": (200, 200)})),
     # Meetings (R-MEET-01…05): the holder plans them; invited actors and guardians read them
     # (R-ROLE-05, R-ROLE-06); leaders see no content; anyone else gets a 404.
     "meetings:list": (
@@ -362,6 +407,25 @@ MATRIX = {
     "meetings:minutes": (
         _pk("meeting"),
         log_page((200, 302), actor=(403, 403), guardian=(403, 403)),
+    ),
+    # Export (R-EXP-01): whoever sees the log page chooses parts (an empty POST is the form
+    # again, «choose at least one»); a leader and anyone else get a 404. The export itself
+    # is its owner's only: anyone else's id is a 404.
+    "exports:choose": (
+        _pk("log"),
+        log_page((200, 200), actor=(200, 200), guardian=(200, 200)),
+    ),
+    "exports:status": (
+        _holder_export,
+        log_page((200, 405), anonymous=(LOGIN, 405)) | dict.fromkeys(SIGNED_IN[1:], (404, 405)),
+    ),
+    "exports:retry": (
+        _holder_export,
+        log_page((405, 302), anonymous=(405, LOGIN)) | dict.fromkeys(SIGNED_IN[1:], (405, 404)),
+    ),
+    "exports:file": (
+        _holder_export,
+        log_page((200, 405), anonymous=(LOGIN, 405)) | dict.fromkeys(SIGNED_IN[1:], (404, 405)),
     ),
     # The users overview (R-LEAD-04): the leader of the world's unit only; every other role
     # never learns it exists (R-ROLE-07). Read-only: a POST is refused before anything else.

@@ -70,10 +70,13 @@ def _check(client, world, url: str, who: str, method: str = "get") -> list[str]:
         return []
     reads = _reads(user, since)
     name = response.resolver_match.view_name
-    if response.streaming or response.get("Content-Disposition", "").startswith("attachment"):
+    is_csv = response.get("Content-Type", "").startswith("text/csv")
+    attachment = response.get("Content-Disposition", "").startswith("attachment")
+    if response.streaming or (attachment and not is_csv):
         # A file of a log (a consent, a letter): it names no child, yet it is the log's.
         return [] if reads else [f"{name} as {who}: a file handed out without a read"]
-    html = response.content.decode()
+    # A page, or a CSV (of staff, of numbers): read for what it shows, as a page is.
+    html = response.content.decode("utf-8-sig")
     shown = {log.pk: child for child, log in _logs_of().items() if child in html}
     case_data = [text for text in CASE_DATA if text in html]
     if name in INDEX_PAGES and not case_data:

@@ -37,6 +37,7 @@ from logs.services.reads import READ_ACTIONS, record_log_view, record_log_views,
 from logs.services.transfers import (
     accept_transfer,
     forward_transfer,
+    hand_over_logs,
     transfer_log,
     withdraw_transfer,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "evaluate_measure",
     "extend_deadline",
     "forward_transfer",
+    "hand_over_logs",
     "invite_guardian",
     "issue_guardian_letter",
     "link_guardian_login",

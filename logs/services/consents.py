@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from common.stored_files import delete_on_rollback
 from common.submissions import claim_submission
 from logs.checks import consent_errors
 from logs.enums import ConsentGiver
@@ -67,6 +68,9 @@ def write_consent_file(consent: Consent, file: File) -> None:
         with contextlib.suppress(OSError):
             storage.delete(name)  # a half-written file
         raise ValidationError({"file": STORAGE_ERROR}, code="storage") from None
+    # A rollback after this point (the caller's transaction, or the commit itself failing)
+    # would leave a file no row knows: it is deleted with the rollback.
+    delete_on_rollback(storage, stored)
     if stored != name:
         consent.file.name = stored
         consent.save(update_fields=["file"])

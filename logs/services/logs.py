@@ -25,6 +25,7 @@ from logs.services._common import (
 )
 from logs.services.consents import new_consent, write_consent_file
 from logs.services.guardians import invite_guardian
+from logs.signals import log_set_passive
 from organisations.enums import Role
 from organisations.models import Membership, Unit
 
@@ -168,7 +169,8 @@ def set_level(log: Log, *, by: User, level: int, version: int | None = None) -> 
 def set_log_passive(log: Log, *, by: User, confirmed: bool) -> Log:
     """Close the log for good (R-LOG-06): every concern closed, two confirmations.
 
-    Side effects: the log is read-only for everyone from now on; history; audit.
+    Side effects: the log is read-only for everyone from now on; history; audit; the
+    log_set_passive signal, on which the archive queues the hand-over (R-ARCH-01).
     """
     log = lock(Log, log.pk)
     require_holder(by, log)
@@ -190,4 +192,5 @@ def set_log_passive(log: Log, *, by: User, confirmed: bool) -> Log:
     log.version += 1
     log.save(update_fields=["status", "passive_at", "version"])
     record_change(log, by=by, action="log.passive", obj=log)
+    log_set_passive.send(sender=Log, log=log, by=by)
     return log

@@ -1,5 +1,6 @@
 """Handing a log over to another holder: transfer, accept, forward, withdraw
-(R-TRAN-01…05). While a transfer waits, the log is read-only for everyone."""
+(R-TRAN-01…05), and a leader's hand-over of a leaving holder's logs (R-LEAD-01). While a
+transfer waits, the log is read-only for everyone."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +19,7 @@ from notifications.enums import Kind
 from notifications.services import queue_email
 from organisations.enums import Role
 from organisations.models import Membership, Unit
+from organisations.queries import units_led_by
 
 
 def _holds_unit(user: User, unit: Unit) -> bool:
@@ -302,3 +304,76 @@ def withdraw_transfer(transfer: Transfer, *, by: User) -> Log:
     log.save(update_fields=["status", "version"])
     record_change(log, by=by, action="transfer.withdrawn", obj=transfer)
     return log
+
+
+@transaction.atomic
+def hand_over_logs(from_holder: User, *, to_holder: User, unit: Unit, by: User, reason: str) -> int:
+    """A leader hands every active log `from_holder` holds in `unit` to another holder of
+    the same unit (R-LEAD-01), e.g. before deactivating them: a transfer in the leader's
+    name, accepted at once, since the holder who would send it is leaving and the log must
+    never be left without someone who can work in it.
+
+    Refused (ReadOnlyError) for a unit outside the leader's reach (organisations.queries.
+    units_led_by); a ValidationError keyed "to_holder" for the same person, a deactivated
+    person or one who is not holder of the unit. Same unit, so no new consent is needed
+    (R-TRAN-02). Returns how many logs moved.
+
+    Side effects, per log: holder changed; an accepted Transfer (from the old holder, decided
+    by the leader); history and audit transfer.handed_over (no child data). One e-mail to
+    the new holder: how many logs, and a link to their list (no child data, R-NOTIFY-01).
+    """
+    if not units_led_by(by).filter(pk=unit.pk).exists():
+        raise ReadOnlyError(_("Du er ikke leder for denne virksomheten."))
+    if to_holder.pk == from_holder.pk:
+        raise ValidationError(
+            {"to_holder": [_("Velg en annen stafettholder enn den som har loggene nå.")]}
+        )
+    if not _holds_unit(to_holder, unit):
+        raise ValidationError(
+            {"to_holder": [_("Personen er ikke aktiv stafettholder i virksomheten.")]}
+        )
+    reason = (reason or "").strip()
+    pks = list(
+        Log.objects.filter(holder=from_holder, unit=unit, status=LogStatus.ACTIVE)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    now = timezone.now()
+    moved = 0
+    for pk in pks:
+        log = lock(Log, pk)
+        if log.holder_id != from_holder.pk or log.status != LogStatus.ACTIVE:
+            continue  # changed by someone else meanwhile
+        transfer = Transfer.objects.create(
+            log=log,
+            from_holder=from_holder,
+            from_unit=unit,
+            to_user=to_holder,
+            to_unit=unit,
+            reason=reason,
+            status=TransferStatus.ACCEPTED,
+            decided_at=now,
+            decided_by=by,
+        )
+        log.holder = to_holder
+        log.version += 1
+        log.save(update_fields=["holder", "version"])
+        record_change(
+            log,
+            by=by,
+            action="transfer.handed_over",
+            obj=transfer,
+            before={"holder": str(from_holder)},
+            after={"holder": str(to_holder)},
+            audit_data={"from_holder": from_holder.pk, "to_user": to_holder.pk, "unit": unit.pk},
+        )
+        moved += 1
+    if moved:
+        queue_email(
+            kind=Kind.TRANSFER,
+            to=to_holder.email,
+            user=to_holder,
+            template="notifications/email/logs_handed_over",
+            context={"count": moved, "logs_url": reverse("logs:list")},
+        )
+    return moved

@@ -64,6 +64,7 @@ REVISION_ACTIONS = {
     "transfer.forwarded": _("Overføringen ble sendt videre"),
     "transfer.accepted": _("Overføringen ble godtatt"),
     "transfer.withdrawn": _("Overføringen ble trukket tilbake"),
+    "transfer.handed_over": _("Lederen ga loggen til en ny stafettholder"),
     "meeting.created": _("Nytt tverrfaglig møte"),
     "meeting.edited": _("Møtet ble endret"),
     "meeting.cancelled": _("Møtet ble avlyst"),

@@ -82,7 +82,7 @@ def test_holder_searches_and_registers_an_actor_R_HOLD_03_R_MEET_03_R_MEET_04(
     expect(page).to_have_url(_path_is("/"))
     check_axe(page)
 
-    page.get_by_role("link", name="Aktører", exact=True).click()
+    page.locator("main").get_by_role("link", name="Aktører", exact=True).click()
     expect(page).to_have_url(_path_is("/aktorer/"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Aktører")
     table = page.locator("table.ds-table")
