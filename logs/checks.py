@@ -35,7 +35,16 @@ CHILD_FIELDS = [
     "place",
     "email",
 ]
-GUARDIAN_FIELDS = ["first_name", "last_name", "phone", "email", "address", "postcode", "place"]
+GUARDIAN_FIELDS = [
+    "first_name",
+    "last_name",
+    "national_id",
+    "phone",
+    "email",
+    "address",
+    "postcode",
+    "place",
+]
 
 
 def _clean(obj: models.Model, exclude: list[str] | None = None) -> None:

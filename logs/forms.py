@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.validators import normalise_national_id
 from common.dates import PlausibleDateField, PlausibleDatesMixin
 from common.forms import SubmissionKeyMixin, field_of
 from logs.enums import EVALUATION_OUTCOMES, ConsentGiver, Level, LogKind
@@ -88,17 +89,51 @@ class ChildForm(PlausibleDatesMixin, forms.ModelForm[Child]):
 class GuardianForm(forms.ModelForm[Guardian]):
     class Meta:
         model = Guardian
-        fields = ["first_name", "last_name", "phone", "email", "address", "postcode", "place"]
+        fields = [
+            "first_name",
+            "last_name",
+            "national_id",
+            "phone",
+            "email",
+            "address",
+            "postcode",
+            "place",
+        ]
         widgets = {
+            "national_id": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
             "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
             "postcode": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 4}),
         }
         help_texts = {
+            "national_id": _(
+                "Valgfritt. 11 siffer. Med fødselsnummer kan den foresatte logge inn med ID-porten."
+            ),
             "email": _(
                 "Med e-post får den foresatte invitasjonen tilsendt. Uten e-post kan du "
                 "skrive ut invitasjonen."
             ),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        national_id = field_of(self, "national_id", forms.CharField)
+        # Typed as printed, «DDMMYY NNNNN» too, as the child's number (ChildForm).
+        national_id.validators = []
+        national_id.max_length = NATIONAL_ID_INPUT_LENGTH
+        national_id.widget.attrs["maxlength"] = str(NATIONAL_ID_INPUT_LENGTH)
+        if self.instance.pk and self.instance.national_id:
+            # The stored number is never sent back to the browser (R-SEC-03).
+            self.initial["national_id"] = ""
+            national_id.help_text = _(
+                "Registrert: %(masked)s. La feltet stå tomt for å beholde det."
+            ) % {"masked": self.instance.masked_national_id}
+
+    def clean_national_id(self) -> str:
+        value = (self.cleaned_data.get("national_id") or "").replace(" ", "")
+        if not value:
+            return self.instance.national_id if self.instance.pk else ""
+        # The same check as the child's number (python-stdnum), next to the field.
+        return normalise_national_id(value)
 
 
 class NewGuardianForm(SubmissionKeyMixin, GuardianForm):

@@ -141,6 +141,17 @@ class Guardian(models.Model):
     address = models.CharField(_("adresse"), max_length=200)
     postcode = models.CharField(_("postnummer"), max_length=4, validators=[validate_postcode])
     place = models.CharField(_("poststed"), max_length=100)
+    # Registered by the holder so that ID-porten recognises the guardian at first login
+    # (R-SEC-02). Not unique: a parent of three children is three rows with one number.
+    # Never shown in full, never in URLs or the audit trail (R-SEC-03).
+    national_id = models.CharField(
+        _("fødselsnummer"),
+        max_length=11,
+        blank=True,
+        default="",
+        db_index=True,
+        validators=[validate_national_id],
+    )
 
     class Meta:
         ordering = ["id"]
@@ -149,6 +160,10 @@ class Guardian(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def masked_national_id(self) -> str:
+        return mask_national_id(self.national_id)
 
 
 def _consent_path(instance: "Consent", filename: str) -> str:

@@ -47,7 +47,8 @@ def queue_email(
 
     `attachment` is (file name, MIME type, text), e.g. an iCalendar invitation.
     """
-    if not to or not wants(user, kind):
+    # RFC 2606 .invalid: a login made without an address (logs.services.id_logins).
+    if not to or to.lower().endswith(".invalid") or not wants(user, kind):
         return None
     language = language or (user.language if user is not None else settings.LANGUAGE_CODE)
     context = {"site_url": settings.STAFETT_SITE_URL, "recipient": user, **context}

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import record
+from logs.services import GuardianConflict, link_guardians_by_national_id
 from oidc.models import AuthMethod, EmployeeProvider, MatchOn, ProviderDevice, ProviderLink
 from oidc.protocol import Provider
 from organisations.queries import people_in
@@ -36,7 +37,7 @@ _PID = re.compile(r"^[0-9]{11}$")
 
 class NotMatched(Exception):
     """The provider's answer names nobody who may sign in; `reason` is for the audit trail
-    and picks the page: unknown, ambiguous, inactive, no_claim."""
+    and picks the page: unknown, ambiguous, conflict, inactive, no_claim."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -101,12 +102,14 @@ def _municipality_of(provider: Provider) -> int:
 
 
 def match_person(provider: Provider, claims: dict[str, Any]) -> User:
-    """The one person the provider's answer names, or NotMatched."""
+    """The one person the provider's answer names, or NotMatched. For ID-porten, a guardian
+    registered with the number is linked here, and gets a login at the first time
+    (logs.services.link_guardians_by_national_id); records of another login: "conflict"."""
     if provider.match_on == "national_id":
         pid = claims.get("pid")
         if not isinstance(pid, str) or not _PID.match(pid):
             raise NotMatched("no_claim")
-        candidates = list(User.objects.filter(national_id=pid)[:2])
+        candidates = _national_id_candidates(pid)
     else:
         candidates = _employee_candidates(provider, claims)
     if not candidates:
@@ -117,6 +120,19 @@ def match_person(provider: Provider, claims: dict[str, Any]) -> User:
     if not person.is_active:
         raise NotMatched("inactive")
     return person
+
+
+def _national_id_candidates(pid: str) -> list[User]:
+    """The login with the number, after the guardian records a holder registered with it are
+    linked to it; or the login made for the guardian at their first login (R-SEC-02)."""
+    candidates = list(User.objects.filter(national_id=pid)[:2])
+    if len(candidates) > 1:
+        return candidates
+    try:
+        person = link_guardians_by_national_id(pid, person=candidates[0] if candidates else None)
+    except GuardianConflict:
+        raise NotMatched("conflict") from None
+    return [person] if person is not None else []
 
 
 def _employee_candidates(provider: Provider, claims: dict[str, Any]) -> list[User]:

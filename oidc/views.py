@@ -170,6 +170,10 @@ def _sign_in(
         person, device = services.accept_login(config, claims, request=request)
     except services.NotMatched as refusal:
         kind = refusal.reason if refusal.reason in ("inactive", "ambiguous") else "unknown"
+        if refusal.reason == "conflict":
+            # The number's guardian records belong to another login: the same page, so that
+            # nothing about the person or the other login is revealed.
+            kind = "ambiguous"
         if kind == "unknown" and config.key != services.IDPORTEN:
             kind = "unknown_employee"
         return _problem(request, kind, 403)

@@ -31,6 +31,7 @@ from logs.services.guardians import (
     remove_guardian,
     update_guardian,
 )
+from logs.services.id_logins import GuardianConflict, link_guardians_by_national_id
 from logs.services.logs import create_log, set_level, set_log_passive, update_child
 from logs.services.reads import READ_ACTIONS, record_log_view, record_log_views, record_read
 from logs.services.transfers import (
@@ -43,6 +44,7 @@ from logs.services.transfers import (
 
 __all__ = [
     "READ_ACTIONS",
+    "GuardianConflict",
     "accept_transfer",
     "add_guardian",
     "add_measure",
@@ -59,6 +61,7 @@ __all__ = [
     "invite_guardian",
     "issue_guardian_letter",
     "link_guardian_login",
+    "link_guardians_by_national_id",
     "lock",
     "mark_deadline_passed",
     "print_guardian_letter",

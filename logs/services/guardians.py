@@ -26,7 +26,14 @@ from logs.enums import LogKind
 from logs.letter import render_letter
 from logs.models import Guardian, Log
 from logs.rules import can_edit_log
-from logs.services._common import changes, clean, lock, record_change, require_holder
+from logs.services._common import (
+    changes,
+    clean,
+    lock,
+    masked,
+    record_change,
+    require_holder,
+)
 from logs.services.reads import record_log_view
 from notifications.enums import Kind
 from notifications.services import queue_email
@@ -67,10 +74,12 @@ def update_guardian(guardian: Guardian, *, by: User, **fields: Any) -> Guardian:
             by=by,
             action="guardian.edited",
             obj=guardian,
-            before=before,
-            after=after,
+            before=masked(before),
+            after=masked(after),
             audit_data={"fields": list(after)},
         )
+    if "national_id" in after:
+        _unlink_other_number(guardian, by=by)
     if "email" in after:
         invite_guardian(guardian, by=by)
     return guardian
@@ -102,6 +111,16 @@ def link_guardian_login(guardian: Guardian, *, user: User, by: User | None = Non
     guardian.save(update_fields=["user"])
     record_change(guardian.log, by=by or user, action="guardian.linked", obj=guardian)
     return guardian
+
+
+def _unlink_other_number(guardian: Guardian, *, by: User) -> None:
+    """A corrected number takes the guardianship from a login known by another number: that
+    login was recognised by the number now said to be wrong (R-SEC-02)."""
+    user = guardian.user
+    if user is not None and user.national_id and user.national_id != guardian.national_id:
+        guardian.user = None
+        guardian.save(update_fields=["user"])
+        record(actor=by, action="guardian.unlinked", obj=guardian, log_id=guardian.log_id)
 
 
 # --- invitations (R-LOG-04, R-GUAR-02) --------------------------------------------------------

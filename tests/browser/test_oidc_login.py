@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from audit.models import AuditEvent
-from tests.browser.conftest import check_axe
-from tests.factories import VALID_NATIONAL_ID, UserFactory, make_log
+from tests.browser.conftest import check_axe, log_in
+from tests.factories import PASSWORD, VALID_NATIONAL_ID, UserFactory, make_log
 from tests.oidc.provider import SECRET, RunningProvider, start_provider
 
 pytestmark = pytest.mark.browser
@@ -67,6 +67,49 @@ def test_guardian_logs_in_through_id_porten_and_out_again_R_SEC_08(
     expect(page).to_have_url(re.compile(r"/konto/logg-inn/"))
     expect(page.get_by_role("link", name="Logg inn med ID-porten")).to_be_visible()
     check_axe(page)
+
+
+def test_guardian_registered_by_the_holder_without_a_login_gets_in_with_id_porten_R_SEC_02(
+    page, provider, holder, unit, live_server
+):
+    """The holder registers a guardian with a national ID number and no e-mail (a bad number
+    first: the message next to the field); the guardian's first login through ID-porten
+    makes their account and opens the child's log, as guardian."""
+    number = "01019010046"
+    log = make_log(holder, unit)
+    log_in(page, holder.email, PASSWORD)
+    page.goto(f"/logger/{log.pk}/foresatte/ny/")
+    page.locator("#id_first_name").fill("Ivar")
+    page.locator("#id_last_name").fill("Idsen")
+    page.locator("#id_national_id").fill("010190 10047")
+    page.locator("#id_phone").fill("912 34 567")
+    page.locator("#id_address").fill("Skoleveien 1")
+    page.locator("#id_postcode").fill("0150")
+    page.locator("#id_place").fill("Oslo")
+    page.get_by_role("button", name="Lagre").click()
+    expect(page.locator("#id_national_id_error")).to_contain_text("Ugyldig fødselsnummer")
+    expect(page.locator("#id_national_id")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#id_first_name")).to_have_value("Ivar")
+    check_axe(page)
+    page.locator("#id_national_id").fill("010190 10046")
+    page.get_by_role("button", name="Lagre").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(log.child.full_name)
+    assert number not in page.content()
+    page.locator("summary", has_text=holder.get_full_name()).click()
+    page.get_by_role("button", name="Logg ut").click()
+    expect(page).to_have_url(re.compile(r"/konto/logg-inn/"))
+
+    _through_id_porten(page, number)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Min side – Foresatt")
+    check_axe(page)
+    page.get_by_role("link", name=log.child.full_name).click()
+    expect(page).to_have_url(re.compile(rf"/logger/{log.pk}/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(log.child.full_name)
+    check_axe(page)
+    assert number not in page.url
+    assert number not in page.content()
+    person = log.guardians.get(first_name="Ivar").user
+    assert person is not None and person.national_id == number
 
 
 def test_holder_with_2fa_required_needs_no_totp_after_id_porten_R_SEC_08(
