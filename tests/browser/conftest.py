@@ -6,12 +6,16 @@ neither exists the tests fail with a message: they are never skipped in silence.
 """
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, sync_playwright
+
+from notifications.enums import Kind
+from notifications.models import OutgoingEmail
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls in the tests are
 # synchronous on purpose.
@@ -147,3 +151,11 @@ def choose_actor(page: Page, query: str, label: str, *, picker: str = "#id_actor
     combobox.press("Enter")
     page.locator(picker).get_by_role("checkbox", name=label).wait_for()
     assert page.locator(picker).get_by_role("checkbox", name=label).is_checked()
+
+
+def activation_path(to: str) -> str:
+    """The path of the activation link in the e-mail to `to`, from the outbox (R-LEAD-01)."""
+    email = OutgoingEmail.objects.get(kind=Kind.ACTIVATION, to=to)
+    link = re.search(r"https?://[^/\s]+(/konto/aktiver/\S+/)", email.body)
+    assert link is not None, f"No activation link in {email.body!r}"
+    return link.group(1)
