@@ -179,7 +179,10 @@ def _same_name(person: User, first_name: str, last_name: str) -> bool:
     )
 
 
-@transaction.atomic
+class _RegisterRefused(ValidationError):
+    """The form's details point at different people: refused, and audited (below)."""
+
+
 def register_actor(
     *,
     by: User,
@@ -202,6 +205,36 @@ def register_actor(
     (`submission`, R-GEN-08): sent again, it raises AlreadySubmitted, and the person gets one
     activation e-mail.
     """
+    try:
+        return _register_actor(
+            by=by,
+            unit=unit,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            phone=phone,
+            national_id=national_id,
+            submission=submission,
+        )
+    except _RegisterRefused as refusal:
+        # Written after the registration's transaction rolled back, or it would vanish with
+        # it: the trail keeps who tried to attach whom (R-SEC-01).
+        record(actor=by, action="user.register_refused", data={"unit": unit.pk})
+        raise ValidationError(refusal.message_dict) from None
+
+
+@transaction.atomic
+def _register_actor(
+    *,
+    by: User,
+    unit: Unit,
+    first_name: str,
+    last_name: str,
+    email: str,
+    phone: str,
+    national_id: str,
+    submission: str | None,
+) -> User:
     claim = claim_submission(submission, by=by, action="actor.registered")
     allowed = Membership.objects.filter(
         user=by, role__in=[Role.HOLDER, Role.LEADER], unit__municipality=unit.municipality_id
@@ -226,8 +259,8 @@ def register_actor(
         and (by_nid == by_email or (by_nid is None and not by_email.national_id))
         and _same_name(by_email, first_name, last_name)
     )
-    if known and not same_person and "national_id" not in errors:
-        record(actor=by, action="user.register_refused", data={"unit": unit.pk})
+    refused = known and not same_person and "national_id" not in errors
+    if refused:
         errors["email"] = [
             _(
                 "Navnet, e-postadressen og fødselsnummeret passer ikke med samme person. "
@@ -250,7 +283,7 @@ def register_actor(
             for field, messages in error.message_dict.items():
                 errors.setdefault(field, messages)
     if errors:
-        raise ValidationError(errors)
+        raise _RegisterRefused(errors) if refused else ValidationError(errors)
     created = person.pk is None
     if created:
         person.save()

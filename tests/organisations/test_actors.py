@@ -168,6 +168,18 @@ def test_a_known_national_id_with_another_email_is_refused_without_saying_which_
     assert not Membership.objects.filter(user=known, role=Role.ACTOR).exists()
 
 
+def test_a_refused_registration_stays_in_the_audit_trail_R_SEC_01_R_MEET_03(holder, unit):
+    """The registration rolls back; the record of who tried to attach whom must not."""
+    UserFactory(national_id=NID_A)
+
+    with pytest.raises(ValidationError):
+        register_actor(by=holder, unit=unit, **actor_fields(email="ny@example.no"))
+
+    refused = AuditEvent.objects.filter(action="user.register_refused", actor=holder)
+    assert [event.data for event in refused] == [{"unit": unit.pk}]
+    assert not AuditEvent.objects.filter(action="user.registered").exists()
+
+
 def test_an_email_of_one_person_and_the_national_id_of_another_is_refused_R_MEET_03(holder, unit):
     by_email = UserFactory(email="kari.krokus@example.no", national_id=NID_B)
     UserFactory(national_id=NID_A)
