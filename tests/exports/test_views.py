@@ -92,6 +92,11 @@ def test_htmx_asks_for_the_status_alone(client, log, holder):
     response = client.get(reverse("exports:status", args=[export.pk]), HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert body.startswith('<div id="export-status"') and "<html" not in body
+    # The live region is around the swapped status, never inside it: a region that is
+    # replaced is not announced (R-GEN-06).
+    assert "aria-live" not in body
+    page = client.get(reverse("exports:status", args=[export.pk])).content.decode()
+    assert '<div aria-live="polite"><div id="export-status"' in page
 
 
 def test_a_failed_export_offers_to_try_again_R_EXP_01(client, log, holder):
