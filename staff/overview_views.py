@@ -24,6 +24,7 @@ from accounts.http import AuthenticatedHttpRequest
 from organisations.models import Unit
 from organisations.queries import leads, units_led_by
 from staff.overview import PersonRow, parse_sort, people_of_units, person_rows
+from staff.services import record_users_download
 
 USERS_PAGE_SIZE = 50
 # Spreadsheets run a cell that starts so as a formula (CSV injection, OWASP): such a cell
@@ -126,6 +127,7 @@ def users_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     sort, descending = parse_sort(request.GET.get("sort"))
     people = people_of_units(units, sort=sort, descending=descending)
     rows = person_rows(units, list(people), among=people)
+    record_users_download(by=request.user, people=len(rows))
     day = timezone.localdate().isoformat()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="brukere-{day}.csv"'

@@ -303,3 +303,9 @@ def reactivate_staff(person: User, *, by: User) -> None:
     person = update_person(person, by=by, changes={"is_active": True})
     if not person.has_usable_password():
         send_activation_email(person, by=by)
+
+
+def record_users_download(*, by: User, people: int) -> None:
+    """A list of people taken out of the service (names, roles, last logins) is personal
+    data leaving it: the trail says who took it, and how many were in it (R-SEC-01)."""
+    record(actor=by, action="staff.users_downloaded", data={"people": people})

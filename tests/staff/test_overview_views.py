@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.enums import ACTIVE_ROLE_SESSION_KEY
+from audit.models import AuditEvent
 from organisations.enums import Role
 from staff.overview_views import USERS_PAGE_SIZE, csv_cell
 from tests.factories import (
@@ -171,6 +172,8 @@ def test_the_csv_has_the_same_rows_in_the_same_order_R_LEAD_04(
     assert [line[0] for line in lines] == names
     actor_line = lines[0]
     assert actor_line == ["Anders Aktør", "Aktør (Testskolen)", "", "Aktiv", "0", "1", "0"]
+    downloads = AuditEvent.objects.filter(action="staff.users_downloaded", actor=leader)
+    assert [event.data for event in downloads] == [{"people": len(lines)}]  # R-SEC-01
 
 
 def test_csv_cells_never_run_as_formulas_R_LEAD_04(client, unit, leader):
@@ -217,7 +220,8 @@ def test_the_leaders_pages_count_the_same_with_1_3_and_many_people_R_LEAD_02_R_L
     """Session, person, the leader's reach (administered municipalities, units led, the
     municipality's tree: 3), then Min side: the page count, the page, the header's units (8);
     Brukere: the page count, the page, the page's roles, the header's units (9); the CSV:
-    every row, their roles (7). The same for any number of people."""
+    every row, their roles, the audit row of the download (8). The same for any number of
+    people."""
     _add_staff(unit, leader, 0, 1)
     client.force_login(leader)
     counts = [_queries(client, url)]
@@ -225,5 +229,5 @@ def test_the_leaders_pages_count_the_same_with_1_3_and_many_people_R_LEAD_02_R_L
     counts.append(_queries(client, url))
     _add_staff(unit, leader, 3, USERS_PAGE_SIZE + 5)
     counts.append(_queries(client, url))
-    expected = {"/": 8, CSV: 7}.get(url, 9)
+    expected = {"/": 8, CSV: 8}.get(url, 9)
     assert counts == [expected] * 3
