@@ -131,12 +131,20 @@ def test_unknown_person_gets_a_clear_page_R_SEC_08(page, provider):
     check_axe(page)
 
 
-def test_login_page_with_providers_fits_320_px_R_GEN_06(browser, live_server, provider):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 320, "height": 640})
+@pytest.mark.parametrize(
+    ("locale", "button"),
+    [("nb-NO", "Logg inn med ID-porten"), ("en-GB", "Log in with ID-porten")],
+)
+def test_login_page_with_providers_fits_320_px_R_GEN_06(
+    browser, live_server, provider, locale, button
+):
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 320, "height": 640}, locale=locale
+    )
     page = context.new_page()
     page.goto("/konto/logg-inn/")
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
-    expect(page.get_by_role("link", name="Logg inn med ID-porten")).to_be_visible()
+    expect(page.get_by_role("link", name=button)).to_be_visible()
     check_axe(page)
     context.close()
 
