@@ -93,7 +93,9 @@ class LogWriter(MeetingsAndTransfers):
         )
         self.guardians = Table(
             Guardian,
-            columns("id log user first_name last_name phone email address postcode place"),
+            columns(
+                "id log user first_name last_name phone email address postcode place national_id"
+            ),
         )
         self.consents = Table(
             Consent,
@@ -282,7 +284,17 @@ class LogWriter(MeetingsAndTransfers):
             elif rng.random() < 0.6:
                 email = f"{ascii_name(first_name)}.{pk}@example.no"
             self.guardians.add(
-                pk, log, user, first_name, last_name, "912 34 567", email, street, "0150", "Oslo"
+                pk,
+                log,
+                user,
+                first_name,
+                last_name,
+                "912 34 567",
+                email,
+                street,
+                "0150",
+                "Oslo",
+                "",
             )
             if user is not None:
                 self.event(log, linked_at, user, "guardian", "guardian.linked", (Guardian, pk))
