@@ -65,8 +65,10 @@ run: setup
 	echo "Stop with Ctrl-C."; echo; \
 	$(RUN_ENV) $(MANAGE) runserver $(HOST):$(PORT)
 
+# One test process per core (pytest-xdist); PYTEST_WORKERS=0 runs them in this one process.
+PYTEST_WORKERS ?= auto
 test: setup
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # The benchmark (README, "Benchmark"): PostgreSQL when DATABASE_URL names it, at Oslo's scale;
 # otherwise a SQLite file in var/ at the demo scale. Data is generated once and kept.

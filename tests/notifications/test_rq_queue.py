@@ -7,7 +7,6 @@ sweep queues again what a lost worker left. Needs Redis (127.0.0.1:6379 on the C
 started by .ci/run); skipped with the reason when it does not answer.
 """
 
-import os
 from datetime import timedelta
 
 import pytest
@@ -22,9 +21,10 @@ from rq import Queue, SimpleWorker
 from notifications.enums import EmailStatus, Kind
 from notifications.models import OutgoingEmail
 from notifications.services import queue_email, requeue_stale
+from tests.redis_db import redis_url_for_tests
 
-# A database of its own (15), emptied before each test: never the one a server uses.
-REDIS_URL = os.environ.get("STAFETT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# A database of its own, emptied before each test: never the one a server uses.
+REDIS_URL = redis_url_for_tests()
 
 
 @pytest.fixture

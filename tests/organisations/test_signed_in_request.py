@@ -3,8 +3,6 @@ the person, their roles and their second factor are read in one query on every r
 (organisations.backends.RoleBackend, accounts.middleware.SecondFactorDeviceMiddleware), so a
 change takes effect on the very next request (R-ROLE-01, R-GEN-03, R-SEC-01)."""
 
-import os
-
 import pytest
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -17,6 +15,7 @@ from organisations.backends import RoleBackend
 from organisations.enums import Role
 from organisations.models import Membership
 from tests.factories import MembershipFactory, UserFactory, make_log
+from tests.redis_db import redis_url_for_tests
 
 LOGIN = reverse("accounts:login")
 TOTP_SETUP = reverse("accounts:totp_setup")
@@ -192,7 +191,7 @@ def test_a_session_with_a_bad_or_unknown_person_is_signed_out(db, user_id):
 @pytest.fixture
 def sessions_in_redis(settings):
     """The settings REDIS_URL gives (stafett/settings.py), on a Redis database of its own."""
-    url = os.environ.get("STAFETT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    url = redis_url_for_tests()
     connection = Redis.from_url(url, socket_connect_timeout=1)
     try:
         connection.ping()

@@ -1,0 +1,16 @@
+"""The Redis database a test may empty: never one a server uses, and one per test process.
+
+`make test` runs the suite in several processes (pytest-xdist); each empties its database before
+and after a test, so two processes must never share one.
+"""
+
+import os
+
+_BASE_URL = os.environ.get("STAFETT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def redis_url_for_tests() -> str:
+    # PYTEST_XDIST_WORKER is "gw0", "gw1", …; absent in a single-process run.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or "0"
+    base, _, number = _BASE_URL.rpartition("/")
+    return f"{base}/{int(number) - int(worker)}"
