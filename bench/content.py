@@ -87,8 +87,8 @@ class LogWriter(MeetingsAndTransfers):
         self.logs = Table(
             Log,
             columns(
-                "id child kind unit holder level status version created_at passive_at "
-                "consent_renewal_needed"
+                "id child kind unit holder level status version content_version created_at "
+                "passive_at consent_renewal_needed"
             ),
         )
         self.guardians = Table(
@@ -240,7 +240,7 @@ class LogWriter(MeetingsAndTransfers):
         version = len(plan.chain) + (plan.status == LogStatus.PASSIVE) + 1
         passive_at = plan.end if plan.status == LogStatus.PASSIVE else None
         self.logs.add(
-            log, child, plan.kind, final.unit, final.holder, plan.level, plan.status, version,
+            log, child, plan.kind, final.unit, final.holder, plan.level, plan.status, version, 1,
             plan.created, passive_at, renewal,
         )  # fmt: skip
         holder_name = org.name[first.holder]

@@ -96,6 +96,10 @@ class Log(models.Model):
     )
     # Optimistic locking of the child details and level (R-SEC-05).
     version = models.PositiveIntegerField(default=1)
+    # One more with every change of what the log page shows of its concerns, measures,
+    # glimpses and history (logs.page_cache): the key of those sections, rendered once and
+    # reused until the next change. Never part of a form, so it makes no edit conflict.
+    content_version = models.PositiveBigIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("opprettet"), default=timezone.now)
     passive_at = models.DateTimeField(_("satt passiv"), null=True, blank=True)
     # Consent is given to services: after a transfer to another unit the new holder must

@@ -26,7 +26,7 @@ from accounts.http import AuthenticatedHttpRequest
 from common.errors import ConflictError, require_editable
 from common.submissions import AlreadySubmitted
 from common.views import already_submitted, apply_errors
-from logs import held_uploads, rules, services
+from logs import held_uploads, page_cache, rules, services
 from logs.access import (
     fetch_consent,
     fetch_glimpse,
@@ -53,9 +53,7 @@ from logs.held_uploads import HeldUpload
 from logs.models import Log
 from logs.queries import (
     access_log_of,
-    concerns_with_measures,
     consents_visible_to,
-    glimpses_visible_to,
     guardians_visible_to,
     logs_visible_to,
     revisions_visible_to,
@@ -67,8 +65,6 @@ from logs.uploads import validate_pdf
 from organisations.enums import Role
 from organisations.queries import active_role, units_of
 
-# The log page shows the latest changes; the history page has them all (R-LOG-08).
-LOG_PAGE_HISTORY = 20
 HISTORY_PAGE_SIZE = 50
 
 logger = logging.getLogger(__name__)
@@ -294,42 +290,19 @@ def _log_page(request: AuthenticatedHttpRequest, log: Log, level_form: LevelForm
     role = active_role(request)
     record_read(request, log)
     today = timezone.localdate()
-    concerns = list(concerns_with_measures(request.user, role, log))
-    for concern in concerns:
-        concern.log = log
-        measures = concern.measures.all()
-        # What the template shows of each, worked out here (templates never query).
-        concern.has_overdue = any(m.is_overdue(today) for m in measures)  # type: ignore[attr-defined]
-        concern.can_edit = rules.can_edit_concern(request.user, role, concern)  # type: ignore[attr-defined]
-        # Offer «close» only when it will work (R-CONC-02).
-        concern.can_close = bool(measures) and not any(m.is_open for m in measures)  # type: ignore[attr-defined]
-    glimpses = list(
-        glimpses_visible_to(request.user, role).filter(log=log).select_related("author")
-    )
-    for glimpse in glimpses:
-        glimpse.log = log
-        glimpse.can_publish = rules.can_publish_glimpse(request.user, role, glimpse)  # type: ignore[attr-defined]
     sensitive = rules.can_see_sensitive_details(role)
     consents = list(consents_visible_to(request.user, role).filter(log=log)) if sensitive else []
-    # One more than shown, to know whether to link to the whole history.
-    revisions = list(
-        revisions_visible_to(request.user, role)
-        .filter(log=log)
-        .select_related("by")[: LOG_PAGE_HISTORY + 1]
-    )
     can_edit = rules.can_edit_log(request.user, role, log)
+    sections = page_cache.log_sections(request, log, role, today, can_edit=can_edit)
     context = {
         "log": log,
         "role": role,
-        "concerns": concerns,
+        "sections": sections,
         "today": today,
         "sensitive": sensitive,
-        "guardians": guardians_visible_to(request.user, role).filter(log=log),
+        "guardians": list(guardians_visible_to(request.user, role).filter(log=log)),
         "consent": consents[0] if consents else None,
         "old_consents": consents[1:],
-        "glimpses": glimpses,
-        "revisions": revisions[:LOG_PAGE_HISTORY],
-        "more_history": len(revisions) > LOG_PAGE_HISTORY,
         "access_log": access_log_of(log)
         if rules.can_see_access_log(request.user, role, log)
         else None,
@@ -337,7 +310,7 @@ def _log_page(request: AuthenticatedHttpRequest, log: Log, level_form: LevelForm
         "read_only_reason": rules.read_only_reason(request.user, role, log),
         "holds": rules.holds(request.user, role, log),
         "can_add_glimpse": rules.can_add_glimpse(request.user, role, log),
-        "can_go_passive": can_edit and all(not c.is_open for c in concerns),
+        "can_go_passive": can_edit and sections.all_concerns_closed,
         "level_form": level_form,
         **_transfer_facts(request, role, log),
     }

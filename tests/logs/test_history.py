@@ -5,9 +5,10 @@ from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEvent
 from logs.models import Revision
+from logs.page_cache import LOG_PAGE_HISTORY
 from logs.services import set_level
 from logs.templatetags.logs_tags import REVISION_ACTIONS, revision_action
-from logs.views import HISTORY_PAGE_SIZE, LOG_PAGE_HISTORY
+from logs.views import HISTORY_PAGE_SIZE
 
 
 def test_each_change_in_the_history_has_its_words_R_LOG_08():

@@ -1,0 +1,190 @@
+"""The log page's sections are rendered once and reused until the log changes
+(logs.page_cache): every change shows on the next view, to each person only what they may
+see, with their own CSRF token and in their own language (R-LOG-01, R-ROLE-05, R-SEC-05)."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from logs.enums import Outcome
+from logs.models import Log
+from logs.services import (
+    add_measure,
+    create_glimpse,
+    evaluate_measure,
+    publish_glimpse,
+    set_level,
+    update_concern,
+    update_measure,
+)
+from organisations.enums import Role
+from tests.factories import make_concern, measure_category
+
+
+def page(client, log) -> str:
+    response = client.get(f"/logger/{log.pk}/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def seen(client, holder, log):
+    """The holder has the log page open: its sections are in the cache."""
+    client.force_login(holder)
+    page(client, log)
+    return client
+
+
+def content_version(log) -> int:
+    return Log.objects.values_list("content_version", flat=True).get(pk=log.pk)
+
+
+def test_a_new_concern_and_its_measure_show_on_the_next_view_R_LOG_01(seen, log):
+    before = content_version(log)
+    make_concern(log, description="Sover dårlig om natta")
+    assert content_version(log) > before
+    assert "Sover dårlig om natta" in page(seen, log)
+
+
+def test_each_change_of_a_concern_measure_evaluation_or_glimpse_shows_at_once_R_LOG_01(
+    seen, log, holder, actor
+):
+    concern = make_concern(log, actors=[actor])
+    page(seen, log)
+    update_concern(concern, by=holder, description="Endret beskrivelse av bekymringen")
+    assert "Endret beskrivelse av bekymringen" in page(seen, log)
+
+    measure = add_measure(
+        concern,
+        by=holder,
+        category=measure_category(log.unit.municipality),
+        description="Et nytt tiltak med lekselesing",
+        deadline=timezone.localdate() + timedelta(days=7),
+        actors=[actor],
+    )
+    assert "Et nytt tiltak med lekselesing" in page(seen, log)
+
+    evaluate_measure(
+        measure, by=holder, outcome=Outcome.SOME_EFFECT, text="Evalueringen sier noe bedre"
+    )
+    assert "Evalueringen sier noe bedre" in page(seen, log)
+
+    glimpse = create_glimpse(
+        log,
+        by=actor,
+        role=Role.ACTOR,
+        text="Et lysglimt fra aktøren",
+        happened_on=timezone.localdate(),
+    )
+    assert "Et lysglimt fra aktøren" in page(seen, log)
+    publish_glimpse(glimpse, by=holder, role=Role.HOLDER)
+    assert "Ikke publisert" not in page(seen, log)
+
+
+def test_an_actor_taken_off_a_measure_no_longer_sees_its_concern_R_ROLE_05(
+    client, log, holder, actor, second_actor_of
+):
+    """The key holds the person, and the actors of a measure change the log's content
+    version: removing an actor hides the concern on their very next view."""
+    other = second_actor_of(log)
+    make_concern(log, actors=[actor], description="Aktøren blir på denne")
+    concern = make_concern(log, actors=[actor, other], description="Bare for de to aktørene")
+    set_level(log, by=holder, level=2)
+    client.force_login(actor)
+    assert "Bare for de to aktørene" in page(client, log)
+
+    update_measure(concern.measures.get(), by=holder, actors=[other])
+
+    assert "Bare for de to aktørene" not in page(client, log)
+
+
+def test_a_person_taken_off_from_the_persons_side_changes_the_log_too_R_ROLE_05(client, log, actor):
+    kept = make_concern(log, actors=[actor], description="Aktøren blir på denne")
+    make_concern(log, actors=[actor], description="Aktøren fjernes fra sin side")
+    client.force_login(actor)
+    assert "Aktøren fjernes fra sin side" in page(client, log)
+
+    actor.measures_as_actor.remove(*actor.measures_as_actor.exclude(concern=kept))
+
+    assert "Aktøren blir på denne" in page(client, log)
+
+    assert "Aktøren fjernes fra sin side" not in page(client, log)
+
+
+def test_what_the_holder_sees_is_never_shown_to_an_actor_of_another_concern_R_ROLE_05(
+    client, seen, log, actor
+):
+    make_concern(log, description="Holderens egen bekymring uten aktør")
+    make_concern(log, actors=[actor], description="Aktørens bekymring")
+    assert "Holderens egen bekymring uten aktør" in page(seen, log)
+
+    client.force_login(actor)
+    shown = page(client, log)
+
+    assert "Aktørens bekymring" in shown
+    assert "Holderens egen bekymring uten aktør" not in shown
+
+
+def test_the_reused_sections_carry_each_sessions_own_csrf_token_R_SEC_05(log, holder):
+    """Two sessions of the same holder get the same sections from the cache, each with a
+    token their own session accepts: closing the concern works from the second."""
+    concern = make_concern(log)
+    measure = concern.measures.get()
+    evaluate_measure(measure, by=holder, outcome=Outcome.DESIRED_EFFECT, text="Gikk fint")
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.force_login(holder)
+    second.force_login(holder)
+    page(first, log)  # rendered and kept
+
+    shown = page(second, log)
+    url = reverse("logs:concern_close", args=[concern.pk])
+    close = re.search(
+        rf'action="{url}"[^>]*>\s*<input type="hidden" name="csrfmiddlewaretoken" '
+        r'value="([^"]+)"',
+        shown,
+    )
+    assert close, "the close form with its token"
+    response = second.post(url, {"csrfmiddlewaretoken": close.group(1)})
+
+    assert response.status_code == 302
+    concern.refresh_from_db()
+    assert not concern.is_open
+
+
+def test_the_sections_follow_the_language_of_the_request_R_GEN_01(seen, log):
+    make_concern(log)
+    assert "Tiltak" in page(seen, log)
+
+    seen.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = page(seen, log)
+
+    assert "Measures" in english
+
+
+def test_a_deadline_passing_at_midnight_shows_as_overdue_the_next_day_R_MEAS_02(
+    seen, log, monkeypatch
+):
+    make_concern(log, deadline=timezone.localdate())
+    assert "measure--overdue" not in page(seen, log)
+
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+
+    assert "measure--overdue" in page(seen, log)
+
+
+@pytest.fixture
+def second_actor_of():
+    from tests.factories import MembershipFactory, UserFactory
+
+    def make(log):
+        person = UserFactory(first_name="Siri", last_name="Sekund")
+        MembershipFactory(user=person, unit=log.unit, role=Role.ACTOR)
+        return person
+
+    return make
