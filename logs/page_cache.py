@@ -46,6 +46,8 @@ LOG_PAGE_HISTORY = 20
 SECTIONS_TTL = 600
 # A log with hundreds of concerns is rendered each time rather than filling the cache.
 LARGEST_KEPT = 256 * 1024
+# The rendered parts kept; the rest of what is kept are facts the page needs besides.
+HTML_PARTS = ("concerns", "glimpses", "history")
 
 
 @dataclass(frozen=True)
@@ -76,16 +78,17 @@ def log_sections(
             today.isoformat(),
         )
     )
+    mark = _csrf_mark()
     kept = cache.get(key)
     if kept is None:
-        kept = _render(request, log, role, today, can_edit=can_edit)
-        if sum(len(kept[part]) for part in ("concerns", "glimpses", "history")) < LARGEST_KEPT:
+        kept = _render(request, log, role, today, can_edit=can_edit, csrf_mark=mark)
+        if sum(len(kept[part]) for part in HTML_PARTS) < LARGEST_KEPT:
             cache.set(key, kept, SECTIONS_TTL)
     token = get_token(request)
     return Sections(
         **{
-            part: mark_safe(kept[part].replace(_csrf_mark(), token))  # noqa: S308 - rendered by us
-            for part in ("concerns", "glimpses", "history")
+            part: mark_safe(kept[part].replace(mark, token))  # noqa: S308 - rendered by us
+            for part in HTML_PARTS
         },
         more_history=kept["more_history"],
         all_concerns_closed=kept["all_concerns_closed"],
@@ -98,7 +101,13 @@ def _csrf_mark() -> str:
 
 
 def _render(
-    request: AuthenticatedHttpRequest, log: Log, role: Role | None, today: date, *, can_edit: bool
+    request: AuthenticatedHttpRequest,
+    log: Log,
+    role: Role | None,
+    today: date,
+    *,
+    can_edit: bool,
+    csrf_mark: str,
 ) -> dict[str, Any]:
     user = request.user
     concerns = list(concerns_with_measures(user, role, log))
@@ -134,7 +143,7 @@ def _render(
         "concerns": concerns,
         "glimpses": glimpses,
         "revisions": revisions[:LOG_PAGE_HISTORY],
-        "csrf_token": _csrf_mark(),
+        "csrf_token": csrf_mark,
     }
     return {
         "concerns": render_to_string("logs/_concerns.html", context),
