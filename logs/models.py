@@ -96,9 +96,10 @@ class Log(models.Model):
     )
     # Optimistic locking of the child details and level (R-SEC-05).
     version = models.PositiveIntegerField(default=1)
-    # One more with every change of what the log page shows of its concerns, measures,
-    # glimpses and history (logs.page_cache): the key of those sections, rendered once and
-    # reused until the next change. Never part of a form, so it makes no edit conflict.
+    # One more with every change of what the log page shows besides the log and child rows:
+    # guardians, consents, concerns, measures, glimpses, meetings, transfers and history
+    # (logs.page_cache). Part of the key of the page's content, rendered once and reused
+    # until the next change. Never part of a form, so it makes no edit conflict.
     content_version = models.PositiveBigIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("opprettet"), default=timezone.now)
     passive_at = models.DateTimeField(_("satt passiv"), null=True, blank=True)

@@ -1,7 +1,7 @@
 """What apps above logs hook into (they connect in their AppConfig.ready, so that logs
 imports nothing of theirs; see docs/architecture.md).
 
-Both are sent inside the request or transaction of the change, so an error in a receiver
+Each is sent inside the request or transaction of the change, so an error in a receiver
 undoes the whole change.
 """
 
@@ -16,3 +16,10 @@ log_set_passive = Signal()
 # sensitive. Each receiver returns a dict merged into the page's context; it fetches what
 # it shows itself, since templates never query.
 log_page_context = Signal()
+
+# Sent by logs.page_cache when it renders a log page's content anew: log, user, role, today.
+# Each receiver returns a dict of section name → rendered HTML for the page. The content is
+# kept until the log's content version changes, so a receiver whose section shows other
+# data must also call logs.page_cache.content_changed when that data changes (the meetings:
+# meetings.log_page).
+log_page_sections = Signal()

@@ -53,11 +53,8 @@ from logs.held_uploads import HeldUpload
 from logs.models import Log
 from logs.queries import (
     access_log_of,
-    consents_visible_to,
-    guardians_visible_to,
     logs_visible_to,
     revisions_visible_to,
-    transfers_visible_to,
     with_overview,
 )
 from logs.signals import log_page_context
@@ -257,26 +254,6 @@ def log_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "logs/log_create.html", context)
 
 
-def _transfer_facts(
-    request: AuthenticatedHttpRequest, role: Role | None, log: Log
-) -> dict[str, Any]:
-    """The chain of holders (R-TRAN-05) and the pending transfer with what the person may
-    do about it: the holder withdraws, the recipient accepts or passes it on (R-TRAN-04)."""
-    transfers = list(transfers_visible_to(request.user, role).filter(log=log))
-    pending = next((t for t in transfers if t.is_pending), None)
-    if pending is not None:
-        pending.log = log
-    return {
-        "transfers": transfers,
-        "pending_transfer": pending,
-        "can_transfer": rules.can_transfer_log(request.user, role, log),
-        "can_withdraw_transfer": pending is not None
-        and rules.can_withdraw_transfer(request.user, role, pending),
-        "can_decide_transfer": pending is not None
-        and rules.can_decide_transfer(request.user, role, pending),
-    }
-
-
 @require_safe
 @login_required
 def log_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -289,30 +266,18 @@ def log_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def _log_page(request: AuthenticatedHttpRequest, log: Log, level_form: LevelForm) -> HttpResponse:
     role = active_role(request)
     record_read(request, log)
-    today = timezone.localdate()
+    page = page_cache.log_page(request, log, role, timezone.localdate(), level_form=level_form)
     sensitive = rules.can_see_sensitive_details(role)
-    consents = list(consents_visible_to(request.user, role).filter(log=log)) if sensitive else []
-    can_edit = rules.can_edit_log(request.user, role, log)
-    sections = page_cache.log_sections(request, log, role, today, can_edit=can_edit)
     context = {
         "log": log,
         "role": role,
-        "sections": sections,
-        "today": today,
-        "sensitive": sensitive,
-        "guardians": list(guardians_visible_to(request.user, role).filter(log=log)),
-        "consent": consents[0] if consents else None,
-        "old_consents": consents[1:],
-        "access_log": access_log_of(log)
+        "page": page,
+        "access_log": _access_rows(log)
         if rules.can_see_access_log(request.user, role, log)
         else None,
-        "can_edit": can_edit,
-        "read_only_reason": rules.read_only_reason(request.user, role, log),
-        "holds": rules.holds(request.user, role, log),
-        "can_add_glimpse": rules.can_add_glimpse(request.user, role, log),
-        "can_go_passive": can_edit and sections.all_concerns_closed,
+        "can_edit": rules.can_edit_log(request.user, role, log),
+        # For the page's error summary (base.html) when a level change was refused.
         "level_form": level_form,
-        **_transfer_facts(request, role, log),
     }
     # What apps above add to the page (the archive status: archive.apps).
     for _receiver, extra in log_page_context.send(
@@ -321,6 +286,14 @@ def _log_page(request: AuthenticatedHttpRequest, log: Log, level_form: LevelForm
         if isinstance(extra, dict):
             context.update(extra)
     return render(request, "logs/log_detail.html", context)
+
+
+def _access_rows(log: Log) -> list[dict[str, Any]]:
+    # The role's name looked up here: an include per row was a tenth of the page's cost.
+    return [
+        {**row, "role_name": Role(row["role"]).label if row["role"] in Role.values else "–"}
+        for row in access_log_of(log)
+    ]
 
 
 @require_safe

@@ -7,23 +7,34 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from logs.enums import Outcome
-from logs.models import Log
+from logs.enums import LogStatus, Outcome
+from logs.models import Child, Consent, Guardian, Log
 from logs.services import (
+    add_guardian,
     add_measure,
     create_glimpse,
     evaluate_measure,
     publish_glimpse,
+    remove_guardian,
     set_level,
+    transfer_log,
+    update_child,
     update_concern,
+    update_guardian,
     update_measure,
+    upload_consent,
+    withdraw_transfer,
 )
+from meetings.enums import InviteeRole
+from meetings.models import Invitation, Meeting
+from meetings.services import create_meeting, update_meeting
 from organisations.enums import Role
-from tests.factories import make_concern, measure_category
+from tests.factories import guardian_data, make_concern, make_pdf, measure_category
 
 
 def page(client, log) -> str:
@@ -188,3 +199,149 @@ def second_actor_of():
         return person
 
     return make
+
+
+def test_guardians_consent_child_and_level_show_at_once_R_LOG_02_R_LOG_03_R_LOG_04(
+    seen, log, holder
+):
+    """The child's section is kept with the rest of the page: each change of it shows on
+    the holder's next view."""
+    guardian = add_guardian(log, by=holder, **guardian_data(first_name="Ingeborg"))
+    assert "Fjern Ingeborg" in page(seen, log)
+
+    update_guardian(guardian, by=holder, phone="400 11 222")
+    assert "400 11 222" in page(seen, log)
+
+    remove_guardian(guardian, by=holder)
+    # Still named in the history, no longer among the guardians.
+    assert "Fjern Ingeborg" not in page(seen, log)
+
+    log.refresh_from_db()
+    update_child(log, by=holder, version=log.version, address="Nyveien 99")
+    assert "Nyveien 99" in page(seen, log)
+
+    log.refresh_from_db()
+    set_level(log, by=holder, level=2, version=log.version)
+    assert re.search(r'<input[^>]*value="2"[^>]*checked', page(seen, log))
+
+    until = timezone.localdate() + timedelta(days=200)
+    upload_consent(log, by=holder, file=ContentFile(make_pdf(), name="s.pdf"), valid_until=until)
+    assert "Det er ikke lastet opp noe samtykke" not in page(seen, log)
+
+
+def test_the_log_and_child_rows_are_part_of_the_key_however_they_are_written_R_LOG_01(seen, log):
+    """A change that bypasses the services (and so raises no version) still shows: the key
+    holds a digest of the rows the view fetched."""
+    Child.objects.filter(pk=log.child_id).update(address="Omveien 3")
+    Log.objects.filter(pk=log.pk).update(status=LogStatus.PASSIVE)
+
+    shown = page(seen, log)
+
+    assert "Omveien 3" in shown
+    assert "Ny oppmerksomhet" not in shown
+
+
+def test_every_row_shown_on_the_page_raises_the_content_version_R_LOG_01(log, holder, actor):
+    """Each model the page shows, saved or removed without a service (and so without a
+    history row), makes the kept page stale."""
+    steps = []
+    guardian = log.guardians.first()
+    guardian.phone = "999 99 999"
+    steps.append(lambda: guardian.save())
+    steps.append(lambda: Guardian.objects.get(pk=guardian.pk).delete())
+    steps.append(
+        lambda: Consent.objects.create(
+            log=log, uploaded_by=holder, valid_until=timezone.localdate(), file="x.pdf", size=1
+        )
+    )
+    steps.append(lambda: make_meeting_row(log))
+    meeting_holder = {}
+
+    def invite():
+        meeting_holder["invitation"] = Invitation.objects.create(
+            meeting=Meeting.objects.filter(log=log).first(),
+            user=actor,
+            role=InviteeRole.ACTOR,
+            name="Aktør",
+        )
+
+    steps.append(invite)
+    steps.append(lambda: meeting_holder["invitation"].delete())
+    for step in steps:
+        before = content_version(log)
+        step()
+        assert content_version(log) > before, step
+
+
+def make_meeting_row(log):
+    start = timezone.now() + timedelta(days=3)
+    return Meeting.objects.create(
+        log=log,
+        created_by=log.holder,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        place="Rom 3",
+        level=log.level,
+    )
+
+
+def test_a_transfer_shows_to_the_holder_and_the_recipient_at_once_R_TRAN_03_R_TRAN_04(
+    seen, log, holder, other_holder, unit
+):
+    client = Client()
+    client.force_login(other_holder)
+    transfer = transfer_log(log, by=holder, to_user=other_holder, to_unit=unit, reason="Flytter")
+
+    mine = page(seen, log)
+    assert "Overføring venter" in mine
+    assert "Ny oppmerksomhet" not in mine
+    assert "Loggen er overført til deg" in page(client, log)
+
+    withdraw_transfer(transfer, by=holder)
+    mine = page(seen, log)
+    assert "Overføring venter" not in mine
+    assert "Ny oppmerksomhet" in mine
+
+
+def test_a_meeting_shows_and_an_actor_taken_off_it_stops_seeing_it_R_ROLE_05_R_MEET_01(
+    seen, log, holder, actor
+):
+    client = Client()
+    make_concern(log, actors=[actor])
+    log.refresh_from_db()
+    set_level(log, by=holder, level=2, version=log.version)
+    client.force_login(actor)
+    page(client, log)
+    start = timezone.localtime() + timedelta(days=7)
+    meeting = create_meeting(
+        log,
+        by=holder,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        place="Møterom Fjellstua",
+        actors=[actor],
+    )
+    assert "Møterom Fjellstua" in page(seen, log)
+    assert "Møterom Fjellstua" in page(client, log)
+
+    update_meeting(meeting, by=holder, actors=[])
+
+    assert "Møterom Fjellstua" not in page(client, log)
+    assert "Møterom Fjellstua" in page(seen, log)
+
+
+def test_a_refused_level_change_is_shown_to_its_sender_only_R_LOG_03(
+    seen, log, holder, actor_other_unit
+):
+    """The page with the refusal is rendered for that request and never kept: the next
+    view shows the log as it is."""
+    set_level(log, by=holder, level=2)
+    make_concern(log, actors=[actor_other_unit])
+    log.refresh_from_db()
+    page(seen, log)
+
+    refused = seen.post(f"/logger/{log.pk}/niva/", {"level": "1", "version": str(log.version)})
+    assert refused.status_code == 200
+    assert "kan ikke settes til nivå 1" in refused.content.decode()
+
+    assert "kan ikke settes til nivå 1" not in page(seen, log)
