@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.http import AuthenticatedHttpRequest
-from logs.enums import LogStatus
-from logs.queries import actor_worklist, logs_visible_to, pending_transfers_for, with_overview
+from home.overview import HOME_LOGS, HOME_MEETINGS, logs_and_meetings
+from logs.queries import actor_worklist, pending_transfers_for
 from logs.services import record_log_views
 from meetings.queries import upcoming_meetings_for
 from notes.queries import notes_visible_to
@@ -26,8 +26,6 @@ HOME_TEMPLATES = {
     Role.GUARDIAN: "home/guardian.html",
 }
 HOME_NOTES = 5
-HOME_LOGS = 20
-HOME_MEETINGS = 10
 HOME_CONCERNS = 20
 HOME_STAFF = 50
 
@@ -51,18 +49,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         context["concerns"] = concerns
         context["meetings"] = list(upcoming_meetings_for(request.user, role)[:HOME_MEETINGS])
     if role in (Role.HOLDER, Role.GUARDIAN):
-        logs = logs_visible_to(request.user, role).select_related("child", "unit")
-        if role == Role.HOLDER:
-            # Held logs only: a log sent to the person is listed as a transfer until they
-            # accept it (R-TRAN-04).
-            logs = with_overview(logs).filter(
-                holder=request.user, status__in=[LogStatus.ACTIVE, LogStatus.TRANSFER_PENDING]
-            )
-        # Lists, not querysets: the template never queries (house rule 10).
-        context["logs"] = list(
-            logs.order_by("child__last_name", "child__first_name", "pk")[:HOME_LOGS]
-        )
-        context["meetings"] = list(upcoming_meetings_for(request.user, role)[:HOME_MEETINGS])
+        context["logs_table"], context["meetings_list"] = logs_and_meetings(request.user, role)
     if role == Role.HOLDER:
         context["notes"] = list(notes_visible_to(request.user)[:HOME_NOTES])
         pending = list(pending_transfers_for(request.user)[:HOME_LOGS])

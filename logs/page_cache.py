@@ -15,7 +15,8 @@ What makes this safe:
 - `Log.content_version` covers the rest: every save of a guardian, consent, concern,
   measure, evaluation, glimpse, transfer or history row of the log, a guardian's removal and
   every change of a measure's actors add one to it in the transaction of the change (the
-  receivers below; meetings.log_page adds its own). The view reads the log first, so what is
+  receivers below; meetings.log_page adds its own). A child's save raises it too, for Min
+  side's lists (home.overview). The view reads the log first, so what is
   kept under a version is never older than that version, in whichever process or server.
 - The key holds the person and the role because what one sees depends on both (an actor
   sees only the concerns they are on), and the day because a deadline or a consent passes
@@ -47,6 +48,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.models import RequestUser
 from logs import rules
 from logs.models import (
+    Child,
     Concern,
     Consent,
     Evaluation,
@@ -248,6 +250,9 @@ def _saved(sender: type[Model], instance: Model, raw: bool = False, **kwargs: An
         content_changed(Log.objects.filter(pk=instance.log_id))
     elif isinstance(instance, Measure):
         content_changed(Log.objects.filter(concerns=instance.concern_id))
+    elif isinstance(instance, Child):
+        # Min side's lists name the child (home.overview); the log page reads the row itself.
+        content_changed(Log.objects.filter(child=instance.pk))
     elif isinstance(instance, Evaluation):
         content_changed(Log.objects.filter(concerns__measures=instance.measure_id))
 
@@ -271,7 +276,7 @@ def _actors_changed(
 
 
 def connect() -> None:
-    for model in (*SHOWN_ON_THE_PAGE, Measure, Evaluation):
+    for model in (*SHOWN_ON_THE_PAGE, Measure, Evaluation, Child):
         post_save.connect(_saved, sender=model, dispatch_uid=f"logs.page_cache.{model.__name__}")
     # A guardian is removed on their own; everything else of a log goes with the whole log.
     post_delete.connect(_saved, sender=Guardian, dispatch_uid="logs.page_cache.guardian_removed")

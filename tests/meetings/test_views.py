@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -644,8 +645,10 @@ def test_meeting_lists_query_count_is_the_same_for_1_and_3_meetings(
     make_meeting(log, actors=_actors(unit, 2))
     client.force_login(holder)
     client.get("/")  # the first request of a session does some bookkeeping of its own
+    cache.clear()  # Min side keeps its lists until the logs change: count it cold both times
     first = _queries(client, url)
     for _ in range(2):
         make_meeting(make_log(holder, unit, level=Level.TWO, guardians=2))
 
+    cache.clear()
     assert _queries(client, url) == first
