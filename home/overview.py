@@ -1,20 +1,9 @@
 """Min side's lists for holders and guardians, the logs and the upcoming meetings, rendered
-once per change of those logs and kept (issue 9).
-
-They are the costliest part of the page people open first, and between two changes of the
-person's logs they are the same. The key is a digest of the logs the person sees there, as
-one narrow query reads them on every request: their ids, child, unit, level, status,
-`version` and `content_version`. Every change those lists show changes one of these: a new
-or handed-on log, a level or status, a concern or measure (open concerns, overdue), a meeting
-or its invitees, a child's details (each raises the log's content version,
-logs.page_cache). The key also holds the person, the role, the language and the day (a
-deadline passes at midnight). An upcoming meeting leaves the list when it ends: the kept
-lists are used until the first of their meetings ends, and then rendered anew.
-
-A unit renamed shows at most OVERVIEW_TTL late, as on the log page.
+once per change of those logs and kept (issue 9), as logs.list_cache says. An upcoming
+meeting leaves the list when it ends: the kept lists are used until the first of their
+meetings ends, and then rendered anew.
 """
 
-import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -23,16 +12,15 @@ from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 
 from accounts.models import User
 from logs.enums import LogStatus
+from logs.list_cache import KEPT_TTL, kept_key, log_versions
 from logs.models import Log
 from logs.queries import logs_visible_to, with_overview
 from meetings.queries import upcoming_meetings_for
 from organisations.enums import Role
 
-OVERVIEW_TTL = 600
 HOME_LOGS = 20
 HOME_MEETINGS = 10
 
@@ -41,20 +29,11 @@ def logs_and_meetings(user: User, role: Role) -> tuple[SafeString, SafeString]:
     """The table of the person's logs and the list of their upcoming meetings, rendered, as
     Min side shows them to a holder (held logs only) or a guardian (R-HOLD-02, R-GUAR-01)."""
     now = _now()
-    rows = list(
-        _logs(user, role)
-        .order_by("pk")
-        .values_list("pk", "child_id", "unit_id", "level", "status", "version", "content_version")
-    )
-    digest = hashlib.blake2b(repr(rows).encode(), digest_size=16).hexdigest()
-    today = timezone.localdate(now)
-    key = ":".join(
-        str(part) for part in ("home", user.pk, role, digest, get_language(), today.isoformat())
-    )
+    key = kept_key("home", user, role, log_versions(_logs(user, role)))
     kept = cache.get(key)
     if kept is None or (kept["until"] is not None and kept["until"] <= now):
         kept = _render(user, role, now)
-        cache.set(key, kept, OVERVIEW_TTL)
+        cache.set(key, kept, KEPT_TTL)
     return mark_safe(kept["logs"]), mark_safe(kept["meetings"])  # noqa: S308 - rendered by us
 
 

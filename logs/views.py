@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
@@ -16,8 +17,10 @@ from django.core.paginator import Paginator
 from django.forms.formsets import BaseFormSet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
@@ -26,7 +29,7 @@ from accounts.http import AuthenticatedHttpRequest
 from common.errors import ConflictError, require_editable
 from common.submissions import AlreadySubmitted
 from common.views import already_submitted, apply_errors
-from logs import held_uploads, page_cache, rules, services
+from logs import held_uploads, list_cache, page_cache, rules, services
 from logs.access import (
     fetch_consent,
     fetch_glimpse,
@@ -63,6 +66,7 @@ from organisations.enums import Role
 from organisations.queries import active_role, units_of
 
 HISTORY_PAGE_SIZE = 50
+LOG_LIST_PAGE_SIZE = 50
 
 logger = logging.getLogger(__name__)
 
@@ -90,17 +94,34 @@ def log_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404
     if role == Role.ACTOR:
         return actor_children(request)
-    logs = logs_visible_to(request.user, role).select_related("child", "unit")
+    logs = logs_visible_to(request.user, role)
     if role == Role.HOLDER:
         # Held logs only: a log sent to the person is not theirs until accepted (R-TRAN-04).
-        logs = with_overview(logs.filter(holder=request.user))
-    logs = logs.order_by("status", "child__last_name", "child__first_name", "pk")
-    page = Paginator(logs, 50).get_page(request.GET.get("side"))
-    return render(
-        request,
-        "logs/log_list.html",
-        {"page": page, "role": role, "title": LIST_TITLES[role], "is_holder": role == Role.HOLDER},
-    )
+        logs = logs.filter(holder=request.user)
+    # The page's table is kept until the logs change (logs.list_cache); the versions read
+    # for its key also count the pages, so no count query is needed.
+    versions = list_cache.log_versions(logs)
+    page = Paginator(versions, LOG_LIST_PAGE_SIZE).get_page(request.GET.get("side"))
+    is_holder = role == Role.HOLDER
+    key = list_cache.kept_key("log-list", request.user, role, versions, page.number)
+    table = cache.get(key)
+    if table is None:
+        shown = logs.select_related("child", "unit")
+        if is_holder:
+            shown = with_overview(shown)
+        shown = shown.order_by("status", "child__last_name", "child__first_name", "pk")
+        start = (page.number - 1) * LOG_LIST_PAGE_SIZE
+        context = {"logs": list(shown[start : start + LOG_LIST_PAGE_SIZE]), "is_holder": is_holder}
+        table = render_to_string("logs/_log_table.html", context)
+        cache.set(key, table, list_cache.KEPT_TTL)
+    context = {
+        "page": page,
+        "table": mark_safe(table),  # noqa: S308 - rendered by us
+        "role": role,
+        "title": LIST_TITLES[role],
+        "is_holder": is_holder,
+    }
+    return render(request, "logs/log_list.html", context)
 
 
 def _keep_consent_file(

@@ -1,0 +1,39 @@
+"""Lists of logs rendered once per change of those logs and kept (issue 9): *Mine
+stafettbarn* (logs.views) and Min side's lists (home.overview).
+
+One narrow query reads, on every request, the logs the list draws from: their ids, child,
+unit, level, status, `version` and `content_version`. Every change such a list shows changes
+one of these: a new or handed-on log, a level or status, a child's details, a concern or
+measure (open concerns, overdue), a meeting (each of those raises the log's content
+version, logs.page_cache). The key is their digest, with the person, the role, the
+language and the day (a deadline passes at midnight). A unit renamed shows at most KEPT_TTL
+late, as on the log page.
+"""
+
+import hashlib
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from accounts.models import User
+from logs.models import Log
+from organisations.enums import Role
+
+KEPT_TTL = 600
+VERSION_FIELDS = ("pk", "child_id", "unit_id", "level", "status", "version", "content_version")
+
+
+def log_versions(logs: QuerySet[Log]) -> list[tuple[Any, ...]]:
+    """What of each log in `logs` a list of them shows or depends on, in one narrow query."""
+    return list(logs.order_by("pk").values_list(*VERSION_FIELDS))
+
+
+def kept_key(name: str, user: User, role: Role, versions: list[tuple[Any, ...]], *more: Any) -> str:
+    """The cache key of a list `name` drawn from logs with these `versions`, for the person
+    in their role, language and day; `more` for what else the list depends on (its page)."""
+    digest = hashlib.blake2b(repr(versions).encode(), digest_size=16).hexdigest()
+    today = timezone.localdate().isoformat()
+    parts = (name, user.pk, role, digest, get_language(), today, *more)
+    return ":".join(str(part) for part in parts)
