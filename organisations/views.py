@@ -63,8 +63,18 @@ def actors(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
     else:
         results = actors_of_units(units_of(request.user, role))
-    page = Paginator(results, ACTORS_PAGE_SIZE).get_page(request.GET.get("side"))
-    context = {"form": form, "page_obj": page, "is_search": form.is_search}
+    # One pass over the matches gives their order and their number, and the page's rows
+    # are then read by id: a Paginator over the query itself reads them twice (its count),
+    # which for a short word is every actor of the municipality twice (issue 9).
+    ids = list(results.values_list("pk", flat=True))
+    page = Paginator(ids, ACTORS_PAGE_SIZE).get_page(request.GET.get("side"))
+    shown = {m.pk: m for m in results.filter(pk__in=page.object_list)} if page.object_list else {}
+    context = {
+        "form": form,
+        "page_obj": page,
+        "actors": [shown[pk] for pk in page.object_list if pk in shown],
+        "is_search": form.is_search,
+    }
     return render(request, "organisations/actors.html", context)
 
 

@@ -212,6 +212,28 @@ def test_the_list_is_paginated_at_50_rows(client, holder, unit):
     assert "q=%2A&amp;side=2" in first.content.decode()
 
 
+def test_a_search_reads_its_matches_once_and_keeps_their_order_over_pages_R_MEET_04(
+    client, holder, unit
+):
+    """The matches are read once for their order and number, and the page's rows by id:
+    no second pass of the search for a count (issue 9)."""
+    for number in reversed(range(52)):
+        _actor(unit, f"Aktør{number:02d}", "Mange")
+    client.force_login(holder)
+    client.get(ACTORS)
+
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(ACTORS, {"q": "mange", "side": 2})
+
+    searching = [q["sql"] for q in queries if "LIKE" in q["sql"].upper()]
+    assert len(searching) == 2  # the ids in order, then the page's rows among those ids
+    assert "COUNT(" not in " ".join(searching).upper()
+    rows = _names(second)
+    assert rows.count("<tr>") == 2
+    assert rows.index("Aktør50") < rows.index("Aktør51")
+    assert "52 aktører funnet" in second.content.decode()
+
+
 def _queries_for(client, params) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(ACTORS, params)
