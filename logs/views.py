@@ -332,7 +332,8 @@ def log_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "logs/log_history.html",
-        {"log": log, "role": role, "page_obj": page, "revisions": page.object_list},
+        # A list: templates never query.
+        {"log": log, "role": role, "page_obj": page, "revisions": list(page.object_list)},
     )
 
 

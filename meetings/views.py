@@ -80,6 +80,7 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     finder = past_meetings_for if past else upcoming_meetings_for
     meetings = finder(request.user, role).select_related("log__unit")
     page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("side"))
+    page.object_list = list(page.object_list)  # read here: templates never query
     context = {
         "page_obj": page,
         "past": past,

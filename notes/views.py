@@ -52,6 +52,7 @@ def note_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and (response := _create(request, form)):
         return response
     page = Paginator(notes_visible_to(request.user), PAGE_SIZE).get_page(request.GET.get("side"))
+    page.object_list = list(page.object_list)  # read here: templates never query
     return render(request, "notes/note_list.html", {"form": form, "page_obj": page})
 
 

@@ -79,6 +79,7 @@ def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     reach = _reach(request)
     people = with_roles_in(staff_of(reach), reach)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("side"))
+    page.object_list = list(page.object_list)  # read here: templates never query
     return render(request, "staff/staff_list.html", {"page_obj": page})
 
 
