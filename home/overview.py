@@ -29,7 +29,7 @@ def logs_and_meetings(user: User, role: Role) -> tuple[SafeString, SafeString]:
     """The table of the person's logs and the list of their upcoming meetings, rendered, as
     Min side shows them to a holder (held logs only) or a guardian (R-HOLD-02, R-GUAR-01)."""
     now = _now()
-    key = kept_key("home", user, role, log_versions(_logs(user, role)))
+    key = kept_key("home", user, role, log_versions(_drawn_from(user, role)))
     kept = cache.get(key)
     if kept is None or (kept["until"] is not None and kept["until"] <= now):
         kept = _render(user, role, now)
@@ -41,12 +41,21 @@ def _now() -> datetime:
     return timezone.now()
 
 
-def _logs(user: User, role: Role) -> QuerySet[Log]:
+def _drawn_from(user: User, role: Role) -> QuerySet[Log]:
+    """Every log either list draws from: the upcoming meetings are those of every held log,
+    a passive one too."""
     logs = logs_visible_to(user, role)
     if role == Role.HOLDER:
         # Held logs only: a log sent to the person is listed as a transfer until they
         # accept it (R-TRAN-04).
-        logs = logs.filter(holder=user, status__in=[LogStatus.ACTIVE, LogStatus.TRANSFER_PENDING])
+        logs = logs.filter(holder=user)
+    return logs
+
+
+def _logs(user: User, role: Role) -> QuerySet[Log]:
+    logs = _drawn_from(user, role)
+    if role == Role.HOLDER:
+        logs = logs.filter(status__in=[LogStatus.ACTIVE, LogStatus.TRANSFER_PENDING])
     return logs
 
 

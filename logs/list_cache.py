@@ -1,13 +1,12 @@
 """Lists of logs rendered once per change of those logs and kept (issue 9): *Mine
 stafettbarn* (logs.views) and Min side's lists (home.overview).
 
-One narrow query reads, on every request, the logs the list draws from: their ids, child,
-unit, level, status, `version` and `content_version`. Every change such a list shows changes
-one of these: a new or handed-on log, a level or status, a child's details, a concern or
-measure (open concerns, overdue), a meeting (each of those raises the log's content
-version, logs.page_cache). The key is their digest, with the person, the role, the
-language and the day (a deadline passes at midnight). A unit renamed shows at most KEPT_TTL
-late, as on the log page.
+One narrow query reads, on every request, the logs the list draws from: their ids, child
+and its name, unit and its name, level, status, `version` and `content_version`. Every
+change such a list shows changes one of these: a new or handed-on log, a level or status, a
+name, a concern or measure (open concerns, overdue), a meeting (each of those raises the
+log's content version, logs.page_cache). The key is their digest, with the person, the
+role, the language and the day (a deadline passes at midnight).
 """
 
 import hashlib
@@ -22,7 +21,19 @@ from logs.models import Log
 from organisations.enums import Role
 
 KEPT_TTL = 600
-VERSION_FIELDS = ("pk", "child_id", "unit_id", "level", "status", "version", "content_version")
+# The names are read along (two small joins), so a child or a unit renamed shows at once.
+VERSION_FIELDS = (
+    "pk",
+    "child_id",
+    "child__first_name",
+    "child__last_name",
+    "unit_id",
+    "unit__name",
+    "level",
+    "status",
+    "version",
+    "content_version",
+)
 
 
 def log_versions(logs: QuerySet[Log]) -> list[tuple[Any, ...]]:

@@ -15,8 +15,7 @@ What makes this safe:
 - `Log.content_version` covers the rest: every save of a guardian, consent, concern,
   measure, evaluation, glimpse, transfer or history row of the log, a guardian's removal and
   every change of a measure's actors add one to it in the transaction of the change (the
-  receivers below; meetings.log_page adds its own). A child's save raises it too, for Min
-  side's lists (home.overview). The view reads the log first, so what is
+  receivers below; meetings.log_page adds its own). The view reads the log first, so what is
   kept under a version is never older than that version, in whichever process or server.
 - The key holds the person and the role because what one sees depends on both (an actor
   sees only the concerns they are on), and the day because a deadline or a consent passes
@@ -48,7 +47,6 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.models import RequestUser
 from logs import rules
 from logs.models import (
-    Child,
     Concern,
     Consent,
     Evaluation,
@@ -108,7 +106,7 @@ def log_page(
         # A refused level change shows the person's own choice and its error: for them alone.
         kept = _render(request.user, log, role, today, level_form=level_form, csrf_mark=mark)
     else:
-        key = _key(log, request.user, role, today)
+        key = _key(log, request.user, role, today, mark)
         kept = cache.get(key)
         if kept is None:
             kept = _render(request.user, log, role, today, level_form=level_form, csrf_mark=mark)
@@ -124,7 +122,7 @@ def log_page(
     )
 
 
-def _key(log: Log, user: RequestUser, role: Role | None, today: date) -> str:
+def _key(log: Log, user: RequestUser, role: Role | None, today: date, mark: str) -> str:
     # The rows as fetched for this request: a change of any of their fields is a new key.
     rows = [
         [getattr(obj, field.attname) for field in obj._meta.concrete_fields]
@@ -132,7 +130,8 @@ def _key(log: Log, user: RequestUser, role: Role | None, today: date) -> str:
     ]
     rows.append([log.unit.name, log.holder.first_name, log.holder.last_name])
     digest = hashlib.blake2b(repr(rows).encode(), digest_size=16).hexdigest()
-    parts = ("log-page", log.pk, digest, user.pk, role, get_language(), today.isoformat())
+    # The mark too: after a new SECRET_KEY, pages kept with the old mark are never used.
+    parts = ("log-page", log.pk, digest, user.pk, role, get_language(), today, mark[:12])
     return ":".join(str(part) for part in parts)
 
 
@@ -250,9 +249,6 @@ def _saved(sender: type[Model], instance: Model, raw: bool = False, **kwargs: An
         content_changed(Log.objects.filter(pk=instance.log_id))
     elif isinstance(instance, Measure):
         content_changed(Log.objects.filter(concerns=instance.concern_id))
-    elif isinstance(instance, Child):
-        # Min side's lists name the child (home.overview); the log page reads the row itself.
-        content_changed(Log.objects.filter(child=instance.pk))
     elif isinstance(instance, Evaluation):
         content_changed(Log.objects.filter(concerns__measures=instance.measure_id))
 
@@ -276,7 +272,7 @@ def _actors_changed(
 
 
 def connect() -> None:
-    for model in (*SHOWN_ON_THE_PAGE, Measure, Evaluation, Child):
+    for model in (*SHOWN_ON_THE_PAGE, Measure, Evaluation):
         post_save.connect(_saved, sender=model, dispatch_uid=f"logs.page_cache.{model.__name__}")
     # A guardian is removed on their own; everything else of a log goes with the whole log.
     post_delete.connect(_saved, sender=Guardian, dispatch_uid="logs.page_cache.guardian_removed")

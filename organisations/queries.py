@@ -74,7 +74,7 @@ def actors_of_units(units: QuerySet[Unit]) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(role=Role.ACTOR, unit__in=units, user__is_active=True)
         .select_related("user", "unit")
-        .order_by("user__last_name", "user__first_name", "unit__name")
+        .order_by("user__last_name", "user__first_name", "unit__name", "pk")
     )
 
 
@@ -83,7 +83,7 @@ def actors_in_municipality(municipality_id: int) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(role=Role.ACTOR, unit__municipality_id=municipality_id)
         .select_related("user", "unit")
-        .order_by("user__last_name", "user__first_name", "unit__name")
+        .order_by("user__last_name", "user__first_name", "unit__name", "pk")
     )
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from home import overview
 from logs.enums import LogStatus
-from logs.models import Child
+from logs.models import Child, Log
 from logs.services import (
     accept_transfer,
     set_level,
@@ -129,8 +129,6 @@ def test_each_holder_sees_only_their_own_kept_lists_R_HOLD_02(seen, log, other_h
 
 
 def test_a_passive_log_leaves_the_holders_list_R_HOLD_02(seen, log):
-    from logs.models import Log
-
     name = log.child.full_name
     assert name in min_side(seen)
     Log.objects.filter(pk=log.pk).update(status=LogStatus.PASSIVE)
@@ -144,3 +142,24 @@ def test_a_guardian_sees_their_childs_meetings_as_they_change_R_GUAR_01(client, 
     plan(log, place="Foreldremøte i biblioteket")
 
     assert "Foreldremøte i biblioteket" in min_side(client)
+
+
+def test_a_unit_renamed_shows_at_once_on_both_lists_R_HOLD_01_R_HOLD_02(seen, log, unit):
+    unit.name = "Nyskolen oppvekstsenter"
+    unit.save()
+
+    # In the table's cell, not only in the header, which names the person's units.
+    assert "<td>Nyskolen oppvekstsenter</td>" in min_side(seen)
+    assert "<td>Nyskolen oppvekstsenter</td>" in seen.get("/logger/").content.decode()
+
+
+def test_a_meeting_of_a_passive_log_follows_its_childs_name_R_HOLD_02(seen, log):
+    """Min side's meetings are those of every held log, a passive one too: its key covers
+    them all."""
+    plan(log, place="Siste møte")
+    Log.objects.filter(pk=log.pk).update(status=LogStatus.PASSIVE)
+    assert "Siste møte" in min_side(seen)
+
+    Child.objects.filter(pk=log.child_id).update(first_name="Senere")
+
+    assert "Senere" in min_side(seen)

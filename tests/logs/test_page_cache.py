@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from logs import page_cache
 from logs.enums import LogStatus, Outcome
 from logs.models import Child, Consent, Guardian, Log
 from logs.services import (
@@ -345,3 +346,19 @@ def test_a_refused_level_change_is_shown_to_its_sender_only_R_LOG_03(
     assert "kan ikke settes til nivå 1" in refused.content.decode()
 
     assert "kan ikke settes til nivå 1" not in page(seen, log)
+
+
+def test_a_new_secret_key_never_serves_a_kept_page_with_the_old_csrf_mark_R_SEC_05(
+    seen, log, settings
+):
+    """The kept content carries a mark where the token goes, made from the secret key; after
+    the key is rotated the old mark would no longer be replaced, so the key holds it."""
+    make_concern(log)
+    old_mark = page_cache._csrf_mark()
+    assert old_mark not in page(seen, log)  # kept, with the mark replaced
+
+    # Rotated as deployment.md says: the old key stays a fallback, so sessions hold.
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-" + "x" * 50
+
+    assert old_mark not in page(seen, log)
