@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, sync_playwright
 
 from notifications.enums import Kind
@@ -112,6 +113,25 @@ def new_page(browser, live_server, settings):
 
 def check_axe(page: Page) -> None:
     """Fail on any serious or critical WCAG 2.2 A/AA violation on the page (R-GEN-06)."""
+    try:
+        _check_axe(page)
+    except PlaywrightError as error:
+        # A click just before may have started a navigation: axe then ran on a document
+        # being replaced. Check the page it lands on instead.
+        if not NAVIGATING.search(str(error)):
+            raise
+        page.wait_for_load_state("load")
+        _check_axe(page)
+
+
+# What the browser says when a script runs while the document is being replaced.
+NAVIGATING = re.compile(
+    r"reading 'documentElement'|Execution context was destroyed|navigat", re.IGNORECASE
+)
+
+
+def _check_axe(page: Page) -> None:
+    page.wait_for_load_state("load")
     # Let finite animations end first (a dialog fading in has too little contrast mid-way).
     page.evaluate(
         """() => Promise.all(document.getAnimations()
