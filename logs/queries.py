@@ -66,11 +66,14 @@ def logs_visible_to(user: RequestUser, role: Role | None) -> QuerySet[Log]:
 def concerns_visible_to(user: RequestUser, role: Role | None) -> QuerySet[Concern]:
     if not user.is_authenticated:
         return Concern.objects.none()
-    logs = logs_visible_to(user, role)
-    concerns = Concern.objects.filter(log__in=logs)
     if role == Role.ACTOR:
-        concerns = concerns.filter(pk__in=Measure.objects.filter(actors=user).values("concern_id"))
-    return concerns
+        # The concerns with one of the person's measures; their logs are the actor's logs by
+        # definition, so no filter on the log. As EXISTS, PostgreSQL starts from the
+        # person's measures; `pk IN (…)` with the log filter made it read every open
+        # concern of the municipality (65 ms at Oslo's scale, issue 9).
+        mine = Measure.objects.filter(actors=user, concern=OuterRef("pk"))
+        return Concern.objects.filter(Exists(mine))
+    return Concern.objects.filter(log__in=logs_visible_to(user, role))
 
 
 def measures_visible_to(user: RequestUser, role: Role | None) -> QuerySet[Measure]:
