@@ -1,7 +1,7 @@
-"""Min side's lists for holders and guardians, the logs and the upcoming meetings, rendered
-once per change of those logs and kept (issue 9), as logs.list_cache says. An upcoming
-meeting leaves the list when it ends: the kept lists are used until the first of their
-meetings ends, and then rendered anew.
+"""Min side's lists, rendered once per change of the logs they draw from and kept (issue 9),
+as logs.list_cache says: for holders and guardians the logs and the upcoming meetings, for
+actors the concerns they work on. An upcoming meeting leaves the list when it ends: the
+kept lists are used until the first of their meetings ends, and then rendered anew.
 """
 
 from datetime import datetime
@@ -17,12 +17,13 @@ from accounts.models import User
 from logs.enums import LogStatus
 from logs.list_cache import KEPT_TTL, kept_key, log_versions
 from logs.models import Log
-from logs.queries import logs_visible_to, with_overview
+from logs.queries import actor_worklist, logs_visible_to, with_overview
 from meetings.queries import upcoming_meetings_for
 from organisations.enums import Role
 
 HOME_LOGS = 20
 HOME_MEETINGS = 10
+HOME_CONCERNS = 20
 
 
 def logs_and_meetings(user: User, role: Role) -> tuple[SafeString, SafeString]:
@@ -77,3 +78,20 @@ def _render(user: User, role: Role, now: datetime) -> dict[str, Any]:
         # The list changes by itself when its first meeting ends.
         "until": min((m.ends_at for m in meetings), default=None),
     }
+
+
+def actor_concerns_shown(user: User) -> tuple[SafeString, list[int]]:
+    """The open concerns the actor works on, overdue first (R-ACT-02), rendered, and the ids
+    of the logs they belong to: the view records their read on every request (R-SEC-01).
+
+    Kept per change of the actor's logs: a concern, a measure, its deadline or its actors
+    changing raises the log's content version (logs.page_cache); a deadline passing
+    changes the day in the key."""
+    key = kept_key("home-actor", user, Role.ACTOR, log_versions(logs_visible_to(user, Role.ACTOR)))
+    kept = cache.get(key)
+    if kept is None:
+        concerns = list(actor_worklist(user)[:HOME_CONCERNS])
+        html = render_to_string("home/_actor_concerns.html", {"concerns": concerns})
+        kept = {"concerns": html, "logs": list(dict.fromkeys(c.log_id for c in concerns))}
+        cache.set(key, kept, KEPT_TTL)
+    return mark_safe(kept["concerns"]), kept["logs"]  # noqa: S308 - rendered by us

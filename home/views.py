@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.http import AuthenticatedHttpRequest
-from home.overview import HOME_LOGS, HOME_MEETINGS, logs_and_meetings
-from logs.queries import actor_worklist, pending_transfers_for
+from home.overview import HOME_LOGS, HOME_MEETINGS, actor_concerns_shown, logs_and_meetings
+from logs.models import Log
+from logs.queries import pending_transfers_for
 from logs.services import record_log_views
 from meetings.queries import upcoming_meetings_for
 from notes.queries import notes_visible_to
@@ -26,7 +27,6 @@ HOME_TEMPLATES = {
     Role.GUARDIAN: "home/guardian.html",
 }
 HOME_NOTES = 5
-HOME_CONCERNS = 20
 HOME_STAFF = 50
 
 
@@ -43,10 +43,8 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     if role == Role.ACTOR:
         # The concerns the actor works on, overdue first (R-ACT-02): the logs' data, so
         # their read is recorded, one row per log.
-        concerns = list(actor_worklist(request.user)[:HOME_CONCERNS])
-        shown = {concern.log_id: concern.log for concern in concerns}
-        record_log_views(shown.values(), by=request.user, page="home")
-        context["concerns"] = concerns
+        context["concerns"], shown = actor_concerns_shown(request.user)
+        record_log_views([Log(pk=pk) for pk in shown], by=request.user, page="home")
         context["meetings"] = list(upcoming_meetings_for(request.user, role)[:HOME_MEETINGS])
     if role in (Role.HOLDER, Role.GUARDIAN):
         context["logs_table"], context["meetings_list"] = logs_and_meetings(request.user, role)

@@ -36,9 +36,10 @@ VERSION_FIELDS = (
 )
 
 
-def log_versions(logs: QuerySet[Log]) -> list[tuple[Any, ...]]:
-    """What of each log in `logs` a list of them shows or depends on, in one narrow query."""
-    return list(logs.order_by("pk").values_list(*VERSION_FIELDS))
+def log_versions(logs: QuerySet[Log], order: tuple[str, ...] = ("pk",)) -> list[tuple[Any, ...]]:
+    """What of each log in `logs` a list of them shows or depends on, in one narrow query,
+    in the list's `order` (so that a page of them is a slice)."""
+    return list(logs.order_by(*order).values_list(*VERSION_FIELDS))
 
 
 def kept_key(name: str, user: User, role: Role, versions: list[tuple[Any, ...]], *more: Any) -> str:
