@@ -4,6 +4,7 @@ actors the concerns they work on. An upcoming meeting leaves the list when it en
 kept lists are used until the first of their meetings ends, and then rendered anew.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -13,11 +14,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from logs.enums import LogStatus
 from logs.list_cache import KEPT_TTL, kept_key, log_versions
 from logs.models import Log
-from logs.queries import actor_worklist, logs_visible_to, with_overview
+from logs.page_cache import csrf_mark, with_token
+from logs.queries import actor_worklist, logs_visible_to, pending_transfers_for, with_overview
 from meetings.queries import upcoming_meetings_for
 from organisations.enums import Role
 
@@ -26,16 +29,35 @@ HOME_MEETINGS = 10
 HOME_CONCERNS = 20
 
 
-def logs_and_meetings(user: User, role: Role) -> tuple[SafeString, SafeString]:
-    """The table of the person's logs and the list of their upcoming meetings, rendered, as
-    Min side shows them to a holder (held logs only) or a guardian (R-HOLD-02, R-GUAR-01)."""
+@dataclass(frozen=True)
+class Overview:
+    """Min side's kept lists of a holder or guardian, rendered. `transfer_logs` are the logs
+    of the transfers shown, whose read the view records on every request (R-SEC-01)."""
+
+    logs: SafeString
+    meetings: SafeString
+    transfers: SafeString
+    transfer_logs: list[int]
+
+
+def overview(request: AuthenticatedHttpRequest, role: Role) -> Overview:
+    """The table of the person's logs, the list of their upcoming meetings and, for a holder,
+    the transfers waiting for them, as Min side shows them to a holder (held logs only) or a
+    guardian (R-HOLD-02, R-GUAR-01, R-TRAN-04)."""
+    user = request.user
     now = _now()
-    key = kept_key("home", user, role, log_versions(_drawn_from(user, role)))
+    mark = csrf_mark()  # the transfers' forms: each request puts its own token in
+    key = kept_key("home", user, role, log_versions(_drawn_from(user, role)), mark[:12])
     kept = cache.get(key)
     if kept is None or (kept["until"] is not None and kept["until"] <= now):
-        kept = _render(user, role, now)
+        kept = _render(user, role, now, mark)
         cache.set(key, kept, KEPT_TTL)
-    return mark_safe(kept["logs"]), mark_safe(kept["meetings"])  # noqa: S308 - rendered by us
+    return Overview(
+        logs=mark_safe(kept["logs"]),  # noqa: S308 - rendered by us
+        meetings=mark_safe(kept["meetings"]),  # noqa: S308 - rendered by us
+        transfers=with_token(request, kept["transfers"]),
+        transfer_logs=kept["transfer_logs"],
+    )
 
 
 def _now() -> datetime:
@@ -43,38 +65,41 @@ def _now() -> datetime:
 
 
 def _drawn_from(user: User, role: Role) -> QuerySet[Log]:
-    """Every log either list draws from: the upcoming meetings are those of every held log,
-    a passive one too."""
+    """Every log the lists draw from: for a holder the logs they hold, a passive one too
+    (the upcoming meetings are those of every held log), and the logs offered to them in a
+    pending transfer (a transfer's save raises its log's content version)."""
+    return logs_visible_to(user, role)
+
+
+def _logs(user: User, role: Role) -> QuerySet[Log]:
     logs = logs_visible_to(user, role)
     if role == Role.HOLDER:
         # Held logs only: a log sent to the person is listed as a transfer until they
         # accept it (R-TRAN-04).
-        logs = logs.filter(holder=user)
+        logs = logs.filter(holder=user, status__in=[LogStatus.ACTIVE, LogStatus.TRANSFER_PENDING])
     return logs
 
 
-def _logs(user: User, role: Role) -> QuerySet[Log]:
-    logs = _drawn_from(user, role)
-    if role == Role.HOLDER:
-        logs = logs.filter(status__in=[LogStatus.ACTIVE, LogStatus.TRANSFER_PENDING])
-    return logs
-
-
-def _render(user: User, role: Role, now: datetime) -> dict[str, Any]:
+def _render(user: User, role: Role, now: datetime, mark: str) -> dict[str, Any]:
     is_holder = role == Role.HOLDER
     logs = _logs(user, role).select_related("child", "unit")
     if is_holder:
         logs = with_overview(logs)
     meetings = list(upcoming_meetings_for(user, role, now=now)[:HOME_MEETINGS])
+    pending = list(pending_transfers_for(user)[:HOME_LOGS]) if is_holder else []
     # Lists, not querysets: the template never queries (house rule 10).
     context = {
         "is_holder": is_holder,
         "logs": list(logs.order_by("child__last_name", "child__first_name", "pk")[:HOME_LOGS]),
         "meetings": meetings,
+        "pending_transfers": pending,
+        "csrf_token": mark,
     }
     return {
         "logs": render_to_string("logs/_log_table.html", context),
         "meetings": render_to_string("meetings/_upcoming.html", context),
+        "transfers": render_to_string("logs/_pending_transfers.html", context) if is_holder else "",
+        "transfer_logs": [transfer.log_id for transfer in pending],
         # The list changes by itself when its first meeting ends.
         "until": min((m.ends_at for m in meetings), default=None),
     }

@@ -10,9 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.http import AuthenticatedHttpRequest
-from home.overview import HOME_LOGS, HOME_MEETINGS, actor_concerns_shown, logs_and_meetings
+from home.overview import HOME_MEETINGS, actor_concerns_shown, overview
 from logs.models import Log
-from logs.queries import pending_transfers_for
 from logs.services import record_log_views
 from meetings.queries import upcoming_meetings_for
 from notes.queries import notes_visible_to
@@ -43,17 +42,21 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     if role == Role.ACTOR:
         # The concerns the actor works on, overdue first (R-ACT-02): the logs' data, so
         # their read is recorded, one row per log.
-        context["concerns"], shown = actor_concerns_shown(request.user)
-        record_log_views([Log(pk=pk) for pk in shown], by=request.user, page="home")
+        context["concerns"], worked_on = actor_concerns_shown(request.user)
+        record_log_views([Log(pk=pk) for pk in worked_on], by=request.user, page="home")
         context["meetings"] = list(upcoming_meetings_for(request.user, role)[:HOME_MEETINGS])
     if role in (Role.HOLDER, Role.GUARDIAN):
-        context["logs_table"], context["meetings_list"] = logs_and_meetings(request.user, role)
+        lists = overview(request, role)
+        context |= {
+            "logs_table": lists.logs,
+            "meetings_list": lists.meetings,
+            "pending_transfers": lists.transfers,
+        }
+        # A transfer's reason is the log's data, read here before the log is the person's.
+        offered = [Log(pk=pk) for pk in lists.transfer_logs]
+        record_log_views(offered, by=request.user, page="home")
     if role == Role.HOLDER:
         context["notes"] = list(notes_visible_to(request.user)[:HOME_NOTES])
-        pending = list(pending_transfers_for(request.user)[:HOME_LOGS])
-        # A transfer's reason is the log's data, read here before the log is the person's.
-        record_log_views([t.log for t in pending], by=request.user, page="home")
-        context["pending_transfers"] = pending
     return render(request, HOME_TEMPLATES[role], context)
 
 

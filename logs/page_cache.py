@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.cache import cache
 from django.db.models import F, Model, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
@@ -101,7 +102,7 @@ def log_page(
     """The content of `log`'s page as the person sees it, rendered, from the cache when
     nothing has changed since. `log` as logs.access.fetch_log gives it (child, unit and
     holder fetched along)."""
-    mark = _csrf_mark()
+    mark = csrf_mark()
     if level_form.is_bound:
         # A refused level change shows the person's own choice and its error: for them alone.
         kept = _render(request.user, log, role, today, level_form=level_form, csrf_mark=mark)
@@ -112,12 +113,8 @@ def log_page(
             kept = _render(request.user, log, role, today, level_form=level_form, csrf_mark=mark)
             if sum(len(kept[part]) for part in HTML_PARTS) < LARGEST_KEPT:
                 cache.set(key, kept, PAGE_TTL)
-    token = get_token(request)
     return LogPage(
-        **{
-            part: mark_safe(kept[part].replace(mark, token))  # noqa: S308 - rendered by us
-            for part in HTML_PARTS
-        },
+        **{part: with_token(request, kept[part]) for part in HTML_PARTS},
         all_concerns_closed=kept["all_concerns_closed"],
     )
 
@@ -135,9 +132,17 @@ def _key(log: Log, user: RequestUser, role: Role | None, today: date, mark: str)
     return ":".join(str(part) for part in parts)
 
 
-def _csrf_mark() -> str:
-    # The same in every process (a shared cache), and nothing a person could type.
+def csrf_mark() -> str:
+    """What kept HTML holds in place of the CSRF token (as `csrf_token` in the context it
+    is rendered with): the same in every process (a shared cache), and nothing a person
+    could type. A key of kept HTML holds its start, so that after a new SECRET_KEY no HTML
+    kept with the old mark is used."""
     return salted_hmac("logs.page_cache.csrf", "mark").hexdigest()
+
+
+def with_token(request: HttpRequest, kept: str) -> SafeString:
+    """Kept HTML with this request's own CSRF token in place of the mark."""
+    return mark_safe(kept.replace(csrf_mark(), get_token(request)))  # noqa: S308 - rendered by us
 
 
 def _render(

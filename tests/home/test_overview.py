@@ -2,12 +2,15 @@
 person's logs change (home.overview): every change shows on the next view, to each person
 only their own (R-HOLD-02, R-GUAR-01, R-MEAS-02, R-TRAN-04)."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from home import overview
 from logs.enums import LogStatus
 from logs.models import Child, Log
@@ -16,6 +19,7 @@ from logs.services import (
     set_level,
     transfer_log,
     update_child,
+    withdraw_transfer,
 )
 from meetings.services import cancel_meeting, create_meeting
 from tests.factories import make_concern, make_log
@@ -163,3 +167,60 @@ def test_a_meeting_of_a_passive_log_follows_its_childs_name_R_HOLD_02(seen, log)
     Child.objects.filter(pk=log.child_id).update(first_name="Senere")
 
     assert "Senere" in min_side(seen)
+
+
+def test_a_transfer_shows_at_once_and_leaves_when_withdrawn_or_accepted_R_TRAN_04(
+    seen, holder, other_holder, unit
+):
+    offered = make_log(other_holder, unit, first_name="Tilbudt")
+    first = transfer_log(offered, by=other_holder, to_user=holder, to_unit=unit, reason="Flytter")
+    shown = min_side(seen)
+    assert "Flytter" in shown
+    assert reverse("logs:transfer_accept", args=[first.pk]) in shown
+
+    withdraw_transfer(first, by=other_holder)
+    assert "Flytter" not in min_side(seen)
+
+    offered.refresh_from_db()
+    second = transfer_log(offered, by=other_holder, to_user=holder, to_unit=unit, reason="Bytter")
+    assert "Bytter" in min_side(seen)
+    accept_transfer(second, by=holder)
+
+    shown = min_side(seen)
+    assert "Bytter" not in shown
+    assert "Tilbudt" in shown  # now in the table of the holder's own logs
+
+
+def test_a_kept_transfer_carries_each_browsers_own_csrf_token_R_TRAN_04_R_SEC_05(
+    seen, holder, other_holder, unit
+):
+    """The transfers are kept with the CSRF token's place marked (logs.page_cache): another
+    browser of the same person, with a CSRF cookie of its own, can still accept."""
+    offered = make_log(other_holder, unit, first_name="Tilbudt")
+    transfer_log(offered, by=other_holder, to_user=holder, to_unit=unit, reason="Flytter")
+    assert "Flytter" in min_side(seen)  # rendered and kept
+
+    other_browser = Client(enforce_csrf_checks=True)
+    other_browser.force_login(holder)
+    shown = min_side(other_browser)  # the kept transfers
+    action, token = re.search(
+        r'<form method="post" action="([^"]+)"[^>]*><input type="hidden" '
+        r'name="csrfmiddlewaretoken" value="([^"]+)">',
+        shown,
+    ).groups()
+
+    response = other_browser.post(action, {"csrfmiddlewaretoken": token})
+
+    assert response.status_code == 302
+    offered.refresh_from_db()
+    assert offered.holder_id == holder.pk
+
+
+def test_a_kept_transfer_still_records_each_read_R_SEC_01(seen, holder, other_holder, unit):
+    offered = make_log(other_holder, unit, first_name="Tilbudt")
+    transfer_log(offered, by=other_holder, to_user=holder, to_unit=unit, reason="Flytter")
+    min_side(seen)
+    min_side(seen)  # kept
+
+    reads = AuditEvent.objects.filter(actor=holder, log_id=offered.pk, data__page="home")
+    assert reads.count() == 2

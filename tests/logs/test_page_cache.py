@@ -354,7 +354,7 @@ def test_a_new_secret_key_never_serves_a_kept_page_with_the_old_csrf_mark_R_SEC_
     """The kept content carries a mark where the token goes, made from the secret key; after
     the key is rotated the old mark would no longer be replaced, so the key holds it."""
     make_concern(log)
-    old_mark = page_cache._csrf_mark()
+    old_mark = page_cache.csrf_mark()
     assert old_mark not in page(seen, log)  # kept, with the mark replaced
 
     # Rotated as deployment.md says: the old key stays a fallback, so sessions hold.
