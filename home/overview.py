@@ -47,7 +47,10 @@ def overview(request: AuthenticatedHttpRequest, role: Role) -> Overview:
     user = request.user
     now = _now()
     mark = csrf_mark()  # the transfers' forms: each request puts its own token in
-    key = kept_key("home", user, role, log_versions(_drawn_from(user, role)), mark[:12])
+    # Every log the lists draw from: for a holder the logs they hold, a passive one too (the
+    # upcoming meetings are those of every held log), and the logs offered to them in a
+    # pending transfer (a transfer's save raises its log's content version).
+    key = kept_key("home", user, role, log_versions(user, role), mark[:12])
     kept = cache.get(key)
     if kept is None or (kept["until"] is not None and kept["until"] <= now):
         kept = _render(user, role, now, mark)
@@ -62,13 +65,6 @@ def overview(request: AuthenticatedHttpRequest, role: Role) -> Overview:
 
 def _now() -> datetime:
     return timezone.now()
-
-
-def _drawn_from(user: User, role: Role) -> QuerySet[Log]:
-    """Every log the lists draw from: for a holder the logs they hold, a passive one too
-    (the upcoming meetings are those of every held log), and the logs offered to them in a
-    pending transfer (a transfer's save raises its log's content version)."""
-    return logs_visible_to(user, role)
 
 
 def _logs(user: User, role: Role) -> QuerySet[Log]:
@@ -112,7 +108,7 @@ def actor_concerns_shown(user: User) -> tuple[SafeString, list[int]]:
     Kept per change of the actor's logs: a concern, a measure, its deadline or its actors
     changing raises the log's content version (logs.page_cache); a deadline passing
     changes the day in the key."""
-    key = kept_key("home-actor", user, Role.ACTOR, log_versions(logs_visible_to(user, Role.ACTOR)))
+    key = kept_key("home-actor", user, Role.ACTOR, log_versions(user, Role.ACTOR))
     kept = cache.get(key)
     if kept is None:
         concerns = list(actor_worklist(user)[:HOME_CONCERNS])

@@ -45,7 +45,7 @@ def actor_children(request: AuthenticatedHttpRequest) -> HttpResponse:
     also counts the pages; a page's groups are rendered once per change of those logs and
     kept (issue 9). The page shows the logs' data, so every view records their read."""
     logs = logs_visible_to(request.user, Role.ACTOR)
-    versions = list_cache.log_versions(logs, order=CHILD_ORDER)
+    versions = list_cache.log_versions(request.user, Role.ACTOR, order=CHILD_ORDER)
     page = Paginator(versions, CHILDREN_PER_PAGE).get_page(request.GET.get("side"))
     key = list_cache.kept_key("actor-children", request.user, Role.ACTOR, versions, page.number)
     kept = cache.get(key)

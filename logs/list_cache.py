@@ -17,7 +17,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from accounts.models import User
+from common.compiled import CompiledRows
 from logs.models import Log
+from logs.queries import logs_visible_to
 from organisations.enums import Role
 
 KEPT_TTL = 600
@@ -36,10 +38,24 @@ VERSION_FIELDS = (
 )
 
 
-def log_versions(logs: QuerySet[Log], order: tuple[str, ...] = ("pk",)) -> list[tuple[Any, ...]]:
-    """What of each log in `logs` a list of them shows or depends on, in one narrow query,
-    in the list's `order` (so that a page of them is a slice)."""
-    return list(logs.order_by(*order).values_list(*VERSION_FIELDS))
+def log_versions(
+    user: User, role: Role, *, held_only: bool = False, order: tuple[str, ...] = ("pk",)
+) -> list[tuple[Any, ...]]:
+    """What of each log the person sees in `role` (logs_visible_to; `held_only`: those they
+    hold) a list of them shows or depends on, in one narrow query, in the list's `order`
+    (so that a page of them is a slice). Every list page asks it: compiled once."""
+    return _VERSIONS.rows((role, held_only, order), user.pk)
+
+
+def _versions_query(shape: tuple[Role, bool, tuple[str, ...]], user: User) -> QuerySet[Log]:
+    role, held_only, order = shape
+    logs = logs_visible_to(user, role)
+    if held_only:
+        logs = logs.filter(holder=user)
+    return logs.order_by(*order).values_list(*VERSION_FIELDS)
+
+
+_VERSIONS = CompiledRows(Log, _versions_query, value_model=User)
 
 
 def kept_key(name: str, user: User, role: Role, versions: list[tuple[Any, ...]], *more: Any) -> str:

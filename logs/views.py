@@ -100,7 +100,7 @@ def log_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         logs = logs.filter(holder=request.user)
     # The page's table is kept until the logs change (logs.list_cache); the versions read
     # for its key also count the pages, so no count query is needed.
-    versions = list_cache.log_versions(logs)
+    versions = list_cache.log_versions(request.user, role, held_only=role == Role.HOLDER)
     page = Paginator(versions, LOG_LIST_PAGE_SIZE).get_page(request.GET.get("side"))
     is_holder = role == Role.HOLDER
     key = list_cache.kept_key("log-list", request.user, role, versions, page.number)

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from accounts.models import User
+from common.compiled import CompiledRows
 from organisations.enums import Role
 from organisations.models import Membership
 from organisations.navigation import links_for, navigation_role
@@ -38,9 +39,16 @@ def roles(request: HttpRequest) -> dict[str, Any]:
 def _header_names(user: User, role: Role | None) -> tuple[list[str], str]:
     if role is None:
         return [], ""
-    rows = list(
-        Membership.objects.filter(user=user, role=role)
+    rows = _HEADER_NAMES.rows(role.value, user.pk)
+    return [unit for unit, _ in rows], rows[0][1] if rows else ""
+
+
+# On every page: compiled once (common.compiled).
+_HEADER_NAMES = CompiledRows(
+    Membership,
+    lambda role, user_id: (
+        Membership.objects.filter(user_id=user_id, role=role)
         .order_by("unit__name")
         .values_list("unit__name", "unit__municipality__name")
-    )
-    return [unit for unit, _ in rows], rows[0][1] if rows else ""
+    ),
+)
