@@ -12,6 +12,9 @@ from accounts.models import User
 # The confirmed TOTP device read with the person: OTPMiddleware (accounts.middleware) trusts
 # the session's device without a query of its own when it is this one.
 TOTP_DEVICE_ID = "stafett_totp_device_id"
+# Whether the person has a membership (a staff role), when a subclass reads it with the
+# person: the second factor's rule (accounts.middleware) then needs no query of its own.
+HAS_MEMBERSHIP = "stafett_has_membership"
 # Stands for the person's id while the query is compiled (see UserBackend._sql).
 _SOME_ID = -7_319_004_211
 

@@ -17,7 +17,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.backends import TOTP_DEVICE_ID
+from accounts.backends import HAS_MEMBERSHIP, TOTP_DEVICE_ID
 from accounts.models import User
 from audit.services import record
 
@@ -82,7 +82,11 @@ def needs_second_factor(user: User | AnonymousUser) -> bool:
     """Staff roles (leader, holder, actor) and operators need TOTP when 2FA is required."""
     if not settings.STAFETT_REQUIRE_2FA or not user.is_authenticated:
         return False
-    return user.is_staff or user.memberships.exists()
+    if user.is_staff:
+        return True
+    # Read with the person's roles when the backend gives them (organisations.backends).
+    known = getattr(user, HAS_MEMBERSHIP, None)
+    return known if known is not None else user.memberships.exists()
 
 
 class SecondFactorMiddleware:

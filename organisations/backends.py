@@ -5,7 +5,7 @@ from typing import Any
 from django.apps import apps
 from django.db.models import Exists, OuterRef, QuerySet
 
-from accounts.backends import UserBackend
+from accounts.backends import HAS_MEMBERSHIP, UserBackend
 from accounts.models import User
 from organisations.enums import Role
 from organisations.models import Membership, Municipality
@@ -44,7 +44,8 @@ class RoleBackend(UserBackend):
     def get_user(self, user_id: Any) -> User | None:
         user = super().get_user(user_id)
         if user is not None:
-            user._stafett_roles = [  # type: ignore[attr-defined]  # read by roles_of
-                role for role in Role if getattr(user, ROLE_FLAG.format(role.value), False)
-            ]
+            roles = [role for role in Role if getattr(user, ROLE_FLAG.format(role.value), False)]
+            user._stafett_roles = roles  # type: ignore[attr-defined]  # read by roles_of
+            # A membership gives every role but the guardian's.
+            setattr(user, HAS_MEMBERSHIP, any(role != Role.GUARDIAN for role in roles))
         return user

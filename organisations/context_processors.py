@@ -37,7 +37,7 @@ def roles(request: HttpRequest) -> dict[str, Any]:
 
 
 def _header_names(user: User, role: Role | None) -> tuple[list[str], str]:
-    if role is None:
+    if role is None or role == Role.GUARDIAN:  # a guardian works in no unit
         return [], ""
     rows = _HEADER_NAMES.rows(role.value, user.pk)
     return [unit for unit, _ in rows], rows[0][1] if rows else ""

@@ -60,6 +60,32 @@ def test_a_page_with_no_data_of_its_own_costs_three_queries_with_2fa_R_ROLE_01(
     assert "Testkommune" in response.content.decode()
 
 
+def test_a_guardians_request_asks_for_no_membership_with_2fa_R_SEC_02(
+    client, guardian_user, settings, django_assert_num_queries
+):
+    """Whether a person must have a second factor follows from their roles, read with the
+    person: a guardian (no membership) is not asked for one, and costs no query for it. Nor
+    for the header's units: a guardian works in none. A page with no data of its own costs
+    the session and the person."""
+    settings.STAFETT_REQUIRE_2FA = True
+    client.force_login(guardian_user)
+    client.get("/")  # the first request after login stamps the session (one write)
+    with django_assert_num_queries(2):
+        response = client.get(reverse("accounts:password_change"))
+    assert response.status_code == 200  # not sent to set up a second factor
+
+
+def test_a_new_membership_asks_for_a_second_factor_on_the_next_request_R_SEC_02(
+    client, guardian_user, unit, settings
+):
+    settings.STAFETT_REQUIRE_2FA = True
+    client.force_login(guardian_user)
+    assert client.get("/").status_code == 200
+    MembershipFactory(user=guardian_user, unit=unit, role=Role.HOLDER)
+
+    assert client.get("/").url == TOTP_SETUP
+
+
 def test_a_removed_role_is_gone_on_the_next_request_R_ROLE_01(client, multi_role_user):
     client.force_login(multi_role_user)
     session = client.session
