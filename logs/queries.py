@@ -17,7 +17,6 @@ views never filter logs by any other path.
 - Anyone else: nothing (R-ROLE-07).
 """
 
-from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -25,6 +24,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import RequestUser, User
+from common.compiled import CompiledRows
 from logs.enums import ConcernStatus, Level, LogStatus, MeasureStatus, TransferStatus
 from logs.models import (
     Concern,
@@ -262,13 +262,20 @@ def units_a_log_can_go_to(log: Log) -> QuerySet[Unit]:
     return units_of_municipality(log.unit.municipality_id)
 
 
-def access_log_of(log: Log) -> QuerySet[Any, Mapping[str, Any]]:
+def access_log_of(log: Log) -> list[dict[str, Any]]:
     """Who has opened `log`, and when last: one row per person and role, the latest 50
     (R-SEC-01), from the summary kept as each read is recorded (logs.services.reads). For
     the log's holder and the child's guardians (logs.rules.can_see_access_log); actors,
-    leaders and anyone else never get it."""
-    return (
-        LogOpening.objects.filter(log_id=log.pk)
-        .values("user__first_name", "user__last_name", "role", "last_opened", "times")
-        .order_by("-last_opened", "-pk")[:50]
-    )
+    leaders and anyone else never get it. On every view of the log page: compiled once."""
+    return [dict(zip(ACCESS_LOG_FIELDS, row, strict=True)) for row in _ACCESS_LOG.rows("", log.pk)]
+
+
+ACCESS_LOG_FIELDS = ("user__first_name", "user__last_name", "role", "last_opened", "times")
+_ACCESS_LOG = CompiledRows(
+    LogOpening,
+    lambda _shape, log_id: (
+        LogOpening.objects.filter(log_id=log_id)
+        .order_by("-last_opened", "-pk")
+        .values_list(*ACCESS_LOG_FIELDS)[:50]
+    ),
+)

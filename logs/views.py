@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
 from common.errors import ConflictError, require_editable
+from common.formats import day_month_year_time
 from common.submissions import AlreadySubmitted
 from common.views import already_submitted, apply_errors
 from logs import held_uploads, list_cache, page_cache, rules, services
@@ -310,9 +311,14 @@ def _log_page(request: AuthenticatedHttpRequest, log: Log, level_form: LevelForm
 
 
 def _access_rows(log: Log) -> list[dict[str, Any]]:
-    # The role's name looked up here: an include per row was a tenth of the page's cost.
+    # The role's name and the time as text made here: an include per row was a tenth of the
+    # page's cost, and the `date` filter per row another (common.formats).
     return [
-        {**row, "role_name": Role(row["role"]).label if row["role"] in Role.values else "–"}
+        {
+            **row,
+            "role_name": Role(row["role"]).label if row["role"] in Role.values else "–",
+            "last_opened_text": day_month_year_time(row["last_opened"]),
+        }
         for row in access_log_of(log)
     ]
 

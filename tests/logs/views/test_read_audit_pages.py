@@ -6,8 +6,11 @@ nothing typed lost (R-GEN-04), the confirmation message, the 403 that says why.
 """
 
 import pytest
+from django.template.defaultfilters import date as date_filter
+from django.utils import timezone
 
 from audit.models import AuditEvent
+from logs.models import LogOpening
 from organisations.enums import Role
 from tests.factories import (
     make_concern,
@@ -59,6 +62,9 @@ def test_the_holder_sees_who_has_opened_the_log_R_SEC_01(client, holder, actor, 
     assert "Anders Aktør" in access
     assert "Aktør</td>" in access
     assert "<td>2</td>" in access
+    # When last, in the local time zone and the language's month names.
+    opened = LogOpening.objects.get(log=log, user=actor).last_opened
+    assert f"<td>{date_filter(timezone.localtime(opened), 'j. F Y H:i')}</td>" in access
 
 
 def test_the_guardian_sees_who_has_opened_the_log_the_actor_does_not_R_SEC_01(
