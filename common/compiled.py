@@ -11,8 +11,9 @@ different stand-ins: the two SQL texts must be equal and their parameters may di
 where the stand-ins are. Anything else is refused at once (`NotCompilable`), on the first
 call, so a query that cannot be kept like this fails its tests rather than go stale.
 
-Only for `values_list` querysets; the columns come through the database's converters as
-Django's own iterator would give them.
+A `CompiledRows` gives the rows of a `values_list` queryset, their columns through the
+database's converters as Django's own iterator gives them; a `CompiledObjects` builds model
+instances from them, with their related objects attached as `select_related` would.
 """
 
 from collections.abc import Callable, Hashable, Sequence
@@ -24,6 +25,8 @@ from django.db import connections, router
 from django.db.models import Model, QuerySet
 
 _stand_ins = count(-7_319_004_301, -1)
+# The ids a database column holds (a 64-bit integer).
+_SMALLEST, _LARGEST = -(2**63), 2**63 - 1
 # The SQL, its parameters, where the values go (parameter position, value index) and the
 # columns' converters.
 _Compiled = tuple[str, tuple, list[tuple[int, int]], Any]
@@ -36,22 +39,19 @@ class NotCompilable(Exception):
 class CompiledRows:
     """`build(shape, *values)` → a `values_list` queryset. `shape` picks the form of the
     query (a role, a page size: part of the key the SQL is kept under); `values` are the
-    ids that change from call to call, given to `build` as models with only a primary key
-    when `value_model` is set, else as plain ids."""
+    ids that change from call to call (a person's, a log's)."""
 
     def __init__(
-        self,
-        model: type[Model],
-        build: Callable[..., QuerySet[Any]],
-        *,
-        value_model: type[Model] | None = None,
+        self, model: type[Model], build: Callable[..., QuerySet[Any]], name: str = ""
     ) -> None:
         self.model = model
         self.build = build
-        self.value_model = value_model
+        self.name = name or build.__qualname__
         self._kept: dict[tuple[str, Hashable], _Compiled | None] = {}
 
     def rows(self, shape: Hashable, *values: int) -> list[tuple[Any, ...]]:
+        if not all(_SMALLEST <= value <= _LARGEST for value in values):
+            return []  # no row has such an id (an address typed by hand)
         using = router.db_for_read(self.model)
         key = (using, shape)
         if key not in self._kept:
@@ -74,26 +74,22 @@ class CompiledRows:
             return [tuple(row) for row in rows]
         return [_convert(row, converters, connection) for row in rows]
 
-    def _stand_in(self, value: int) -> Any:
-        return self.value_model(pk=value) if self.value_model is not None else value
-
     def _compile(self, using: str, shape: Hashable, size: int) -> "_Compiled":
         first = [next(_stand_ins) for _ in range(size)]
         second = [next(_stand_ins) for _ in range(size)]
         sql, params, compiler = self._as_sql(using, shape, first)
         other_sql, other_params, _ = self._as_sql(using, shape, second)
         if sql != other_sql or len(params) != len(other_params):
-            raise NotCompilable(f"{self.build.__qualname__}: the SQL's form changes")
+            raise NotCompilable(f"{self.name}: the SQL's form changes")
         places = []
         for position, (one, other) in enumerate(zip(params, other_params, strict=True)):
             if one == other:
                 if one in first:  # pragma: no cover - a stand-in in a place that never changes
-                    raise NotCompilable(f"{self.build.__qualname__}: a value is fixed")
+                    raise NotCompilable(f"{self.name}: a value is fixed")
                 continue
             if one not in first or other != second[first.index(one)]:
                 raise NotCompilable(
-                    f"{self.build.__qualname__}: parameter {position} changes by itself "
-                    f"({one!r}, {other!r})"
+                    f"{self.name}: parameter {position} changes by itself ({one!r}, {other!r})"
                 )
             places.append((position, first.index(one)))
         columns = [select[0] for select in compiler.select[: compiler.col_count]]
@@ -101,7 +97,7 @@ class CompiledRows:
         return sql, tuple(params), places, converters
 
     def _as_sql(self, using: str, shape: Hashable, values: Sequence[int]) -> tuple[str, tuple, Any]:
-        queryset = self.build(shape, *(self._stand_in(value) for value in values))
+        queryset = self.build(shape, *values)
         compiler = queryset.query.get_compiler(using)
         sql, params = compiler.as_sql()
         return sql, tuple(params), compiler
@@ -115,3 +111,63 @@ def _convert(row: Sequence[Any], converters: dict, connection: Any) -> tuple[Any
             value = function(value, expression, connection)
         values[position] = value
     return tuple(values)
+
+
+class CompiledObjects:
+    """`build(shape, *values)` → a queryset of `model`, as for CompiledRows; its rows come
+    back as model instances with the objects on the `related` paths (as `select_related`
+    would give them: "child", "unit__municipality") attached. One query, compiled once."""
+
+    def __init__(
+        self,
+        model: type[Model],
+        build: Callable[..., QuerySet[Any]],
+        *,
+        related: Sequence[str] = (),
+    ) -> None:
+        self.model = model
+        # Each path's model, its fields and where among them its primary key is; the model
+        # itself first and every parent before its children: "unit", "unit__municipality".
+        self.parts: list[tuple[str, type[Model], list[str], int]] = []
+        for path in ("", *sorted(related, key=lambda p: p.count("__"))):
+            part_model = _model_at(model, path)
+            fields = [field.attname for field in part_model._meta.concrete_fields]
+            self.parts.append((path, part_model, fields, fields.index(part_model._meta.pk.attname)))
+        columns = [
+            f"{path}__{name}" if path else name
+            for path, _, fields, _ in self.parts
+            for name in fields
+        ]
+        self._rows = CompiledRows(
+            model, lambda *args: build(*args).values_list(*columns), name=build.__qualname__
+        )
+
+    def get(self, shape: Hashable, *values: int) -> list[Any]:
+        using = router.db_for_read(self.model)
+        found = []
+        for row in self._rows.rows(shape, *values):
+            objects: dict[str, Model | None] = {}
+            start = 0
+            for path, part_model, fields, pk_at in self.parts:
+                part = row[start : start + len(fields)]
+                start += len(fields)
+                # No primary key: a nullable relation that is empty.
+                objects[path] = (
+                    None if part[pk_at] is None else part_model.from_db(using, fields, part)
+                )
+                if path:
+                    parent_path, _, name = path.rpartition("__")
+                    parent = objects[parent_path]
+                    if parent is not None:
+                        parent._meta.get_field(name).set_cached_value(parent, objects[path])  # type: ignore[union-attr]
+            found.append(objects[""])
+        return found
+
+
+def _model_at(model: type[Model], path: str) -> type[Model]:
+    for name in path.split("__") if path else ():
+        related = model._meta.get_field(name).related_model
+        if related is None or isinstance(related, str):  # pragma: no cover - not a relation
+            raise NotCompilable(f"{model.__name__}: {name} is no relation")
+        model = related
+    return model

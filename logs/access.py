@@ -20,6 +20,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.http import AuthenticatedHttpRequest
+from accounts.models import User
+from common.compiled import CompiledObjects
 from common.errors import require_editable
 from logs import rules, services
 from logs.models import Concern, Consent, Glimpse, Guardian, Log, Measure, Transfer
@@ -86,17 +88,30 @@ def _reason_of_log(log_of: Callable[[M], Log]) -> ReadOnlyReason[M]:
 
 
 def fetch_log(request: AuthenticatedHttpRequest, pk: int, *, for_edit: bool = False) -> Log:
-    """The log, if the person may see it in their active role; 404 otherwise (R-ROLE-07).
+    """The log, if the person may see it in their active role; 404 otherwise (R-ROLE-07),
+    with its child, unit, municipality and holder.
 
     With `for_edit`, a log they may see but not change is a 403 that says why.
     """
-    return fetch(
-        request,
-        logs_visible_to,
-        pk,
-        select=("child", "unit__municipality", "holder"),
-        read_only_reason=_log_reason if for_edit else None,
-    )
+    role = active_role(request)
+    found = _VISIBLE_LOG.get(role, request.user.pk, pk)
+    if not found:
+        raise Http404
+    log: Log = found[0]
+    if for_edit:
+        require_editable(_log_reason(request.user, role, log))
+    return log
+
+
+def _visible_log(role: Role | None, user_id: int, pk: int) -> QuerySet[Log]:
+    return logs_visible_to(User(pk=user_id), role).filter(pk=pk)
+
+
+# Every page of a log starts here: compiled once (common.compiled), as the log page is the
+# page people open most (issue 9).
+_VISIBLE_LOG = CompiledObjects(
+    Log, _visible_log, related=("child", "unit", "unit__municipality", "holder")
+)
 
 
 def fetch_concern(

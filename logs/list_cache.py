@@ -47,15 +47,16 @@ def log_versions(
     return _VERSIONS.rows((role, held_only, order), user.pk)
 
 
-def _versions_query(shape: tuple[Role, bool, tuple[str, ...]], user: User) -> QuerySet[Log]:
+def _versions_query(shape: tuple[Role, bool, tuple[str, ...]], user_id: int) -> QuerySet[Log]:
     role, held_only, order = shape
+    user = User(pk=user_id)
     logs = logs_visible_to(user, role)
     if held_only:
         logs = logs.filter(holder=user)
     return logs.order_by(*order).values_list(*VERSION_FIELDS)
 
 
-_VERSIONS = CompiledRows(Log, _versions_query, value_model=User)
+_VERSIONS = CompiledRows(Log, _versions_query)
 
 
 def kept_key(name: str, user: User, role: Role, versions: list[tuple[Any, ...]], *more: Any) -> str:

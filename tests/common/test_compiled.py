@@ -5,15 +5,17 @@ values given."""
 import pytest
 from django.utils import timezone
 
-from accounts.models import User
-from common.compiled import CompiledRows, NotCompilable
+from common.compiled import CompiledObjects, CompiledRows, NotCompilable
+from logs.models import Log
 from notes.models import Note
 from notes.services import create_note
 from tests.factories import UserFactory
 
 
 def _notes(shape, owner):
-    return Note.objects.filter(owner=owner).order_by("pk").values_list("pk", "text", "updated_at")
+    return (
+        Note.objects.filter(owner_id=owner).order_by("pk").values_list("pk", "text", "updated_at")
+    )
 
 
 def test_the_rows_are_the_querysets_for_each_person_issue_9(db):
@@ -21,22 +23,22 @@ def test_the_rows_are_the_querysets_for_each_person_issue_9(db):
     create_note(by=anna, text="Annas notat")
     create_note(by=bror, text="Brors første")
     create_note(by=bror, text="Brors andre")
-    compiled = CompiledRows(Note, _notes, value_model=User)
+    compiled = CompiledRows(Note, _notes)
 
     for person in (anna, bror, anna):
         # Dates come back as dates, as the queryset gives them, on SQLite too.
-        assert compiled.rows("all", person.pk) == list(_notes("all", person))
+        assert compiled.rows("all", person.pk) == list(_notes("all", person.pk))
     assert compiled.rows("all", UserFactory().pk) == []
 
 
-def test_the_sql_is_compiled_once_per_shape_issue_9(db, monkeypatch):
+def test_the_sql_is_compiled_once_per_shape_issue_9(db):
     built = []
 
     def build(shape, owner):
         built.append(shape)
         return _notes(shape, owner)
 
-    compiled = CompiledRows(Note, build, value_model=User)
+    compiled = CompiledRows(Note, build)
     for _ in range(3):
         compiled.rows("a", 1)
         compiled.rows("b", 1)
@@ -49,9 +51,8 @@ def test_a_query_with_a_value_of_its_own_is_refused_issue_9(db):
     compiled = CompiledRows(
         Note,
         lambda shape, owner: Note.objects.filter(
-            owner=owner, created_at__lt=timezone.now()
+            owner_id=owner, created_at__lt=timezone.now()
         ).values_list("pk"),
-        value_model=User,
     )
 
     with pytest.raises(NotCompilable):
@@ -63,3 +64,38 @@ def test_an_empty_queryset_gives_no_rows_and_asks_nothing_issue_9(db, django_ass
 
     with django_assert_num_queries(0):
         assert compiled.rows("none", 1) == []
+
+
+def test_an_id_no_column_can_hold_finds_nothing_issue_9(db, django_assert_num_queries):
+    """An address typed by hand with a huge id is a 404, not a database error."""
+    compiled = CompiledRows(Note, _notes)
+
+    with django_assert_num_queries(0):
+        assert compiled.rows("all", 2**63) == []
+
+
+def test_objects_come_with_their_relations_as_select_related_gives_them_issue_9(
+    log, holder, django_assert_num_queries
+):
+    compiled = CompiledObjects(
+        Log,
+        lambda shape, pk: Log.objects.filter(pk=pk),
+        related=("child", "unit__municipality", "unit", "holder"),
+    )
+    expected = Log.objects.select_related("child", "unit__municipality", "holder").get(pk=log.pk)
+
+    with django_assert_num_queries(1):
+        (found,) = compiled.get("one", log.pk)
+        seen = (found.child, found.unit, found.unit.municipality, found.holder)
+
+    assert found == expected
+    assert [obj.pk for obj in seen] == [
+        log.child_id,
+        log.unit_id,
+        log.unit.municipality_id,
+        holder.pk,
+    ]
+    assert found.created_at == expected.created_at  # a date as a date, on SQLite too
+    assert found.child.first_name == expected.child.first_name
+    assert not found._state.adding
+    assert compiled.get("one", log.pk + 1000) == []
