@@ -6,10 +6,13 @@ rows (issue 9). Such a query has the same shape on every request; only a few val
 (the person's id). A `CompiledRows` builds the queryset once with stand-ins for those
 values, keeps its SQL, and on each call puts the real values where the stand-ins were.
 
-To be sure no other value hides in the SQL (a date, "now"), the queryset is built twice with
-different stand-ins: the two SQL texts must be equal and their parameters may differ only
-where the stand-ins are. Anything else is refused at once (`NotCompilable`), on the first
-call, so a query that cannot be kept like this fails its tests rather than go stale.
+To be sure no other value hides in the SQL, the queryset is built twice with different
+stand-ins: the two SQL texts must be equal and their parameters may differ only where the
+stand-ins are. A value that changes by itself ("now") is refused at once (`NotCompilable`),
+on the first call, so such a query fails its tests rather than go stale. A value that
+changes more slowly cannot be seen that way, so the SQL is kept per language and per day
+too: a query that holds today's date or words in the person's language is compiled anew
+when those change.
 
 A `CompiledRows` gives the rows of a `values_list` queryset, their columns through the
 database's converters as Django's own iterator gives them; a `CompiledObjects` builds model
@@ -23,13 +26,17 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import Model, QuerySet
+from django.utils import timezone
+from django.utils.translation import get_language
 
-_stand_ins = count(-7_319_004_301, -1)
+# Positive and within a 32-bit column's range: Django turns a lookup of a value its column
+# cannot hold (a negative one on a PositiveIntegerField) into an empty query.
+_stand_ins = count(1_973_004_301)
 # The ids a database column holds (a 64-bit integer).
 _SMALLEST, _LARGEST = -(2**63), 2**63 - 1
-# The SQL, its parameters, where the values go (parameter position, value index) and the
-# columns' converters.
-_Compiled = tuple[str, tuple, list[tuple[int, int]], Any]
+# The SQL, its parameters, where the values go (parameter position, value index), the
+# columns' converters, and how many columns are the query's own (None: all).
+_Compiled = tuple[str, tuple, list[tuple[int, int]], Any, int | None]
 
 
 class NotCompilable(Exception):
@@ -47,22 +54,19 @@ class CompiledRows:
         self.model = model
         self.build = build
         self.name = name or build.__qualname__
-        self._kept: dict[tuple[str, Hashable], _Compiled | None] = {}
+        self._kept: dict[tuple[Any, ...], _Compiled | None] = {}
 
     def rows(self, shape: Hashable, *values: int) -> list[tuple[Any, ...]]:
         if not all(_SMALLEST <= value <= _LARGEST for value in values):
             return []  # no row has such an id (an address typed by hand)
         using = router.db_for_read(self.model)
-        key = (using, shape)
+        key = (using, shape, len(values), get_language(), timezone.localdate())
         if key not in self._kept:
-            try:
-                self._kept[key] = self._compile(using, shape, len(values))
-            except EmptyResultSet:  # e.g. `.none()`: nothing to ask the database
-                self._kept[key] = None
+            self._kept[key] = self._compile(using, shape, len(values))
         kept = self._kept[key]
         if kept is None:
             return []
-        sql, params, places, converters = kept
+        sql, params, places, converters, width = kept
         filled = list(params)
         for position, index in places:
             filled[position] = values[index]
@@ -70,15 +74,22 @@ class CompiledRows:
         with connection.cursor() as cursor:
             cursor.execute(sql, filled)
             rows = cursor.fetchall()
+        if width is not None:  # columns Django adds for its own use (an ordering)
+            rows = [row[:width] for row in rows]
         if not converters:
             return [tuple(row) for row in rows]
         return [_convert(row, converters, connection) for row in rows]
 
-    def _compile(self, using: str, shape: Hashable, size: int) -> "_Compiled":
+    def _compile(self, using: str, shape: Hashable, size: int) -> "_Compiled | None":
         first = [next(_stand_ins) for _ in range(size)]
         second = [next(_stand_ins) for _ in range(size)]
-        sql, params, compiler = self._as_sql(using, shape, first)
-        other_sql, other_params, _ = self._as_sql(using, shape, second)
+        try:
+            sql, params, compiler = self._as_sql(using, shape, first)
+            other_sql, other_params, _ = self._as_sql(using, shape, second)
+        except EmptyResultSet as error:
+            if self.build(shape, *first).query.is_empty():
+                return None  # `.none()`: nothing to ask the database
+            raise NotCompilable(f"{self.name}: a stand-in made the query empty") from error
         if sql != other_sql or len(params) != len(other_params):
             raise NotCompilable(f"{self.name}: the SQL's form changes")
         places = []
@@ -94,7 +105,8 @@ class CompiledRows:
             places.append((position, first.index(one)))
         columns = [select[0] for select in compiler.select[: compiler.col_count]]
         converters = compiler.get_converters(columns)
-        return sql, tuple(params), places, converters
+        width = compiler.col_count if compiler.has_extra_select else None
+        return sql, tuple(params), places, converters, width
 
     def _as_sql(self, using: str, shape: Hashable, values: Sequence[int]) -> tuple[str, tuple, Any]:
         queryset = self.build(shape, *values)

@@ -2,6 +2,9 @@
 as logs.list_cache says: for holders and guardians the logs and the upcoming meetings, for
 actors the concerns they work on. An upcoming meeting leaves the list when it ends: the
 kept lists are used until the first of their meetings ends, and then rendered anew.
+
+As on the log page (logs.page_cache), a name that is not in the versions, a person's, a
+category's or the unit a transfer goes to, shows at most KEPT_TTL late when changed.
 """
 
 from dataclasses import dataclass

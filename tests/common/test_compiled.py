@@ -2,6 +2,8 @@
 queryset they stand for, for any person; refused when the SQL depends on more than the
 values given."""
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
@@ -99,3 +101,57 @@ def test_objects_come_with_their_relations_as_select_related_gives_them_issue_9(
     assert found.child.first_name == expected.child.first_name
     assert not found._state.adding
     assert compiled.get("one", log.pk + 1000) == []
+
+
+def test_a_value_of_a_positive_column_is_found_issue_9(log):
+    """The stand-ins are positive: Django makes a lookup of a negative value on a positive
+    column an empty query, which would have been kept as 'no rows' for everyone."""
+    compiled = CompiledRows(
+        Log, lambda shape, version: Log.objects.filter(version=version).values_list("pk")
+    )
+
+    assert compiled.rows("by version", log.version) == [(log.pk,)]
+
+
+def test_a_query_the_stand_ins_make_empty_is_refused_not_kept_as_empty_issue_9(db):
+    """Only `.none()` is kept as 'no rows'; a query that the stand-ins happen to empty (as a
+    value its column cannot hold does) would answer nothing to everyone."""
+    compiled = CompiledRows(
+        Log,
+        lambda shape, pk: Log.objects.filter(pk__in=[pk] if pk < 10**9 else []).values_list("pk"),
+    )
+
+    with pytest.raises(NotCompilable):
+        compiled.rows("odd", 1)
+
+
+def test_a_query_with_todays_date_is_compiled_anew_each_day_issue_9(log, monkeypatch):
+    """A date changes too slowly for the two builds to see: the SQL is kept per day."""
+    compiled = CompiledRows(
+        Log,
+        lambda shape, pk: Log.objects.filter(
+            pk=pk, created_at__date__gt=timezone.localdate()
+        ).values_list("pk"),
+    )
+    assert compiled.rows("future", log.pk) == []
+
+    yesterday = timezone.localdate() - timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: yesterday)
+
+    assert compiled.rows("future", log.pk) == [(log.pk,)]
+
+
+def test_columns_django_adds_for_its_own_ordering_are_left_out_issue_9(db):
+    owner = UserFactory()
+    create_note(by=owner, text="Et notat")
+    compiled = CompiledRows(
+        Note,
+        lambda shape, owner_id: (
+            Note.objects.filter(owner_id=owner_id)
+            .order_by("updated_at")
+            .distinct()
+            .values_list("text")
+        ),
+    )
+
+    assert compiled.rows("texts", owner.pk) == [("Et notat",)]
