@@ -20,6 +20,7 @@ instances from them, with their related objects attached as `select_related` wou
 """
 
 from collections.abc import Callable, Hashable, Sequence
+from datetime import date
 from itertools import count
 from typing import Any
 
@@ -39,6 +40,9 @@ _SMALLEST, _LARGEST = -(2**63), 2**63 - 1
 _Compiled = tuple[str, tuple, list[tuple[int, int]], Any, int | None]
 
 
+_MISSING: Any = object()
+
+
 class NotCompilable(Exception):
     """The queryset's SQL depends on more than the values given as stand-ins."""
 
@@ -55,15 +59,22 @@ class CompiledRows:
         self.build = build
         self.name = name or build.__qualname__
         self._kept: dict[tuple[Any, ...], _Compiled | None] = {}
+        self._day: date | None = None
 
     def rows(self, shape: Hashable, *values: int) -> list[tuple[Any, ...]]:
         if not all(_SMALLEST <= value <= _LARGEST for value in values):
             return []  # no row has such an id (an address typed by hand)
         using = router.db_for_read(self.model)
-        key = (using, shape, len(values), get_language(), timezone.localdate())
-        if key not in self._kept:
-            self._kept[key] = self._compile(using, shape, len(values))
-        kept = self._kept[key]
+        today = timezone.localdate()
+        if today != self._day:  # yesterday's SQL is never asked for again
+            self._kept.clear()
+            self._day = today
+        key = (using, shape, len(values), get_language())
+        # One read of the dictionary: another thread may empty it at midnight.
+        kept = self._kept.get(key, _MISSING)
+        if kept is _MISSING:
+            kept = self._compile(using, shape, len(values))
+            self._kept[key] = kept
         if kept is None:
             return []
         sql, params, places, converters, width = kept

@@ -139,6 +139,7 @@ def test_a_query_with_todays_date_is_compiled_anew_each_day_issue_9(log, monkeyp
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: yesterday)
 
     assert compiled.rows("future", log.pk) == [(log.pk,)]
+    assert len(compiled._kept) == 1  # the other day's SQL is dropped, not kept forever
 
 
 def test_columns_django_adds_for_its_own_ordering_are_left_out_issue_9(db):
