@@ -14,7 +14,7 @@ from home.overview import HOME_MEETINGS, actor_concerns_shown, overview
 from logs.models import Log
 from logs.services import record_log_views
 from meetings.queries import upcoming_meetings_for
-from notes.queries import notes_visible_to
+from notes.queries import latest_notes
 from organisations.enums import Role
 from organisations.queries import active_role, leads, units_led_by
 from staff.overview import staff_of_units
@@ -56,7 +56,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         offered = [Log(pk=pk) for pk in lists.transfer_logs]
         record_log_views(offered, by=request.user, page="home")
     if role == Role.HOLDER:
-        context["notes"] = list(notes_visible_to(request.user)[:HOME_NOTES])
+        context["notes"] = latest_notes(request.user, HOME_NOTES)
     return render(request, HOME_TEMPLATES[role], context)
 
 

@@ -1,8 +1,11 @@
 """Personal notes through the pages (R-NOTE-01): own notes only, saved with a version check."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from notes.models import Note
 from notes.services import create_note, update_note
@@ -178,3 +181,18 @@ def test_notes_pages_use_the_same_number_of_queries_for_1_and_3_notes(client, ho
     create_note(by=holder, text="Tre")
 
     assert _queries_for(client, url) == with_one
+
+
+def test_min_side_lists_the_five_latest_notes_newest_first_R_NOTE_01(client, holder):
+    """Min side's notes come from a query compiled once (notes.queries.latest_notes): the
+    same notes, in the same order, as the person's own notes page begins with."""
+    notes = [create_note(by=holder, text=f"Notat nummer {n}") for n in range(7)]
+    Note.objects.filter(pk=notes[0].pk).update(updated_at=timezone.now() + timedelta(hours=1))
+    client.force_login(holder)
+
+    html = client.get("/").content.decode()
+
+    shown = [n for n in range(7) if f">Notat nummer {n}</a>" in html]
+    assert shown == [0, 3, 4, 5, 6]
+    order = [html.index(f">Notat nummer {n}</a>") for n in (0, 6, 5, 4, 3)]
+    assert order == sorted(order)
