@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.forms import BaseForm
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -35,6 +36,7 @@ from meetings.forms import (
     MeetingForm,
     MinutesForm,
 )
+from meetings.list_page import PAGE_SIZE, kept_meetings
 from meetings.models import Meeting
 from meetings.queries import (
     meeting_pages_visible_to,
@@ -52,7 +54,6 @@ from organisations.forms import (
 from organisations.queries import active_role
 
 LIST_ROLES = (Role.HOLDER, Role.ACTOR, Role.GUARDIAN)
-PAGE_SIZE = 50
 
 
 def fetch_meeting(request: AuthenticatedHttpRequest, pk: int, *, for_edit: bool = False) -> Meeting:
@@ -77,16 +78,21 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if role not in LIST_ROLES:
         raise Http404
     past = request.GET.get("tidligere") == "1"
-    finder = past_meetings_for if past else upcoming_meetings_for
-    meetings = finder(request.user, role).select_related("log__unit")
-    page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("side"))
-    page.object_list = list(page.object_list)  # read here: templates never query
-    context = {
-        "page_obj": page,
-        "past": past,
-        "can_create": role == Role.HOLDER,
-    }
-    return render(request, "meetings/meeting_list.html", context)
+    side = request.GET.get("side")
+    if role in (Role.HOLDER, Role.GUARDIAN):
+        rows, page = kept_meetings(request.user, role, past=past, side=side)
+    else:
+        finder = past_meetings_for if past else upcoming_meetings_for
+        page = Paginator(finder(request.user, role), PAGE_SIZE).get_page(side)
+        empty = _("Ingen tidligere møter.") if past else _("Ingen kommende møter.")
+        # A list, not a queryset: the template never queries (house rule 10).
+        context = {"meetings": list(page.object_list), "empty_text": empty}
+        rows = render_to_string("meetings/_meeting_rows.html", context)
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {"page_obj": page, "rows": rows, "past": past, "can_create": role == Role.HOLDER},
+    )
 
 
 @require_safe
