@@ -232,3 +232,34 @@ def test_sending_on_keeps_the_reason_through_a_search_at_320_px_R_GEN_04_R_TRAN_
     check_axe(page)
     forwarded = Transfer.objects.get(status=TransferStatus.PENDING)
     assert (forwarded.to_user, forwarded.reason) == (kristine, "Kristine kjenner familien.")
+
+
+def test_a_transfer_is_accepted_from_min_side_kept_by_another_browser_R_TRAN_04(
+    page, new_page, log, holder, holder_other_unit, other_unit
+):
+    """Min side keeps the waiting transfers with its lists (issue 9): a phone that opened
+    Min side first, and then the desktop, each with a CSRF cookie of its own; the desktop
+    accepts from the kept page."""
+    transfer_log(
+        log,
+        by=holder,
+        to_user=holder_other_unit,
+        to_unit=other_unit,
+        reason=REASON,
+        consent_confirmed=True,
+    )
+    phone = new_page(viewport={"width": 320, "height": 640})
+    log_in(phone, holder_other_unit.email, PASSWORD)
+    expect(phone.get_by_text(REASON)).to_be_visible()  # rendered and kept
+
+    log_in(page, holder_other_unit.email, PASSWORD)
+    expect(page.get_by_text(REASON)).to_be_visible()
+    check_axe(page)
+    page.get_by_role("button", name="Godta", exact=True).click()
+
+    page.get_by_text("Du er nå stafettholder for loggen.").wait_for()
+    check_axe(page)
+    log.refresh_from_db()
+    assert (log.holder, log.status) == (holder_other_unit, LogStatus.ACTIVE)
+    phone.reload()  # the transfer has left the phone's Min side too
+    expect(phone.get_by_text(REASON)).to_have_count(0)
