@@ -3,11 +3,11 @@
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
-from django.db import router
 from django.db.models import OuterRef, QuerySet, Subquery
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
+from common.compiled import CompiledObjects
 
 # The confirmed TOTP device read with the person: OTPMiddleware (accounts.middleware) trusts
 # the session's device without a query of its own when it is this one.
@@ -15,10 +15,8 @@ TOTP_DEVICE_ID = "stafett_totp_device_id"
 # Whether the person has a membership (a staff role), when a subclass reads it with the
 # person: the second factor's rule (accounts.middleware) then needs no query of its own.
 HAS_MEMBERSHIP = "stafett_has_membership"
-# Stands for the person's id while the query is compiled (see UserBackend._sql).
-_SOME_ID = -7_319_004_211
-
-_compiled: dict[tuple[type, str], tuple[str, tuple, int]] = {}
+# Each backend's query, compiled once (UserBackend._compiled).
+_compiled: dict[type, CompiledObjects] = {}
 
 
 class UserBackend(ModelBackend):
@@ -41,24 +39,18 @@ class UserBackend(ModelBackend):
             pk = int(user_id)
         except (TypeError, ValueError):
             return None
-        sql, params, at = self._sql()
-        params = (*params[:at], pk, *params[at + 1 :])
-        user = next(iter(User._default_manager.raw(sql, params)), None)
+        found = self._compiled().get("", pk)
+        user: User | None = found[0] if found else None
         if user is None or not self.user_can_authenticate(user):
             return None
         return user
 
-    def _sql(self) -> tuple[str, tuple, int]:
-        """The query's SQL, compiled once per process: compiling its subqueries costs the
-        ORM about a millisecond, five times what running it does. The person's id is its
-        one parameter that changes."""
-        using = router.db_for_read(User)
-        key = (type(self), using)
-        if key not in _compiled:
-            query = self.user_query(_SOME_ID)[:1].query
-            sql, params = query.get_compiler(using).as_sql()
-            positions = [i for i, value in enumerate(params) if value == _SOME_ID]
-            if len(positions) != 1:
-                raise RuntimeError("The person's id must appear once in the user query.")
-            _compiled[key] = (sql, tuple(params), positions[0])
-        return _compiled[key]
+    def _compiled(self) -> CompiledObjects:
+        """The query, with its SQL compiled once per process (common.compiled): compiling
+        its subqueries costs the ORM about a millisecond, five times what running it does."""
+        backend = type(self)
+        if backend not in _compiled:
+            _compiled[backend] = CompiledObjects(
+                User, lambda _shape, user_id: backend().user_query(user_id)
+            )
+        return _compiled[backend]

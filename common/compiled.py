@@ -139,7 +139,8 @@ def _convert(row: Sequence[Any], converters: dict, connection: Any) -> tuple[Any
 class CompiledObjects:
     """`build(shape, *values)` → a queryset of `model`, as for CompiledRows; its rows come
     back as model instances with the objects on the `related` paths (as `select_related`
-    would give them: "child", "unit__municipality") attached. One query, compiled once."""
+    would give them: "child", "unit__municipality") attached, and the queryset's
+    annotations as attributes. One query, compiled once."""
 
     def __init__(
         self,
@@ -161,9 +162,15 @@ class CompiledObjects:
             for path, _, fields, _ in self.parts
             for name in fields
         ]
-        self._rows = CompiledRows(
-            model, lambda *args: build(*args).values_list(*columns), name=build.__qualname__
-        )
+        # The annotations' names, as the queryset has them (the same on every build).
+        self._annotations: tuple[str, ...] = ()
+
+        def rows_query(*args: Any) -> QuerySet[Any]:
+            queryset = build(*args)
+            self._annotations = tuple(queryset.query.annotation_select)
+            return queryset.values_list(*columns, *self._annotations)
+
+        self._rows = CompiledRows(model, rows_query, name=build.__qualname__)
 
     def get(self, shape: Hashable, *values: int) -> list[Any]:
         using = router.db_for_read(self.model)
@@ -183,6 +190,8 @@ class CompiledObjects:
                     parent = objects[parent_path]
                     if parent is not None:
                         parent._meta.get_field(name).set_cached_value(parent, objects[path])  # type: ignore[union-attr]
+            for name, value in zip(self._annotations, row[start:], strict=True):
+                setattr(objects[""], name, value)
             found.append(objects[""])
         return found
 

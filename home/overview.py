@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -20,7 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from logs.enums import LogStatus
-from logs.list_cache import KEPT_TTL, kept_key, log_versions
+from logs.list_cache import kept, kept_key, log_versions
 from logs.models import Log
 from logs.page_cache import csrf_mark, with_token
 from logs.queries import actor_worklist, logs_visible_to, pending_transfers_for, with_overview
@@ -54,15 +53,12 @@ def overview(request: AuthenticatedHttpRequest, role: Role) -> Overview:
     # upcoming meetings are those of every held log), and the logs offered to them in a
     # pending transfer (a transfer's save raises its log's content version).
     key = kept_key("home", user, role, log_versions(user, role), mark[:12])
-    kept = cache.get(key)
-    if kept is None or (kept["until"] is not None and kept["until"] <= now):
-        kept = _render(user, role, now, mark)
-        cache.set(key, kept, KEPT_TTL)
+    lists = kept(key, lambda: _render(user, role, now, mark), now=now)
     return Overview(
-        logs=mark_safe(kept["logs"]),  # noqa: S308 - rendered by us
-        meetings=mark_safe(kept["meetings"]),  # noqa: S308 - rendered by us
-        transfers=with_token(request, kept["transfers"]),
-        transfer_logs=kept["transfer_logs"],
+        logs=mark_safe(lists["logs"]),  # noqa: S308 - rendered by us
+        meetings=mark_safe(lists["meetings"]),  # noqa: S308 - rendered by us
+        transfers=with_token(request, lists["transfers"]),
+        transfer_logs=lists["transfer_logs"],
     )
 
 
@@ -112,10 +108,11 @@ def actor_concerns_shown(user: User) -> tuple[SafeString, list[int]]:
     changing raises the log's content version (logs.page_cache); a deadline passing
     changes the day in the key."""
     key = kept_key("home-actor", user, Role.ACTOR, log_versions(user, Role.ACTOR))
-    kept = cache.get(key)
-    if kept is None:
-        concerns = list(actor_worklist(user)[:HOME_CONCERNS])
-        html = render_to_string("home/_actor_concerns.html", {"concerns": concerns})
-        kept = {"concerns": html, "logs": list(dict.fromkeys(c.log_id for c in concerns))}
-        cache.set(key, kept, KEPT_TTL)
-    return mark_safe(kept["concerns"]), kept["logs"]  # noqa: S308 - rendered by us
+    shown = kept(key, lambda: _render_concerns(user))
+    return mark_safe(shown["concerns"]), shown["logs"]  # noqa: S308 - rendered by us
+
+
+def _render_concerns(user: User) -> dict[str, Any]:
+    concerns = list(actor_worklist(user)[:HOME_CONCERNS])
+    html = render_to_string("home/_actor_concerns.html", {"concerns": concerns})
+    return {"concerns": html, "logs": list(dict.fromkeys(c.log_id for c in concerns))}

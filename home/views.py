@@ -11,7 +11,6 @@ from django.views.decorators.http import require_safe
 
 from accounts.http import AuthenticatedHttpRequest
 from home.overview import HOME_MEETINGS, actor_concerns_shown, overview
-from logs.models import Log
 from logs.services import record_log_views
 from meetings.queries import upcoming_meetings_for
 from notes.queries import latest_notes
@@ -43,7 +42,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         # The concerns the actor works on, overdue first (R-ACT-02): the logs' data, so
         # their read is recorded, one row per log.
         context["concerns"], worked_on = actor_concerns_shown(request.user)
-        record_log_views([Log(pk=pk) for pk in worked_on], by=request.user, page="home")
+        record_log_views(worked_on, by=request.user, page="home")
         context["meetings"] = list(upcoming_meetings_for(request.user, role)[:HOME_MEETINGS])
     if role in (Role.HOLDER, Role.GUARDIAN):
         lists = overview(request, role)
@@ -53,8 +52,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "pending_transfers": lists.transfers,
         }
         # A transfer's reason is the log's data, read here before the log is the person's.
-        offered = [Log(pk=pk) for pk in lists.transfer_logs]
-        record_log_views(offered, by=request.user, page="home")
+        record_log_views(lists.transfer_logs, by=request.user, page="home")
     if role == Role.HOLDER:
         context["notes"] = latest_notes(request.user, HOME_NOTES)
     return render(request, HOME_TEMPLATES[role], context)

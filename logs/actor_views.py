@@ -3,7 +3,6 @@ grouped by child. The page is logs:list in the actor role (logs.views.log_list).
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse
@@ -48,13 +47,10 @@ def actor_children(request: AuthenticatedHttpRequest) -> HttpResponse:
     versions = list_cache.log_versions(request.user, Role.ACTOR, order=CHILD_ORDER)
     page = Paginator(versions, CHILDREN_PER_PAGE).get_page(request.GET.get("side"))
     key = list_cache.kept_key("actor-children", request.user, Role.ACTOR, versions, page.number)
-    kept = cache.get(key)
-    if kept is None:
-        ids = [row[0] for row in page.object_list]
-        kept = {"groups": _render_groups(request.user, logs, ids), "logs": ids}
-        cache.set(key, kept, list_cache.KEPT_TTL)
-    record_log_views([Log(pk=pk) for pk in kept["logs"]], by=request.user, page="logs:list")
-    groups = mark_safe(kept["groups"])  # noqa: S308 - rendered by us
+    ids = [row[0] for row in page.object_list]
+    html = list_cache.kept(key, lambda: _render_groups(request.user, logs, ids))
+    record_log_views(ids, by=request.user, page="logs:list")
+    groups = mark_safe(html)  # noqa: S308 - rendered by us
     return render(request, "logs/actor_list.html", {"page": page, "groups": groups})
 
 

@@ -9,11 +9,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.forms.formsets import BaseFormSet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -105,16 +105,7 @@ def log_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(versions, LOG_LIST_PAGE_SIZE).get_page(request.GET.get("side"))
     is_holder = role == Role.HOLDER
     key = list_cache.kept_key("log-list", request.user, role, versions, page.number)
-    table = cache.get(key)
-    if table is None:
-        shown = logs.select_related("child", "unit")
-        if is_holder:
-            shown = with_overview(shown)
-        shown = shown.order_by("status", "child__last_name", "child__first_name", "pk")
-        start = (page.number - 1) * LOG_LIST_PAGE_SIZE
-        context = {"logs": list(shown[start : start + LOG_LIST_PAGE_SIZE]), "is_holder": is_holder}
-        table = render_to_string("logs/_log_table.html", context)
-        cache.set(key, table, list_cache.KEPT_TTL)
+    table = list_cache.kept(key, lambda: _log_table(logs, page.number, is_holder=is_holder))
     context = {
         "page": page,
         "table": mark_safe(table),  # noqa: S308 - rendered by us
@@ -123,6 +114,16 @@ def log_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "is_holder": is_holder,
     }
     return render(request, "logs/log_list.html", context)
+
+
+def _log_table(logs: QuerySet[Log], number: int, *, is_holder: bool) -> str:
+    shown = logs.select_related("child", "unit")
+    if is_holder:
+        shown = with_overview(shown)
+    shown = shown.order_by("status", "child__last_name", "child__first_name", "pk")
+    start = (number - 1) * LOG_LIST_PAGE_SIZE
+    context = {"logs": list(shown[start : start + LOG_LIST_PAGE_SIZE]), "is_holder": is_holder}
+    return render_to_string("logs/_log_table.html", context)
 
 
 def _keep_consent_file(

@@ -4,14 +4,13 @@ cancelled raises its log's content version (meetings.log_page). A meeting moves 
 upcoming list to the past one when it ends, so a kept list is used until the first
 upcoming meeting of those logs ends, and then rendered anew.
 
-An actor's list is not kept: it follows their invitations, which may be to meetings of logs
-the actor has no measure in.
+An actor's list is rendered on every view: it follows their invitations, which may be to
+meetings of logs the actor has no measure in, so the versions of their logs do not cover it.
 """
 
 from datetime import datetime
 from typing import Any
 
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Min
 from django.template.loader import render_to_string
@@ -20,27 +19,27 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from logs.list_cache import KEPT_TTL, kept_key, log_versions
+from logs.list_cache import kept, kept_key, log_versions
 from meetings.queries import past_meetings_for, upcoming_meetings_for
 from organisations.enums import Role
 
 PAGE_SIZE = 50
 
 
-def kept_meetings(
+def meetings_table(
     user: User, role: Role, *, past: bool, side: str | None
 ) -> tuple[SafeString, Page]:
     """The table of the page `side` of the person's meetings, rendered, and the page (for
-    its navigation)."""
+    its navigation): kept for holders and guardians, rendered on every view for actors."""
     now = _now()
     number = _page_number(side)
-    key = kept_key("meetings", user, role, log_versions(user, role), past, number)
-    kept = cache.get(key)
-    if kept is None or (kept["until"] is not None and kept["until"] <= now):
-        kept = _render(user, role, past=past, number=number, now=now)
-        cache.set(key, kept, KEPT_TTL)
-    page = Paginator(range(kept["count"]), PAGE_SIZE).get_page(kept["number"])
-    return mark_safe(kept["rows"]), page  # noqa: S308 - rendered by us
+    if role in (Role.HOLDER, Role.GUARDIAN):
+        key = kept_key("meetings", user, role, log_versions(user, role), past, number)
+        table = kept(key, lambda: _render(user, role, past=past, number=number, now=now), now=now)
+    else:
+        table = _render(user, role, past=past, number=number, now=now, until=False)
+    page = Paginator(range(table["count"]), PAGE_SIZE).get_page(table["number"])
+    return mark_safe(table["rows"]), page  # noqa: S308 - rendered by us
 
 
 def _now() -> datetime:
@@ -48,15 +47,19 @@ def _now() -> datetime:
 
 
 def _page_number(side: str | None) -> int:
-    """As Paginator.get_page reads it: a number, else the first page. A number past the last
-    page gives the last page, which only the rendering knows."""
+    """As Paginator.get_page reads it: a number, else the first page. A number outside the
+    pages gives the last page, which only the rendering knows."""
     try:
-        return max(int(side or 1), 1)
+        return int(side or 1)
     except ValueError:
         return 1
 
 
-def _render(user: User, role: Role, *, past: bool, number: int, now: datetime) -> dict[str, Any]:
+def _render(
+    user: User, role: Role, *, past: bool, number: int, now: datetime, until: bool = True
+) -> dict[str, Any]:
+    """The page's table; with `until`, when it changes by itself: when the first upcoming
+    meeting ends, it moves from one list to the other."""
     finder = past_meetings_for if past else upcoming_meetings_for
     page = Paginator(finder(user, role, now=now), PAGE_SIZE).get_page(number)
     empty = _("Ingen tidligere møter.") if past else _("Ingen kommende møter.")
@@ -67,5 +70,5 @@ def _render(user: User, role: Role, *, past: bool, number: int, now: datetime) -
         "rows": render_to_string("meetings/_meeting_rows.html", context),
         "count": page.paginator.count,
         "number": page.number,
-        "until": upcoming.aggregate(first_end=Min("ends_at"))["first_end"],
+        "until": upcoming.aggregate(first_end=Min("ends_at"))["first_end"] if until else None,
     }

@@ -10,11 +10,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.forms import BaseForm
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -36,13 +34,11 @@ from meetings.forms import (
     MeetingForm,
     MinutesForm,
 )
-from meetings.list_page import PAGE_SIZE, kept_meetings
+from meetings.list_page import meetings_table
 from meetings.models import Meeting
 from meetings.queries import (
     meeting_pages_visible_to,
     meetings_visible_to,
-    past_meetings_for,
-    upcoming_meetings_for,
 )
 from organisations.enums import Role
 from organisations.forms import (
@@ -78,16 +74,7 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if role not in LIST_ROLES:
         raise Http404
     past = request.GET.get("tidligere") == "1"
-    side = request.GET.get("side")
-    if role in (Role.HOLDER, Role.GUARDIAN):
-        rows, page = kept_meetings(request.user, role, past=past, side=side)
-    else:
-        finder = past_meetings_for if past else upcoming_meetings_for
-        page = Paginator(finder(request.user, role), PAGE_SIZE).get_page(side)
-        empty = _("Ingen tidligere møter.") if past else _("Ingen kommende møter.")
-        # A list, not a queryset: the template never queries (house rule 10).
-        context = {"meetings": list(page.object_list), "empty_text": empty}
-        rows = render_to_string("meetings/_meeting_rows.html", context)
+    rows, page = meetings_table(request.user, role, past=past, side=request.GET.get("side"))
     return render(
         request,
         "meetings/meeting_list.html",

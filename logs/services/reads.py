@@ -33,10 +33,11 @@ def record_log_view(
     record_read(by=by, action="log.viewed", obj=log, log_id=log.pk, data=_read_data(page, about))
 
 
-def record_log_views(logs: Iterable[Log], *, by: User, page: str) -> None:
+def record_log_views(logs: Iterable[Log | int], *, by: User, page: str) -> None:
     """One read per log shown on a page that shows several, written at once whatever their
-    number (R-SEC-01)."""
-    objs: list[tuple[models.Model, int | None]] = [(log, log.pk) for log in logs]
+    number (R-SEC-01). A kept list gives the logs by id."""
+    ids = [log if isinstance(log, int) else log.pk for log in logs]
+    objs: list[tuple[models.Model, int | None]] = [(Log(pk=pk), pk) for pk in ids]
     if objs:
         _write_reads(
             events_for(actor=by, action="log.viewed", objs=objs, data=_read_data(page, None))

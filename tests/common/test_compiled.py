@@ -5,6 +5,7 @@ values given."""
 from datetime import timedelta
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 
 from common.compiled import CompiledObjects, CompiledRows, NotCompilable
@@ -156,3 +157,17 @@ def test_columns_django_adds_for_its_own_ordering_are_left_out_issue_9(db):
     )
 
     assert compiled.rows("texts", owner.pk) == [("Et notat",)]
+
+
+def test_objects_carry_the_querysets_annotations_issue_9(log, holder):
+    """As the person is read on every request: with what is annotated (accounts.backends)."""
+    compiled = CompiledObjects(
+        Log,
+        lambda shape, pk: Log.objects.filter(pk=pk).annotate(
+            holder_email=F("holder__email"), next_version=F("version") + 1
+        ),
+    )
+
+    (found,) = compiled.get("annotated", log.pk)
+
+    assert (found.holder_email, found.next_version) == (holder.email, log.version + 1)

@@ -23,12 +23,11 @@ from logs.services import (
 )
 from meetings.services import cancel_meeting, create_meeting
 from tests.factories import make_concern, make_log
+from tests.pages import page_text
 
 
 def min_side(client) -> str:
-    response = client.get("/")
-    assert response.status_code == 200
-    return response.content.decode()
+    return page_text(client, "/")
 
 
 @pytest.fixture

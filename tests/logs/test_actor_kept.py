@@ -13,14 +13,9 @@ from audit.models import AuditEvent
 from logs.models import Measure
 from logs.services import set_level, update_child
 from tests.factories import make_concern
+from tests.pages import page_text
 
 PAGES = ["/", "/logger/"]
-
-
-def page(client, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 @pytest.fixture
@@ -29,7 +24,7 @@ def seen(client, actor, log):
     make_concern(log, actors=[actor], description="Første bekymring")
     client.force_login(actor)
     for url in PAGES:
-        assert "Første bekymring" in page(client, url)
+        assert "Første bekymring" in page_text(client, url)
     return client
 
 
@@ -37,7 +32,7 @@ def seen(client, actor, log):
 def test_a_new_concern_of_the_actors_shows_at_once_R_ACT_01_R_ACT_02(seen, log, actor, url):
     make_concern(log, actors=[actor], description="Andre bekymring")
 
-    assert "Andre bekymring" in page(seen, url)
+    assert "Andre bekymring" in page_text(seen, url)
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -45,14 +40,14 @@ def test_an_actor_taken_off_the_measure_no_longer_sees_its_concern_R_ROLE_05(see
     for measure in Measure.objects.filter(concern__log=log):
         measure.actors.remove(actor)  # not through a service: the m2m signal alone
 
-    assert "Første bekymring" not in page(seen, url)
+    assert "Første bekymring" not in page_text(seen, url)
 
 
 @pytest.mark.parametrize("url", PAGES)
 def test_the_childs_new_name_shows_at_once_R_ACT_01(seen, log, holder, url):
     update_child(log, by=holder, version=log.version, first_name="Omdøpt")
 
-    assert "Omdøpt" in page(seen, url)
+    assert "Omdøpt" in page_text(seen, url)
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -60,12 +55,12 @@ def test_a_deadline_passing_marks_the_concern_overdue_at_midnight_R_MEAS_02(
     seen, log, actor, url, monkeypatch
 ):
     make_concern(log, actors=[actor], deadline=timezone.localdate(), description="I dag")
-    assert "concern--overdue" not in page(seen, url)
+    assert "concern--overdue" not in page_text(seen, url)
 
     tomorrow = timezone.localdate() + timedelta(days=1)
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
 
-    assert "concern--overdue" in page(seen, url)
+    assert "concern--overdue" in page_text(seen, url)
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -77,16 +72,16 @@ def test_each_actor_sees_only_their_own_kept_list_R_ROLE_05(
     other = Client()
     other.force_login(actor_other_unit)
 
-    theirs = page(other, url)
+    theirs = page_text(other, url)
 
     assert "Den andres bekymring" in theirs
     assert "Første bekymring" not in theirs
-    assert "Den andres bekymring" not in page(seen, url)
+    assert "Den andres bekymring" not in page_text(seen, url)
 
 
 @pytest.mark.parametrize(("url", "name"), [("/", "home"), ("/logger/", "logs:list")])
 def test_a_kept_list_still_records_each_read_R_SEC_01(seen, log, actor, url, name):
-    page(seen, url)  # kept since the fixture's view
+    page_text(seen, url)  # kept since the fixture's view
 
     reads = AuditEvent.objects.filter(actor=actor, action="log.viewed", log_id=log.pk)
     assert [event.data["page"] for event in reads].count(name) == 2
