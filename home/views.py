@@ -1,16 +1,22 @@
 """*Min side*: what the active role has to do now, drawn from every app (R-ROLE-01)."""
 
-from typing import Any
+import hashlib
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.http import AuthenticatedHttpRequest
 from home.overview import HOME_MEETINGS, actor_concerns_shown, overview
+from logs.list_cache import kept
 from logs.services import record_log_views
 from meetings.queries import upcoming_meetings_for
 from notes.queries import latest_notes
@@ -62,12 +68,54 @@ def _leader_home(request: AuthenticatedHttpRequest, role: Role | None) -> HttpRe
     """The leader's *Min side* (R-LEAD-02): the holders and actors of the units they lead, in
     numbers only (R-ROLE-03), paged (?side=). A municipality administrator with no role of
     their own gets it for the whole municipality."""
-    staff = staff_of_units(units_led_by(request.user))
+    staff = staff_of_units(units_led_by(request.user)).values_list(*StaffRow.FIELDS)
     page = Paginator(staff, HOME_STAFF).get_page(request.GET.get("side"))
+    rows = [StaffRow(*row) for row in page.object_list]
     context = {
         "role": role,
         "role_label": role.label if role is not None else _("Kommuneadministrator"),
         "page_obj": page,
-        "staff": list(page.object_list),
+        "staff": rows,
+        "staff_table": _staff_table(rows),
     }
     return render(request, HOME_TEMPLATES[Role.LEADER], context)
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    """One row of the leader's table: a person's role in a unit, with its number."""
+
+    FIELDS: ClassVar = (
+        "user_id",
+        "user__first_name",
+        "user__last_name",
+        "user__is_active",
+        "unit__name",
+        "role",
+        "held_logs",
+        "overdue_measures",
+    )
+    user_id: int
+    first_name: str
+    last_name: str
+    is_active: bool
+    unit_name: str
+    role: str
+    held_logs: int
+    overdue_measures: int
+
+    @property
+    def role_label(self) -> str:
+        return str(Role(self.role).label)
+
+
+def _staff_table(rows: list[StaffRow]) -> SafeString:
+    """The table, rendered once for these very rows in this language and kept: its HTML
+    follows from nothing else, so the rows are its key (issue 9: rendering 50 rows was
+    most of the page's cost, and the numbers change far less often than leaders look)."""
+    if not rows:
+        return mark_safe("")
+    digest = hashlib.blake2b(repr(rows).encode(), digest_size=16).hexdigest()
+    key = f"leader-staff:{digest}:{get_language()}"
+    html = kept(key, lambda: render_to_string("home/_leader_staff.html", {"staff": rows}))
+    return mark_safe(html)  # noqa: S308 - rendered by us

@@ -13,7 +13,6 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.forms.formsets import BaseFormSet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -26,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
+from accounts.models import User
 from common.errors import ConflictError, require_editable
 from common.formats import day_month_year_time
 from common.submissions import AlreadySubmitted
@@ -95,17 +95,15 @@ def log_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404
     if role == Role.ACTOR:
         return actor_children(request)
-    logs = logs_visible_to(request.user, role)
-    if role == Role.HOLDER:
-        # Held logs only: a log sent to the person is not theirs until accepted (R-TRAN-04).
-        logs = logs.filter(holder=request.user)
+    is_holder = role == Role.HOLDER
     # The page's table is kept until the logs change (logs.list_cache); the versions read
     # for its key also count the pages, so no count query is needed.
-    versions = list_cache.log_versions(request.user, role, held_only=role == Role.HOLDER)
+    versions = list_cache.log_versions(request.user, role, held_only=is_holder)
     page = Paginator(versions, LOG_LIST_PAGE_SIZE).get_page(request.GET.get("side"))
-    is_holder = role == Role.HOLDER
     key = list_cache.kept_key("log-list", request.user, role, versions, page.number)
-    table = list_cache.kept(key, lambda: _log_table(logs, page.number, is_holder=is_holder))
+    table = list_cache.kept(
+        key, lambda: _log_table(request.user, role, page.number, is_holder=is_holder)
+    )
     context = {
         "page": page,
         "table": mark_safe(table),  # noqa: S308 - rendered by us
@@ -116,7 +114,13 @@ def log_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "logs/log_list.html", context)
 
 
-def _log_table(logs: QuerySet[Log], number: int, *, is_holder: bool) -> str:
+def _log_table(user: User, role: Role, number: int, *, is_holder: bool) -> str:
+    # Built only when the table is rendered: building the visibility query costs about
+    # 1 ms of CPU, more than the kept table's whole request otherwise.
+    logs = logs_visible_to(user, role)
+    if is_holder:
+        # Held logs only: a log sent to the person is not theirs until accepted (R-TRAN-04).
+        logs = logs.filter(holder=user)
     shown = logs.select_related("child", "unit")
     if is_holder:
         shown = with_overview(shown)

@@ -65,6 +65,23 @@ def test_the_holders_log_list_has_a_constant_query_count_R_HOLD_01_R_MEAS_02(cli
     assert_same_count(one, three)
 
 
+def test_a_kept_log_list_neither_builds_nor_asks_the_tables_query_R_HOLD_01(
+    client, holder, unit, monkeypatch
+):
+    overdue_log(holder, unit, 0)
+    login(client, holder)
+    client.get("/logger/")  # warm-up: sessions, caches
+    cache.clear()
+    cold = count_queries(client, "/logger/")
+
+    def refuse(*args, **kwargs):  # building it alone costs a kept page's whole request
+        raise AssertionError("the kept table's query was built")
+
+    monkeypatch.setattr("logs.views.logs_visible_to", refuse)
+    kept = count_queries(client, "/logger/")
+    assert kept[0] == cold[0] - 1  # the versions alone
+
+
 def test_the_holders_home_page_has_a_constant_query_count_R_HOLD_02(client, holder, unit):
     overdue_log(holder, unit, 0)
     login(client, holder)

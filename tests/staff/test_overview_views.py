@@ -60,9 +60,9 @@ def test_the_leaders_min_side_lists_holders_and_actors_with_their_numbers_R_LEAD
     assert response.status_code == 200
     page = response.content.decode()
     assert "Hanne Holder" in page and "Anders Aktør" in page
-    staff = {(m.user, m.role): m for m in response.context["staff"]}
-    assert staff[holder, Role.HOLDER].held_logs == 1
-    assert staff[actor, Role.ACTOR].overdue_measures == 1
+    staff = {(m.user_id, m.role): m for m in response.context["staff"]}
+    assert staff[holder.pk, Role.HOLDER].held_logs == 1
+    assert staff[actor.pk, Role.ACTOR].overdue_measures == 1
     assert 'class="row--overdue"' in page
     assert "/ansatte/brukere/" in page
 
