@@ -18,10 +18,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
+from common.kept_html import csrf_mark, with_token
 from logs.enums import LogStatus
 from logs.list_cache import kept, kept_key, log_versions
 from logs.models import Log
-from logs.page_cache import csrf_mark, with_token
 from logs.queries import actor_worklist, logs_visible_to, pending_transfers_for, with_overview
 from meetings.queries import upcoming_meetings_for
 from organisations.enums import Role

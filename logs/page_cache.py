@@ -37,15 +37,13 @@ from typing import TYPE_CHECKING, Any
 from django.core.cache import cache
 from django.db.models import F, Model, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpRequest
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
-from django.utils.crypto import salted_hmac
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import RequestUser
+from common.kept_html import csrf_mark, with_token
 from logs import rules
 from logs.models import (
     Concern,
@@ -130,19 +128,6 @@ def _key(log: Log, user: RequestUser, role: Role | None, today: date, mark: str)
     # The mark too: after a new SECRET_KEY, pages kept with the old mark are never used.
     parts = ("log-page", log.pk, digest, user.pk, role, get_language(), today, mark[:12])
     return ":".join(str(part) for part in parts)
-
-
-def csrf_mark() -> str:
-    """What kept HTML holds in place of the CSRF token (as `csrf_token` in the context it
-    is rendered with): the same in every process (a shared cache), and nothing a person
-    could type. A key of kept HTML holds its start, so that after a new SECRET_KEY no HTML
-    kept with the old mark is used."""
-    return salted_hmac("logs.page_cache.csrf", "mark").hexdigest()
-
-
-def with_token(request: HttpRequest, kept: str) -> SafeString:
-    """Kept HTML with this request's own CSRF token in place of the mark."""
-    return mark_safe(kept.replace(csrf_mark(), get_token(request)))  # noqa: S308 - rendered by us
 
 
 def _render(

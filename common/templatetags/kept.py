@@ -1,0 +1,56 @@
+"""`{% keep "name" value value … %}…{% endkeep %}`: a part of a template rendered once per
+set of values and language, and kept in the cache (issue 9).
+
+Meant for the layout's header and footer, which every page renders the same for the same
+person on the same kind of page. The values are what the part shows: every variable the part
+reads must be among them (tests/common/test_kept_tag.py checks the layout's), since the
+part is rendered from the context only when nothing is kept under them.
+
+Inside the part, `{% csrf_token %}` and `{{ kept_path }}` (the page's address) render marks,
+and each request puts its own token and address there (common.kept_html): the part is
+kept for the person, not for the page or the browser.
+"""
+
+from django import template
+from django.core.cache import cache
+from django.template.base import FilterExpression, Node, NodeList, Parser, Token
+from django.template.context import Context
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+
+from common.kept_html import csrf_mark, digest, marks_key, path_mark, with_request
+
+register = template.Library()
+
+KEPT_TTL = 600
+
+
+class KeepNode(Node):
+    def __init__(self, name: str, values: list[FilterExpression], nodelist: NodeList) -> None:
+        self.name = name
+        self.values = values
+        self.nodelist = nodelist
+
+    def render(self, context: Context) -> SafeString:
+        request = context.get("request")
+        if request is None:  # rendered for no request (an e-mail): nothing to keep it for
+            return self.nodelist.render(context)
+        values = [value.resolve(context) for value in self.values]
+        key = f"keep:{self.name}:{digest(values)}:{get_language()}:{marks_key()}"
+        html = cache.get(key)
+        if html is None:
+            with context.push(csrf_token=csrf_mark(), kept_path=path_mark()):
+                html = self.nodelist.render(context)
+            cache.set(key, html, KEPT_TTL)
+        return with_request(request, html)
+
+
+@register.tag
+def keep(parser: Parser, token: Token) -> KeepNode:
+    bits = token.split_contents()
+    if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError("{% keep %} takes a quoted name, then its values.")
+    values = [parser.compile_filter(bit) for bit in bits[2:]]
+    nodelist = parser.parse(("endkeep",))
+    parser.delete_first_token()
+    return KeepNode(bits[1][1:-1], values, nodelist)
