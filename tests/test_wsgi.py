@@ -1,0 +1,19 @@
+"""The WSGI application tunes the garbage collector for a long-lived worker (issue 9)."""
+
+import gc
+import importlib
+
+
+def test_the_wsgi_application_freezes_what_is_loaded_at_start_and_collects_less_often():
+    before = gc.get_threshold()
+    try:
+        wsgi = importlib.import_module("stafett.wsgi")
+        importlib.reload(wsgi)  # as a new worker process imports it
+
+        assert callable(wsgi.application)
+        assert gc.get_threshold() == wsgi.GC_THRESHOLDS
+        assert gc.get_threshold()[0] > 700  # Python's default: a collection every 700
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
