@@ -41,8 +41,21 @@ def with_token(request: HttpRequest, kept: str) -> SafeString:
     """Kept HTML with this request's own CSRF token in place of the mark."""
     mark = csrf_mark()
     if mark in kept:
-        kept = kept.replace(mark, get_token(request))
+        kept = kept.replace(mark, _token(request))
     return mark_safe(kept)  # noqa: S308 - rendered by us, the token is [a-zA-Z0-9]
+
+
+_KEPT_ON_REQUEST = "_stafett_kept_csrf"
+
+
+def _token(request: HttpRequest) -> str:
+    # One masked token for the whole response, as a template's `csrf_token` is: masking a
+    # new one for each kept part (header, page, footer) cost more than putting it in.
+    token = getattr(request, _KEPT_ON_REQUEST, None)
+    if token is None:
+        token = get_token(request)
+        setattr(request, _KEPT_ON_REQUEST, token)
+    return token
 
 
 def with_request(request: HttpRequest, kept: str) -> SafeString:

@@ -206,3 +206,15 @@ def test_a_key_is_made_of_the_values_content_not_their_addresses():
 
     with pytest.raises(TypeError):
         plain(object())
+
+
+def test_the_kept_parts_of_a_page_share_one_csrf_token_that_works_R_SEC_05(holder, log):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(holder)
+    page_text(browser, f"/logger/{log.pk}/")
+    page = page_text(browser, f"/logger/{log.pk}/")  # header, page and footer kept
+
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page))
+    assert len(tokens) == 1
+    response = browser.post("/konto/logg-ut/", {"csrfmiddlewaretoken": tokens.pop()})
+    assert response.status_code == 302
