@@ -3,16 +3,20 @@ afterwards (issue 9): the CSRF token, and the address of the page it is shown on
 
 Kept HTML holds a mark in their place, the same in every process (a shared cache) and
 nothing a person could type; each request puts its own value where the mark is. A key of
-kept HTML holds the marks' start, so that after a new SECRET_KEY nothing kept with the old
-marks is used.
+kept HTML holds `version_key()`: the marks' start, so that after a new SECRET_KEY nothing
+kept with the old marks is used, and a digest of the templates and translations, so that
+after a new release no HTML of the old one is (the cache outlives a deploy in Redis).
 """
 
+import functools
 import hashlib
 from collections.abc import Iterable
 from dataclasses import fields, is_dataclass
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.utils.crypto import salted_hmac
@@ -24,17 +28,37 @@ from django.utils.safestring import SafeString, mark_safe
 def csrf_mark() -> str:
     """What kept HTML holds in place of the CSRF token (as `csrf_token` in the context it
     is rendered with)."""
-    return salted_hmac("logs.page_cache.csrf", "mark").hexdigest()
+    return _mark("logs.page_cache.csrf", settings.SECRET_KEY)
 
 
 def path_mark() -> str:
     """What kept HTML holds in place of the page's own address (a form's `next`)."""
-    return salted_hmac("common.kept_html.path", "mark").hexdigest()
+    return _mark("common.kept_html.path", settings.SECRET_KEY)
 
 
-def marks_key() -> str:
-    """The part of a key that changes with the marks."""
-    return csrf_mark()[:12]
+@functools.lru_cache(maxsize=8)
+def _mark(salt: str, secret: str) -> str:
+    return salted_hmac(salt, "mark", secret=secret).hexdigest()
+
+
+def version_key() -> str:
+    """The part of a key of kept HTML that changes with the marks and with the release."""
+    return f"{csrf_mark()[:12]}{release()}"
+
+
+@functools.cache
+def release() -> str:
+    """A digest of the project's templates and translations, read once per process."""
+    found = hashlib.blake2b(digest_size=8)
+    engines: list[dict[str, Any]] = settings.TEMPLATES
+    roots = [Path(folder) for engine in engines for folder in engine.get("DIRS", [])]
+    roots += [Path(folder) for folder in settings.LOCALE_PATHS]
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.suffix in (".html", ".txt", ".mo"):
+                found.update(str(path.relative_to(root)).encode())
+                found.update(path.read_bytes())
+    return found.hexdigest()
 
 
 def with_token(request: HttpRequest, kept: str) -> SafeString:
@@ -50,12 +74,15 @@ _KEPT_ON_REQUEST = "_stafett_kept_csrf"
 
 def _token(request: HttpRequest) -> str:
     # One masked token for the whole response, as a template's `csrf_token` is: masking a
-    # new one for each kept part (header, page, footer) cost more than putting it in.
-    token = getattr(request, _KEPT_ON_REQUEST, None)
-    if token is None:
+    # new one for each kept part (header, page, footer) cost more than putting it in. Kept
+    # with the secret it masks, so a rotated secret (a sign-in) gets a new one.
+    secret = request.META.get("CSRF_COOKIE")
+    kept = getattr(request, _KEPT_ON_REQUEST, None)
+    if kept is None or kept[0] != secret or secret is None:
         token = get_token(request)
-        setattr(request, _KEPT_ON_REQUEST, token)
-    return token
+        setattr(request, _KEPT_ON_REQUEST, (request.META.get("CSRF_COOKIE"), token))
+        return token
+    return kept[1]
 
 
 def with_request(request: HttpRequest, kept: str) -> SafeString:

@@ -52,7 +52,7 @@ def overview(request: AuthenticatedHttpRequest, role: Role) -> Overview:
     # Every log the lists draw from: for a holder the logs they hold, a passive one too (the
     # upcoming meetings are those of every held log), and the logs offered to them in a
     # pending transfer (a transfer's save raises its log's content version).
-    key = kept_key("home", user, role, log_versions(user, role), mark[:12])
+    key = kept_key("home", user, role, log_versions(user, role))
     lists = kept(key, lambda: _render(user, role, now, mark), now=now)
     return Overview(
         logs=mark_safe(lists["logs"]),  # noqa: S308 - rendered by us

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.http import AuthenticatedHttpRequest
+from common.kept_html import version_key
 from home.overview import HOME_MEETINGS, actor_concerns_shown, overview
 from logs.list_cache import kept
 from logs.services import record_log_views
@@ -116,6 +117,6 @@ def _staff_table(rows: list[StaffRow]) -> SafeString:
     if not rows:
         return mark_safe("")
     digest = hashlib.blake2b(repr(rows).encode(), digest_size=16).hexdigest()
-    key = f"leader-staff:{digest}:{get_language()}"
+    key = f"leader-staff:{digest}:{get_language()}:{version_key()}"
     html = kept(key, lambda: render_to_string("home/_leader_staff.html", {"staff": rows}))
     return mark_safe(html)  # noqa: S308 - rendered by us

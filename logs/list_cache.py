@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 
 from accounts.models import User
 from common.compiled import CompiledRows
+from common.kept_html import version_key
 from logs.models import Log
 from logs.queries import logs_visible_to
 from organisations.enums import Role
@@ -68,7 +69,8 @@ def kept_key(name: str, user: User, role: Role, versions: list[tuple[Any, ...]],
     in their role, language and day; `more` for what else the list depends on (its page)."""
     digest = hashlib.blake2b(repr(versions).encode(), digest_size=16).hexdigest()
     today = timezone.localdate().isoformat()
-    parts = (name, user.pk, role, digest, get_language(), today, *more)
+    # The marks and the release: after a new SECRET_KEY or a deploy, nothing kept before.
+    parts = (name, user.pk, role, digest, get_language(), today, version_key(), *more)
     return ":".join(str(part) for part in parts)
 
 

@@ -43,7 +43,7 @@ from django.utils.translation import get_language
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import RequestUser
-from common.kept_html import csrf_mark, with_token
+from common.kept_html import csrf_mark, version_key, with_token
 from logs import rules
 from logs.models import (
     Concern,
@@ -105,7 +105,7 @@ def log_page(
         # A refused level change shows the person's own choice and its error: for them alone.
         kept = _render(request.user, log, role, today, level_form=level_form, csrf_mark=mark)
     else:
-        key = _key(log, request.user, role, today, mark)
+        key = _key(log, request.user, role, today)
         kept = cache.get(key)
         if kept is None:
             kept = _render(request.user, log, role, today, level_form=level_form, csrf_mark=mark)
@@ -117,7 +117,7 @@ def log_page(
     )
 
 
-def _key(log: Log, user: RequestUser, role: Role | None, today: date, mark: str) -> str:
+def _key(log: Log, user: RequestUser, role: Role | None, today: date) -> str:
     # The rows as fetched for this request: a change of any of their fields is a new key.
     rows = [
         [getattr(obj, field.attname) for field in obj._meta.concrete_fields]
@@ -125,8 +125,9 @@ def _key(log: Log, user: RequestUser, role: Role | None, today: date, mark: str)
     ]
     rows.append([log.unit.name, log.holder.first_name, log.holder.last_name])
     digest = hashlib.blake2b(repr(rows).encode(), digest_size=16).hexdigest()
-    # The mark too: after a new SECRET_KEY, pages kept with the old mark are never used.
-    parts = ("log-page", log.pk, digest, user.pk, role, get_language(), today, mark[:12])
+    # The marks and the release too: after a new SECRET_KEY or a deploy, nothing kept
+    # before is used.
+    parts = ("log-page", log.pk, digest, user.pk, role, get_language(), today, version_key())
     return ":".join(str(part) for part in parts)
 
 

@@ -3,7 +3,7 @@ set of values and language, and kept in the cache (issue 9).
 
 Meant for the layout's header and footer, which every page renders the same for the same
 person on the same kind of page. The values are what the part shows: every variable the part
-reads must be among them (tests/common/test_kept_tag.py checks the layout's), since the
+reads must be among them (tests/common/test_kept_layout.py checks the layout's), since the
 part is rendered from the context only when nothing is kept under them.
 
 Inside the part, `{% csrf_token %}` and `{{ kept_path }}` (the page's address) render marks,
@@ -18,7 +18,7 @@ from django.template.context import Context
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from common.kept_html import csrf_mark, digest, marks_key, path_mark, with_request
+from common.kept_html import csrf_mark, digest, path_mark, version_key, with_request
 
 register = template.Library()
 
@@ -36,7 +36,7 @@ class KeepNode(Node):
         if request is None:  # rendered for no request (an e-mail): nothing to keep it for
             return self.nodelist.render(context)
         values = [value.resolve(context) for value in self.values]
-        key = f"keep:{self.name}:{digest(values)}:{get_language()}:{marks_key()}"
+        key = f"keep:{self.name}:{digest(values)}:{get_language()}:{version_key()}"
         html = cache.get(key)
         if html is None:
             with context.push(csrf_token=csrf_mark(), kept_path=path_mark()):

@@ -8,16 +8,21 @@ import re
 from dataclasses import dataclass
 
 import pytest
+from django.middleware.csrf import (  # type: ignore[attr-defined]  # private, no stub
+    _unmask_cipher_token,
+    rotate_token,
+)
 from django.template import Template, engines
-from django.template.base import FilterExpression, Node, Variable
-from django.template.defaulttags import FirstOfNode
+from django.template.base import FilterExpression, TokenType, Variable
+from django.template.defaulttags import FirstOfNode, ForNode
 from django.template.loader_tags import IncludeNode
+from django.templatetags.i18n import BlockTranslateNode
 from django.test import Client
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from common.kept_html import digest, plain
+from common.kept_html import csrf_mark, digest, plain, with_token
 from common.templatetags.kept import KeepNode
 from organisations.enums import Role
 from organisations.models import Unit
@@ -108,64 +113,77 @@ def test_a_signed_out_page_has_the_signed_out_header(seen):
 
 # --- What the kept parts read ------------------------------------------------------------
 
-# Names a kept part defines for itself: loop variables, {% get_… as %}, and the marks.
-_OWN = {"forloop", "role", "unit", "link", "code", "name", "LANGUAGE_CODE", "LANGUAGES"}
-_OWN |= {"csrf_token", "kept_path"}
+# Names a kept part has without the page: what {% get_current_language as … %} and
+# {% get_available_languages as … %} set in base.html, and the marks. Loop variables count
+# only inside their loop.
+_OWN = frozenset({"LANGUAGE_CODE", "LANGUAGES", "csrf_token", "kept_path"})
 
 
-def _expressions(node: Node):
-    """Every variable expression a node reads itself (not its children's)."""
-    seen = []
-
-    def walk(value, depth=0):
-        if depth > 3:
-            return
-        if isinstance(value, FilterExpression):
-            seen.append(value)
-            for _func, args in value.filters:
-                for _lookup, arg in args:
-                    if isinstance(arg, Variable):
-                        seen.append(arg)
-        elif isinstance(value, (list, tuple)):
-            for item in value:
-                walk(item, depth + 1)
-        elif hasattr(value, "value") and isinstance(value.value, FilterExpression):
-            walk(value.value, depth + 1)  # an {% if %} operand
-        elif hasattr(value, "first") and hasattr(value, "second"):
-            walk(value.first, depth + 1)  # an {% if %} operator
-            walk(value.second, depth + 1)
-        elif isinstance(value, dict):
-            for item in value.values():
-                walk(item, depth + 1)
-
-    for name, value in vars(node).items():
-        if name not in ("nodelist", "token", "origin"):
-            walk(value)
-    return seen
-
-
-def _paths(expression) -> str | None:
+def _path(expression) -> str | None:
     variable = expression.var if isinstance(expression, FilterExpression) else expression
     if not isinstance(variable, Variable) or variable.lookups is None:
         return None  # a literal
     return ".".join(variable.lookups)
 
 
-def _reads(nodelist, template_engine) -> set[str]:
-    reads = set()
-    for node in nodelist.get_nodes_by_type(Node):
+def _expressions(value, found: list, seen: set) -> None:
+    """Every variable expression in `value`: a FilterExpression with its filters' arguments,
+    an {% if %} condition's operands however deep, and lists and dicts of them."""
+    if id(value) in seen:
+        return
+    seen.add(id(value))
+    if isinstance(value, FilterExpression):
+        found.append(value)
+        for _func, args in value.filters:
+            for _lookup, arg in args:
+                if isinstance(arg, Variable):
+                    found.append(arg)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _expressions(item, found, seen)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _expressions(item, found, seen)
+    else:
+        for name in ("value", "first", "second"):  # {% if %}: operands and operators
+            if hasattr(value, name):
+                _expressions(getattr(value, name), found, seen)
+
+
+def _reads(nodelist, engine, own: frozenset) -> set[tuple[str, frozenset]]:
+    """Each variable path the nodes read, with the names their place defines itself."""
+    reads: set[tuple[str, frozenset]] = set()
+
+    def read(expressions) -> None:
+        found: list = []
+        _expressions(expressions, found, set())
+        reads.update((path, own) for path in map(_path, found) if path is not None)
+
+    for node in nodelist:
         if isinstance(node, KeepNode):
+            continue  # a part of its own, checked by itself
+        if isinstance(node, ForNode):
+            read(node.sequence)
+            reads |= _reads(node.nodelist_loop, engine, own | {*node.loopvars, "forloop"})
+            reads |= _reads(node.nodelist_empty, engine, own)
             continue
-        if isinstance(node, FirstOfNode) and _paths(node.vars[0]) == "kept_path":
-            continue  # the page's address: a mark when kept
-        for expression in _expressions(node):
-            path = _paths(expression)
-            if path is not None:
-                reads.add(path)
+        if isinstance(node, FirstOfNode) and _path(node.vars[0]) == "kept_path":
+            # The page's address: a mark when kept, the request's only when not.
+            read([v for v in node.vars if _path(v) != "request.get_full_path"])
+            continue
+        if isinstance(node, BlockTranslateNode):
+            read(node.extra_context)
+            for token in [*node.singular, *(node.plural or [])]:
+                if token.token_type == TokenType.VAR:
+                    reads.add((token.contents, own))
+            continue
+        read([value for name, value in vars(node).items() if name not in ("token", "origin")])
+        for name in node.child_nodelists:
+            reads |= _reads(getattr(node, name, None) or [], engine, own)
         if isinstance(node, IncludeNode):
-            name = node.template.var
-            included = template_engine.get_template(name)
-            reads |= _reads(included.nodelist, template_engine)
+            included = engine.get_template(node.template.var)
+            read(node.extra_context)
+            reads |= _reads(included.nodelist, engine, own | set(node.extra_context))
     return reads
 
 
@@ -174,17 +192,30 @@ def test_a_kept_part_of_the_layout_reads_only_what_it_is_keyed_on(part):
     engine = engines["django"].engine
     base: Template = engine.get_template("base.html")
     [node] = [n for n in base.nodelist.get_nodes_by_type(KeepNode) if n.name == part]
-    keyed = {_paths(value) for value in node.values}
+    keyed = {_path(value) for value in node.values}
 
-    reads = _reads(node.nodelist, engine)
+    reads = _reads(node.nodelist, engine, _OWN)
 
-    def covered(path: str) -> bool:
-        root = path.split(".")[0]
-        return path in keyed or root in keyed or root in _OWN
+    def covered(path: str, own: frozenset) -> bool:
+        return path in keyed or path.split(".")[0] in keyed | own
 
     assert reads, "the walk found nothing: it no longer sees the template's variables"
-    assert {path for path in reads if not covered(path)} == set()
-    assert ("user.get_full_name" in reads and "main_nav" in reads) or part == "layout-footer"
+    assert {path for path, own in reads if not covered(path, own)} == set()
+    if part == "layout-header":
+        assert {"user.get_full_name", "main_nav", "link.current"} <= {p for p, _ in reads}
+
+
+def test_the_walk_finds_a_variable_deep_in_a_condition_and_a_loop_variable_outside_its_loop():
+    engine = engines["django"].engine
+    template = engine.from_string(
+        "{% load i18n %}{% if a and not b.c or d == e.f %}"
+        "{% for role in roles %}{{ role }}{% endfor %}{{ role.label }}{% endif %}"
+        "{% blocktranslate %}Hei {{ g }}{% endblocktranslate %}"
+    )
+    reads = _reads(template.nodelist, engine, frozenset())
+    paths = {path for path, _own in reads}
+    assert {"a", "b.c", "d", "e.f", "roles", "role", "role.label", "g"} <= paths
+    assert ("role.label", frozenset()) in reads  # outside the loop: the page's `role`
 
 
 # --- The key's values ----------------------------------------------------------------------
@@ -218,3 +249,25 @@ def test_the_kept_parts_of_a_page_share_one_csrf_token_that_works_R_SEC_05(holde
     assert len(tokens) == 1
     response = browser.post("/konto/logg-ut/", {"csrfmiddlewaretoken": tokens.pop()})
     assert response.status_code == 302
+
+
+def test_a_new_release_renders_the_header_anew(seen, monkeypatch):
+    assert HEADER in [t.name for t in seen.get("/moter/").templates]
+    assert HEADER not in [t.name for t in seen.get("/moter/").templates]
+
+    monkeypatch.setattr("common.kept_html.release", lambda: "a-new-release")
+
+    assert HEADER in [t.name for t in seen.get("/moter/").templates]
+
+
+def test_one_token_per_response_follows_a_rotated_csrf_secret_R_SEC_05(rf):
+    request = rf.get("/")
+    mark = csrf_mark()
+    assert with_token(request, mark) == with_token(request, f"{mark}")  # one for the response
+    secret = request.META["CSRF_COOKIE"]
+
+    rotate_token(request)  # a sign-in in the same request
+
+    rotated = with_token(request, mark)
+    assert request.META["CSRF_COOKIE"] != secret
+    assert _unmask_cipher_token(rotated) == request.META["CSRF_COOKIE"]
