@@ -1,23 +1,21 @@
 """*Min side*: what the active role has to do now, drawn from every app (R-ROLE-01)."""
 
-import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ClassVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.http import AuthenticatedHttpRequest
-from common.kept_html import version_key
+from accounts.models import User
+from common.kept_html import rendered_for_rows
 from home.overview import HOME_MEETINGS, actor_concerns_shown, overview
-from logs.list_cache import kept
 from logs.services import record_log_views
 from meetings.queries import upcoming_meetings_for
 from notes.queries import latest_notes
@@ -50,7 +48,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         # their read is recorded, one row per log.
         context["concerns"], worked_on = actor_concerns_shown(request.user)
         record_log_views(worked_on, by=request.user, page="home")
-        context["meetings"] = list(upcoming_meetings_for(request.user, role)[:HOME_MEETINGS])
+        context["meetings_list"] = _actor_meetings(request.user)
     if role in (Role.HOLDER, Role.GUARDIAN):
         lists = overview(request, role)
         context |= {
@@ -63,6 +61,42 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     if role == Role.HOLDER:
         context["notes"] = latest_notes(request.user, HOME_NOTES)
     return render(request, HOME_TEMPLATES[role], context)
+
+
+def _actor_meetings(user: User) -> SafeString:
+    """The actor's upcoming meetings (R-ACT-02), rendered once per set of rows and kept:
+    the rows hold all the list shows, so a meeting planned, moved, cancelled or ended, or
+    the child renamed, shows at once."""
+    rows = [
+        UpcomingMeeting(*row)
+        for row in upcoming_meetings_for(user, Role.ACTOR)[:HOME_MEETINGS].values_list(
+            *UpcomingMeeting.FIELDS
+        )
+    ]
+    context = {"meetings": rows, "is_holder": False}
+    return rendered_for_rows("actor-meetings", rows, "meetings/_upcoming.html", context)
+
+
+@dataclass(frozen=True)
+class UpcomingMeeting:
+    """A meeting as the list of upcoming meetings shows it."""
+
+    FIELDS: ClassVar = (
+        "pk",
+        "starts_at",
+        "log__child__first_name",
+        "log__child__last_name",
+        "place",
+    )
+    pk: int
+    starts_at: datetime
+    first_name: str
+    last_name: str
+    place: str
+
+    @property
+    def child_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
 
 
 def _leader_home(request: AuthenticatedHttpRequest, role: Role | None) -> HttpResponse:
@@ -111,12 +145,9 @@ class StaffRow:
 
 
 def _staff_table(rows: list[StaffRow]) -> SafeString:
-    """The table, rendered once for these very rows in this language and kept: its HTML
-    follows from nothing else, so the rows are its key (issue 9: rendering 50 rows was
-    most of the page's cost, and the numbers change far less often than leaders look)."""
+    """The table, rendered once for these very rows in this language and kept (issue 9:
+    rendering 50 rows was most of the page's cost, and the numbers change far less often
+    than leaders look)."""
     if not rows:
         return mark_safe("")
-    digest = hashlib.blake2b(repr(rows).encode(), digest_size=16).hexdigest()
-    key = f"leader-staff:{digest}:{get_language()}:{version_key()}"
-    html = kept(key, lambda: render_to_string("home/_leader_staff.html", {"staff": rows}))
-    return mark_safe(html)  # noqa: S308 - rendered by us
+    return rendered_for_rows("leader-staff", rows, "home/_leader_staff.html", {"staff": rows})

@@ -75,6 +75,11 @@ class Meeting(models.Model):
         return f"{timezone.localtime(self.starts_at):%d.%m.%Y %H:%M}"
 
     @property
+    def child_name(self) -> str:
+        """The child's name, as the lists of meetings show it (fetch `log__child` along)."""
+        return self.log.child.full_name
+
+    @property
     def is_cancelled(self) -> bool:
         return self.status == MeetingStatus.CANCELLED
 
