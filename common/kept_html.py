@@ -10,11 +10,12 @@ after a new release no HTML of the old one is (the cache outlives a deploy in Re
 
 import functools
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields, is_dataclass
+from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -27,7 +28,10 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+# How long kept HTML lives: what its key does not hold (a name changed elsewhere) shows at
+# most this late.
 KEPT_TTL = 600
+T = TypeVar("T")
 
 
 def csrf_mark() -> str:
@@ -118,8 +122,8 @@ def plain(value: Any) -> Any:
         value = value._wrapped
     if isinstance(value, Enum):
         return plain(value.value)
-    if value is None or isinstance(value, (str, int, float)):  # bool is an int
-        return value
+    if value is None or isinstance(value, (str, int, float, date)):  # bool is an int
+        return value  # a date's or datetime's repr is its content, its time zone included
     if isinstance(value, Promise):
         return str(value)
     if isinstance(value, (list, tuple)):
@@ -127,6 +131,17 @@ def plain(value: Any) -> Any:
     if is_dataclass(value) and not isinstance(value, type):
         return (type(value).__name__, *(plain(getattr(value, f.name)) for f in fields(value)))
     raise TypeError(f"Kept HTML cannot be keyed on a {type(value).__name__}: give its fields.")
+
+
+def kept(key: str, render: Callable[[], T], *, now: datetime | None = None) -> T:
+    """What is kept under `key`, or `render()` kept now when there is none. With `now`, what
+    is kept is a dict whose "until" is when it changes by itself (its first meeting ends,
+    or None): from then on it is rendered anew."""
+    found = cache.get(key)
+    if found is None or (now is not None and found["until"] is not None and found["until"] <= now):
+        found = render()
+        cache.set(key, found, KEPT_TTL)
+    return found
 
 
 def rendered_for_rows(
@@ -138,10 +153,6 @@ def rendered_for_rows(
     text, dates) and the language: the rows change whenever anything it shows does, so a
     kept part is never stale, and two people with the same rows may share it. The query
     still runs on every request; the rendering does not."""
-    found = hashlib.blake2b(repr(list(rows)).encode(), digest_size=16).hexdigest()
-    key = f"rows:{name}:{found}:{get_language()}:{version_key()}"
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string(template, context)
-        cache.set(key, html, KEPT_TTL)
+    key = f"rows:{name}:{digest(rows)}:{get_language()}:{version_key()}"
+    html = kept(key, lambda: render_to_string(template, context))
     return mark_safe(html)  # noqa: S308 - rendered by us

@@ -4,7 +4,8 @@ actors the concerns they work on. An upcoming meeting leaves the list when it en
 kept lists are used until the first of their meetings ends, and then rendered anew.
 
 As on the log page (logs.page_cache), a name that is not in the versions, a person's, a
-category's or the unit a transfer goes to, shows at most KEPT_TTL late when changed.
+category's or the unit a transfer goes to, shows at most common.kept_html.KEPT_TTL late
+when changed.
 """
 
 from dataclasses import dataclass
@@ -18,9 +19,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
-from common.kept_html import csrf_mark, with_token
+from common.kept_html import csrf_mark, kept, with_token
 from logs.enums import LogStatus
-from logs.list_cache import kept, kept_key, log_versions
+from logs.list_cache import kept_key, log_versions
 from logs.models import Log
 from logs.queries import actor_worklist, logs_visible_to, pending_transfers_for, with_overview
 from meetings.queries import upcoming_meetings_for

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -148,6 +148,4 @@ def _staff_table(rows: list[StaffRow]) -> SafeString:
     """The table, rendered once for these very rows in this language and kept (issue 9:
     rendering 50 rows was most of the page's cost, and the numbers change far less often
     than leaders look)."""
-    if not rows:
-        return mark_safe("")
     return rendered_for_rows("leader-staff", rows, "home/_leader_staff.html", {"staff": rows})

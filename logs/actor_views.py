@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
+from common.kept_html import kept
 from logs import list_cache
 from logs.models import Concern, Log
 from logs.queries import actor_concerns, logs_visible_to
@@ -48,7 +49,7 @@ def actor_children(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(versions, CHILDREN_PER_PAGE).get_page(request.GET.get("side"))
     key = list_cache.kept_key("actor-children", request.user, Role.ACTOR, versions, page.number)
     ids = [row[0] for row in page.object_list]
-    html = list_cache.kept(key, lambda: _render_groups(request.user, logs, ids))
+    html = kept(key, lambda: _render_groups(request.user, logs, ids))
     record_log_views(ids, by=request.user, page="logs:list")
     groups = mark_safe(html)  # noqa: S308 - rendered by us
     return render(request, "logs/actor_list.html", {"page": page, "groups": groups})

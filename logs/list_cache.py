@@ -10,11 +10,8 @@ role, the language and the day (a deadline passes at midnight).
 """
 
 import hashlib
-from collections.abc import Callable
-from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
-from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -26,8 +23,6 @@ from logs.models import Log
 from logs.queries import logs_visible_to
 from organisations.enums import Role
 
-KEPT_TTL = 600
-T = TypeVar("T")
 # The names are read along (two small joins), so a child or a unit renamed shows at once.
 VERSION_FIELDS = (
     "pk",
@@ -72,14 +67,3 @@ def kept_key(name: str, user: User, role: Role, versions: list[tuple[Any, ...]],
     # The marks and the release: after a new SECRET_KEY or a deploy, nothing kept before.
     parts = (name, user.pk, role, digest, get_language(), today, version_key(), *more)
     return ":".join(str(part) for part in parts)
-
-
-def kept(key: str, render: Callable[[], T], *, now: datetime | None = None) -> T:
-    """What is kept under `key`, or `render()` kept now when there is none. With `now`, what
-    is kept is a dict whose "until" is when it changes by itself (its first meeting ends,
-    or None): from then on it is rendered anew."""
-    found = cache.get(key)
-    if found is None or (now is not None and found["until"] is not None and found["until"] <= now):
-        found = render()
-        cache.set(key, found, KEPT_TTL)
-    return found

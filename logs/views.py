@@ -28,6 +28,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from common.errors import ConflictError, require_editable
 from common.formats import day_month_year_time
+from common.kept_html import kept
 from common.submissions import AlreadySubmitted
 from common.views import already_submitted, apply_errors
 from logs import held_uploads, list_cache, page_cache, rules, services
@@ -101,9 +102,7 @@ def log_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     versions = list_cache.log_versions(request.user, role, held_only=is_holder)
     page = Paginator(versions, LOG_LIST_PAGE_SIZE).get_page(request.GET.get("side"))
     key = list_cache.kept_key("log-list", request.user, role, versions, page.number)
-    table = list_cache.kept(
-        key, lambda: _log_table(request.user, role, page.number, is_holder=is_holder)
-    )
+    table = kept(key, lambda: _log_table(request.user, role, page.number, is_holder=is_holder))
     context = {
         "page": page,
         "table": mark_safe(table),  # noqa: S308 - rendered by us

@@ -19,7 +19,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from logs.list_cache import kept, kept_key, log_versions
+from common.kept_html import kept
+from logs.list_cache import kept_key, log_versions
 from meetings.queries import past_meetings_for, upcoming_meetings_for
 from organisations.enums import Role
 

@@ -12,17 +12,14 @@ kept for the person, not for the page or the browser.
 """
 
 from django import template
-from django.core.cache import cache
 from django.template.base import FilterExpression, Node, NodeList, Parser, Token
 from django.template.context import Context
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from common.kept_html import csrf_mark, digest, path_mark, version_key, with_request
+from common.kept_html import csrf_mark, digest, kept, path_mark, version_key, with_request
 
 register = template.Library()
-
-KEPT_TTL = 600
 
 
 class KeepNode(Node):
@@ -37,12 +34,12 @@ class KeepNode(Node):
             return self.nodelist.render(context)
         values = [value.resolve(context) for value in self.values]
         key = f"keep:{self.name}:{digest(values)}:{get_language()}:{version_key()}"
-        html = cache.get(key)
-        if html is None:
-            with context.push(csrf_token=csrf_mark(), kept_path=path_mark()):
-                html = self.nodelist.render(context)
-            cache.set(key, html, KEPT_TTL)
+        html = kept(key, lambda: self._render_with_marks(context))
         return with_request(request, html)
+
+    def _render_with_marks(self, context: Context) -> SafeString:
+        with context.push(csrf_token=csrf_mark(), kept_path=path_mark()):
+            return self.nodelist.render(context)
 
 
 @register.tag

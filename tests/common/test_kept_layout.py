@@ -27,7 +27,7 @@ from common.templatetags.kept import KeepNode
 from organisations.enums import Role
 from organisations.models import Unit
 from tests.factories import MembershipFactory
-from tests.pages import page_text
+from tests.pages import browser_of, form_token, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -90,16 +90,11 @@ def test_the_language_form_returns_to_the_page_it_is_on_escaped_R_GEN_05(seen):
 
 
 def test_each_browser_logs_out_with_its_own_csrf_token_from_a_kept_header_R_SEC_05(seen, holder):
-    other_browser = Client(enforce_csrf_checks=True)
-    other_browser.force_login(holder)
+    other_browser = browser_of(holder, csrf_checks=True)
     page = page_text(other_browser, "/")  # the header the first browser had rendered
-    action, token = re.search(
-        r'<form method="post" action="(/konto/logg-ut/)"[^>]*>\s*'
-        r'<input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)">',
-        page,
-    ).groups()
+    token = form_token(page, "/konto/logg-ut/")
 
-    response = other_browser.post(action, {"csrfmiddlewaretoken": token})
+    response = other_browser.post("/konto/logg-ut/", {"csrfmiddlewaretoken": token})
 
     assert response.status_code == 302
     assert other_browser.get("/").status_code == 302  # signed out
@@ -240,8 +235,7 @@ def test_a_key_is_made_of_the_values_content_not_their_addresses():
 
 
 def test_the_kept_parts_of_a_page_share_one_csrf_token_that_works_R_SEC_05(holder, log):
-    browser = Client(enforce_csrf_checks=True)
-    browser.force_login(holder)
+    browser = browser_of(holder, csrf_checks=True)
     page_text(browser, f"/logger/{log.pk}/")
     page = page_text(browser, f"/logger/{log.pk}/")  # header, page and footer kept
 

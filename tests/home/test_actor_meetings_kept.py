@@ -6,7 +6,6 @@ each other's (R-ACT-02, R-ROLE-05, R-MEET-05)."""
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from logs.services import update_child
@@ -14,7 +13,7 @@ from meetings.services import cancel_meeting, update_meeting
 from organisations.enums import Role
 from tests.factories import MembershipFactory, UserFactory, make_log
 from tests.meetings.conftest import make_meeting
-from tests.pages import page_text
+from tests.pages import browser_of, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -81,10 +80,7 @@ def test_the_childs_new_name_shows_at_once_R_ACT_02(seen, log2, holder):
 def test_another_actor_sees_only_their_own_meetings_R_ROLE_05(seen, unit):
     other = UserFactory(first_name="Olav", last_name="Annen")
     MembershipFactory(user=other, unit=unit, role=Role.ACTOR)
-    browser = Client()
-    browser.force_login(other)
-
-    page = page_text(browser, "/")
+    page = page_text(browser_of(other), "/")
     assert "Møterom Først" not in page
     assert "Ingen kommende møter" in page
 

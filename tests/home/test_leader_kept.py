@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -14,7 +13,7 @@ from accounts.models import User
 from organisations.enums import Role
 from organisations.models import Unit
 from tests.factories import MembershipFactory, UserFactory, make_concern, make_log
-from tests.pages import page_text
+from tests.pages import browser_of, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -86,9 +85,7 @@ def test_each_leader_sees_only_the_staff_of_their_own_units_R_ROLE_03(
 ):
     other_leader = UserFactory(first_name="Live", last_name="Leder")
     MembershipFactory(user=other_leader, unit=other_unit, role=Role.LEADER)
-    other = Client()
-    other.force_login(other_leader)
-    page = page_text(other, "/")
+    page = page_text(browser_of(other_leader), "/")
     assert "Hanne Holder" not in page
     assert "Berit Barnehage" in page
     assert "Berit Barnehage" not in page_text(seen, "/")

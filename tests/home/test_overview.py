@@ -23,7 +23,7 @@ from logs.services import (
 )
 from meetings.services import cancel_meeting, create_meeting
 from tests.factories import make_concern, make_log
-from tests.pages import page_text
+from tests.pages import browser_of, page_text
 
 
 def min_side(client) -> str:
@@ -199,8 +199,7 @@ def test_a_kept_transfer_carries_each_browsers_own_csrf_token_R_TRAN_04_R_SEC_05
     transfer_log(offered, by=other_holder, to_user=holder, to_unit=unit, reason="Flytter")
     assert "Flytter" in min_side(seen)  # rendered and kept
 
-    other_browser = Client(enforce_csrf_checks=True)
-    other_browser.force_login(holder)
+    other_browser = browser_of(holder, csrf_checks=True)
     shown = min_side(other_browser)  # the kept transfers
     action, token = re.search(
         r'<form method="post" action="([^"]+)"[^>]*><input type="hidden" '

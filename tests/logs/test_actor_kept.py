@@ -6,14 +6,13 @@ kept or not, records the read of the logs it shows (R-ACT-01, R-ACT-02, R-SEC-01
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from logs.models import Measure
 from logs.services import set_level, update_child
 from tests.factories import make_concern
-from tests.pages import page_text
+from tests.pages import browser_of, page_text
 
 PAGES = ["/", "/logger/"]
 
@@ -69,10 +68,7 @@ def test_each_actor_sees_only_their_own_kept_list_R_ROLE_05(
 ):
     set_level(log, by=holder, level=2)  # an actor of another unit may then be attached
     make_concern(log, actors=[actor_other_unit], description="Den andres bekymring")
-    other = Client()
-    other.force_login(actor_other_unit)
-
-    theirs = page_text(other, url)
+    theirs = page_text(browser_of(actor_other_unit), url)
 
     assert "Den andres bekymring" in theirs
     assert "Første bekymring" not in theirs

@@ -5,7 +5,6 @@ the next view, and each person sees only their own (R-HOLD-02, R-GUAR-01, R-MEET
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,7 +13,7 @@ from meetings import list_page
 from meetings.services import cancel_meeting
 from tests.factories import make_log
 from tests.meetings.conftest import make_meeting
-from tests.pages import page_text
+from tests.pages import browser_of, page_text
 
 UPCOMING = reverse("meetings:list")
 PAST = UPCOMING + "?tidligere=1"
@@ -64,10 +63,7 @@ def test_the_childs_new_name_shows_at_once_R_HOLD_02(seen, log2, holder):
 
 def test_each_holder_sees_only_their_own_kept_list_R_ROLE_04(seen, other_holder, unit):
     make_meeting(make_log(other_holder, unit, level=2), place="Møterom Annen")
-    other = Client()
-    other.force_login(other_holder)
-
-    theirs = page_text(other, UPCOMING)
+    theirs = page_text(browser_of(other_holder), UPCOMING)
 
     assert "Møterom Annen" in theirs
     assert "Møterom Først" not in theirs
