@@ -131,6 +131,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": env_int("STAFETT_SQLITE_TIMEOUT", 30, minimum=1),
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "STAFETT_DB_PREPARED_STATEMENTS", True
+):
+    # Planning a query cost PostgreSQL nearly as much as running it: a third of its CPU on the
+    # benchmark's mixed load (issue 9). Parameters bound on the server let psycopg prepare a
+    # statement the fifth time a connection sends it, and PostgreSQL then keeps its plan.
+    # Behind PgBouncer in transaction mode this needs its max_prepared_statements (1.21+),
+    # or STAFETT_DB_PREPARED_STATEMENTS=false.
+    DATABASES["default"]["OPTIONS"] = {
+        "server_side_binding": True,
+        "prepare_threshold": env_int("STAFETT_DB_PREPARE_THRESHOLD", 5, minimum=0),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
