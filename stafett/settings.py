@@ -198,6 +198,8 @@ if STAFETT_IDLE_WARNING >= STAFETT_IDLE_TIMEOUT:
     )
 STAFETT_SESSION_MAX_AGE = env_int("STAFETT_SESSION_MAX_AGE", 12 * 60 * 60, minimum=60)
 SESSION_COOKIE_AGE = STAFETT_SESSION_MAX_AGE
+# Django's database sessions, read with SQL compiled once (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG and env_bool("STAFETT_SECURE_COOKIES", True)
@@ -325,7 +327,7 @@ if REDIS_URL:
             "KEY_PREFIX": env_str("STAFETT_CACHE_PREFIX", "stafett"),
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "accounts.cached_sessions"
 TASK_QUEUE = env_str("STAFETT_TASK_QUEUE", "database")
 if TASK_QUEUE not in ("database", "redis"):
     raise ImproperlyConfigured(

@@ -1,6 +1,6 @@
 """Deactivation signs a person out everywhere at once (R-LEAD-01): every live session of
 theirs is deleted, from the database and from the cache in front of it (Redis in
-production, SESSION_ENGINE cached_db), and nobody else's."""
+production, SESSION_ENGINE accounts.cached_sessions), and nobody else's."""
 
 from importlib import import_module
 
@@ -23,7 +23,7 @@ def _session_of(engine: str, user) -> object:
 
 @pytest.mark.parametrize(
     "engine",
-    ["django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"],
+    ["accounts.sessions", "accounts.cached_sessions"],
 )
 def test_every_session_of_the_person_ends_and_nobody_elses_R_LEAD_01(
     settings, engine, holder, other_holder, leader
@@ -35,7 +35,7 @@ def test_every_session_of_the_person_ends_and_nobody_elses_R_LEAD_01(
     store_class = import_module(engine).SessionStore
     for store in theirs:
         assert not store_class().exists(store.session_key)
-        if engine.endswith("cached_db"):
+        if engine.endswith("cached_sessions"):
             assert caches[settings.SESSION_CACHE_ALIAS].get(store.cache_key) is None
     assert store_class().exists(other.session_key)
     event = AuditEvent.objects.get(action="account.sessions_ended")

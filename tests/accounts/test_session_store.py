@@ -1,0 +1,125 @@
+"""The session store reads a session with SQL compiled once (accounts/sessions.py, issue 9),
+and otherwise behaves as Django's: an expired or unknown session is no session (R-GEN-03)."""
+
+from datetime import timedelta
+from importlib import import_module
+from unittest import mock
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
+from django.core.cache import caches
+from django.db.models.sql.compiler import SQLCompiler
+from django.utils import timezone
+
+pytestmark = pytest.mark.django_db
+
+ENGINES = ["accounts.sessions", "accounts.cached_sessions"]
+
+
+def _store(engine: str, key: str | None = None):
+    return import_module(engine).SessionStore(key)
+
+
+def _saved(engine: str, **data) -> str:
+    store = _store(engine)
+    store.update(data)
+    store.create()
+    return store.session_key
+
+
+def _forget_cached(settings) -> None:
+    """The cached store's copy gone (evicted, or another server): it reads the database."""
+    caches[settings.SESSION_CACHE_ALIAS].clear()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_saved_session_is_read_back_with_its_data_R_GEN_03(settings, engine):
+    settings.SESSION_ENGINE = engine
+    key = _saved(engine, **{SESSION_KEY: "42", "note": "æøå"})
+    _forget_cached(settings)
+
+    store = _store(engine, key)
+
+    assert store[SESSION_KEY] == "42" and store["note"] == "æøå"
+    assert store.session_key == key
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_expired_session_is_no_session_and_gets_a_new_key_R_GEN_03(settings, engine):
+    settings.SESSION_ENGINE = engine
+    key = _saved(engine, **{SESSION_KEY: "42"})
+    Session.objects.filter(session_key=key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    _forget_cached(settings)
+
+    store = _store(engine, key)
+
+    assert SESSION_KEY not in store
+    assert store.session_key is None  # as Django's: a new key when saved
+    store["x"] = 1
+    store.save()
+    assert store.session_key != key
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_unknown_key_is_no_session_R_GEN_03(settings, engine):
+    settings.SESSION_ENGINE = engine
+
+    store = _store(engine, "k" * 32)
+
+    assert dict(store.items()) == {}
+    assert store.session_key is None
+
+
+def test_no_key_asks_nothing(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert dict(_store("accounts.sessions").items()) == {}
+
+
+def test_the_expiry_read_is_the_stored_time_zone_aware_as_the_cache_needs_it():
+    key = _saved("accounts.sessions", a=1)
+    stored = Session.objects.get(session_key=key).expire_date
+
+    found = _store("accounts.sessions", key)._get_session_from_db()
+
+    assert found is not None and found.expire_date == stored
+    assert timezone.is_aware(found.expire_date)
+
+
+def test_the_cached_store_keeps_what_it_read_until_the_session_expires(settings):
+    settings.SESSION_ENGINE = "accounts.cached_sessions"
+    key = _saved(settings.SESSION_ENGINE, a=1)
+    cache = caches[settings.SESSION_CACHE_ALIAS]
+    cache.clear()
+
+    store = _store(settings.SESSION_ENGINE, key)
+    assert store["a"] == 1
+
+    assert cache.get(store.cache_key) == {"a": 1}
+
+
+def test_the_query_is_compiled_once_and_is_one_query(django_assert_num_queries):
+    key = _saved("accounts.sessions", a=1)
+    assert _store("accounts.sessions", key)["a"] == 1  # compiled, if it was not yet
+
+    with (
+        mock.patch.object(SQLCompiler, "as_sql", side_effect=AssertionError("compiled")),
+        django_assert_num_queries(1),
+    ):
+        assert _store("accounts.sessions", key)["a"] == 1
+
+
+def test_a_signed_in_request_reads_its_session_through_the_compiled_store_R_GEN_03(client, holder):
+    client.force_login(holder)
+    with mock.patch(
+        "accounts.sessions.SessionStore._get_session_from_db",
+        autospec=True,
+        side_effect=lambda store: None,
+    ) as read:
+        response = client.get("/")
+
+    read.assert_called_once()
+    # No session found: signed out, as an expired session would be.
+    assert response.status_code == 302 and "/konto/logg-inn/" in response["Location"]
