@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from organisations.enums import Role
@@ -89,13 +90,30 @@ def navigation_role(request: HttpRequest) -> Role | None:
     return role
 
 
-def links_for(role: Role | None, view_name: str) -> list[NavLink]:
-    """The navigation of `role`, the page `view_name` (or "" on none) marked current."""
+def links_for(role: Role | None, view_name: str) -> tuple[NavLink, ...]:
+    """The navigation of `role`, the page `view_name` (or "" on none) marked current.
+
+    The same for every request of the role on that page, so it is made once per process
+    for each: reversing its addresses on every page cost a few percent of the benchmark's
+    mixed load (issue 9). Kept per URL configuration, script prefix and language as well,
+    the things an address depends on; the entries are frozen and their labels lazy."""
+    key = (role, view_name, get_urlconf(), get_script_prefix(), get_language())
+    found = _links.get(key)
+    if found is None:
+        found = _links[key] = _links_for(role, view_name)
+    return found
+
+
+# Bounded: the roles, the pages (URL names) and the languages.
+_links: dict[tuple[object, ...], tuple[NavLink, ...]] = {}
+
+
+def _links_for(role: Role | None, view_name: str) -> tuple[NavLink, ...]:
     items: Sequence[NavItem] = NAVIGATION.get(role, ()) if role is not None else ()
     urls = [(item, reverse(item.url_name)) for item in items]
     scores = [_match(item, view_name) if view_name else 0 for item, _url in urls]
     best = max(scores, default=0)
-    return [
+    return tuple(
         NavLink(url=url, label=item.label, current=best > 0 and score == best)
         for (item, url), score in zip(urls, scores, strict=True)
-    ]
+    )

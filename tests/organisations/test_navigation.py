@@ -69,6 +69,7 @@ def test_the_closest_entry_wins_R_GEN_07(db, monkeypatch):
         NavItem("notes:create", "Nytt", ("notes:create", "notes:delete")),
     )
     monkeypatch.setitem(navigation.NAVIGATION, Role.LEADER, items)
+    monkeypatch.setattr(navigation, "_links", {})  # made from the real entries until now
     assert _labels(Role.LEADER) == ["Min side", "Notater", "Nytt"]
     assert _current(Role.LEADER, "notes:create") == ["Nytt"]
     assert _current(Role.LEADER, "notes:delete") == ["Nytt"]
@@ -176,3 +177,31 @@ def test_the_administrator_flag_is_read_with_the_person_R_GEN_07(
     # A person not read through the backend is still answered, by a query.
     with django_assert_num_queries(1):
         assert administers_a_municipality(municipality_admin)
+
+
+def test_the_links_of_a_role_on_a_page_are_made_once_R_GEN_07(db, monkeypatch):
+    """Made once per process for each role and page (issue 9): no address reversed again."""
+    first = links_for(Role.HOLDER, "meetings:detail")
+    monkeypatch.setattr(navigation, "reverse", lambda name: pytest.fail(f"reversed {name}"))
+
+    assert links_for(Role.HOLDER, "meetings:detail") is first
+    assert [link.label for link in first if link.current] == ["Møter"]
+
+
+def test_the_kept_links_follow_the_script_prefix_and_the_language_R_GEN_07(db):
+    """A site served under a path, or a language whose addresses differ, gets its own."""
+    from django.urls import set_script_prefix
+    from django.utils import translation
+
+    plain = links_for(Role.GUARDIAN, "home")
+    set_script_prefix("/stafett/")
+    try:
+        prefixed = links_for(Role.GUARDIAN, "home")
+    finally:
+        set_script_prefix("/")
+    with translation.override("en"):
+        english = [str(link.label) for link in links_for(Role.GUARDIAN, "home")]
+
+    assert [link.url for link in plain] == ["/", "/logger/", "/moter/"]
+    assert [link.url for link in prefixed] == ["/stafett/", "/stafett/logger/", "/stafett/moter/"]
+    assert english == ["My page", "My child", "Meetings"]
