@@ -24,3 +24,4 @@ def test_the_text_is_the_date_filters_in_each_language_R_GEN_02(language, moment
         expected = date_filter(timezone.localtime(moment), "j. F Y H:i")
 
         assert day_month_year_time(moment) == expected
+        assert day_month_year_time(moment, timezone.get_current_timezone()) == expected

@@ -6,6 +6,7 @@ nothing typed lost (R-GEN-04), the confirmation message, the 403 that says why.
 """
 
 import pytest
+from django.conf import settings
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 
@@ -65,6 +66,27 @@ def test_the_holder_sees_who_has_opened_the_log_R_SEC_01(client, holder, actor, 
     # When last, in the local time zone and the language's month names.
     opened = LogOpening.objects.get(log=log, user=actor).last_opened
     assert f"<td>{date_filter(timezone.localtime(opened), 'j. F Y H:i')}</td>" in access
+
+
+def test_the_access_list_escapes_names_and_speaks_the_language_R_SEC_01(client, holder, actor, log):
+    """The rows are made in Python (issue 9): each value escaped as the template would,
+    the role in the page's language, one row per person and role."""
+    actor.first_name, actor.last_name = "<b>Anders</b>", "O'Brien & Co"
+    actor.save(update_fields=["first_name", "last_name"])
+    make_concern(log, actors=[actor])
+    login(client, actor)
+    client.get(detail_url(log))
+
+    login(client, holder)
+    access = section(page(client.get(detail_url(log))), "access")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = section(page(client.get(detail_url(log))), "access")
+
+    assert "<b>" not in access
+    assert "&lt;b&gt;Anders&lt;/b&gt; O&#x27;Brien &amp; Co</td><td>Aktør</td>" in access
+    assert access.count("<tr>") == 3  # the heading, the actor, the holder
+    assert "</td><td>Stafettholder</td>" in access
+    assert "</td><td>Actor</td>" in english and "</td><td>Holder</td>" in english
 
 
 def test_the_guardian_sees_who_has_opened_the_log_the_actor_does_not_R_SEC_01(
