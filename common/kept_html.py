@@ -4,8 +4,9 @@ afterwards (issue 9): the CSRF token, and the address of the page it is shown on
 Kept HTML holds a mark in their place, the same in every process (a shared cache) and
 nothing a person could type; each request puts its own value where the mark is. A key of
 kept HTML holds `version_key()`: the marks' start, so that after a new SECRET_KEY nothing
-kept with the old marks is used, and a digest of the templates and translations, so that
-after a new release no HTML of the old one is (the cache outlives a deploy in Redis).
+kept with the old marks is used, and a digest of the templates, translations and static
+files' addresses, so that after a new release no HTML of the old one is (the cache outlives
+a deploy in Redis).
 """
 
 import functools
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
@@ -57,8 +59,14 @@ def version_key() -> str:
 
 @functools.cache
 def release() -> str:
-    """A digest of the project's templates and translations, read once per process."""
+    """A digest of the project's templates and translations, and of the static files'
+    addresses (their manifest: a file's address holds a digest of its content), read once
+    per process."""
     found = hashlib.blake2b(digest_size=8)
+    found.update(settings.STATIC_URL.encode())
+    read_manifest = getattr(staticfiles_storage, "read_manifest", None)
+    if read_manifest is not None:  # ManifestStaticFilesStorage: production's
+        found.update((read_manifest() or "").encode())
     engines: list[dict[str, Any]] = settings.TEMPLATES
     roots = [Path(folder) for engine in engines for folder in engine.get("DIRS", [])]
     roots += [Path(folder) for folder in settings.LOCALE_PATHS]

@@ -22,7 +22,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from common.kept_html import csrf_mark, digest, plain, with_token
+from common.kept_html import csrf_mark, digest, plain, release, with_token
 from common.templatetags.kept import KeepNode
 from organisations.enums import Role
 from organisations.models import Unit
@@ -182,7 +182,7 @@ def _reads(nodelist, engine, own: frozenset) -> set[tuple[str, frozenset]]:
     return reads
 
 
-@pytest.mark.parametrize("part", ["layout-header", "layout-footer"])
+@pytest.mark.parametrize("part", ["layout-assets", "layout-header", "layout-footer"])
 def test_a_kept_part_of_the_layout_reads_only_what_it_is_keyed_on(part):
     engine = engines["django"].engine
     base: Template = engine.get_template("base.html")
@@ -194,6 +194,9 @@ def test_a_kept_part_of_the_layout_reads_only_what_it_is_keyed_on(part):
     def covered(path: str, own: frozenset) -> bool:
         return path in keyed or path.split(".")[0] in keyed | own
 
+    if part == "layout-assets":  # the static files' addresses: the release is in every key
+        assert {path for path, own in reads if not covered(path, own)} == set()
+        return
     assert reads, "the walk found nothing: it no longer sees the template's variables"
     assert {path for path, own in reads if not covered(path, own)} == set()
     if part == "layout-header":
@@ -252,6 +255,32 @@ def test_a_new_release_renders_the_header_anew(seen, monkeypatch):
     monkeypatch.setattr("common.kept_html.release", lambda: "a-new-release")
 
     assert HEADER in [t.name for t in seen.get("/moter/").templates]
+
+
+def test_new_static_files_are_a_new_release(monkeypatch):
+    """The kept <head> holds the static files' addresses, which hold a digest of each
+    file's content (the manifest): a deploy with a changed style sheet must not be served
+    the old address from a shared cache."""
+
+    class Storage:
+        manifest = '{"paths": {"css/stafett.css": "css/stafett.1111.css"}}'
+
+        def read_manifest(self):
+            return self.manifest
+
+    storage = Storage()
+    monkeypatch.setattr("common.kept_html.staticfiles_storage", storage)
+    before = release.__wrapped__()
+    storage.manifest = '{"paths": {"css/stafett.css": "css/stafett.2222.css"}}'
+
+    assert release.__wrapped__() != before
+    assert release.__wrapped__() == release.__wrapped__()
+
+
+def test_the_head_is_kept_and_names_the_static_files(seen):
+    page = page_text(seen, "/moter/")
+    assert '<link rel="stylesheet" href="/static/css/stafett.css">' in page
+    assert "layout-assets" not in page
 
 
 def test_one_token_per_response_follows_a_rotated_csrf_secret_R_SEC_05(rf):
