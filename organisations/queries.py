@@ -279,8 +279,11 @@ def units_led_by(user: RequestUser) -> QuerySet[Unit]:
     of another municipality."""
     if not user.is_authenticated:
         return Unit.objects.none()
-    administered = set(
-        Municipality.objects.filter(administrators=user).values_list("pk", flat=True)
+    administered = (
+        set(Municipality.objects.filter(administrators=user).values_list("pk", flat=True))
+        # Read with the person (administers_a_municipality): no query for a plain leader.
+        if administers_a_municipality(user)
+        else set()
     )
     led = set(units_of(user, Role.LEADER).values_list("pk", "municipality_id"))
     municipalities = administered | {municipality for _, municipality in led}

@@ -36,6 +36,22 @@ def test_an_administrator_reaches_every_unit_of_their_municipality_only_R_ROLE_0
     assert far not in reach
 
 
+def test_the_signed_in_leader_s_reach_asks_nothing_about_administration_R_ROLE_03(
+    municipality, unit, other_unit, leader, municipality_admin, django_assert_num_queries
+):
+    """As the header does, the reach takes whether the person administers a municipality
+    from the person's own query (organisations.backends): a plain leader's reach is two
+    queries (their units, the tree) instead of three, and an administrator's still all."""
+    from organisations.backends import RoleBackend
+
+    signed_in_leader = RoleBackend().get_user(leader.pk)
+    signed_in_admin = RoleBackend().get_user(municipality_admin.pk)
+    with django_assert_num_queries(2):
+        units_led_by(signed_in_leader)
+    assert set(units_led_by(signed_in_leader)) == {unit}
+    assert {unit, other_unit} <= set(units_led_by(signed_in_admin))
+
+
 def test_nobody_else_reaches_a_unit_R_ROLE_03(holder, actor):
     assert not units_led_by(holder).exists()
     assert not units_led_by(actor).exists()
