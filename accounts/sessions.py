@@ -19,6 +19,8 @@ from django.contrib.sessions.models import Session
 from django.db import connections, router
 from django.utils import timezone
 
+from common.compiled import convert_row
+
 _KEY = "stafett-stand-in-for-a-session-key"
 _NOW = datetime(2001, 2, 3, 4, 5, 6, 789_000, tzinfo=UTC)
 # Per database alias: the SQL, its parameters, where the key and the time go, converters.
@@ -30,11 +32,11 @@ def _compile(using: str) -> tuple[str, list[Any], int, int, dict[int, Any]]:
     compiler = query.values_list("session_data", "expire_date").query.get_compiler(using)
     sql, params = compiler.as_sql()
     params = list(params)
+    if len(params) != 2:  # pragma: no cover - a Django whose query has more values
+        raise RuntimeError(f"The session query has unexpected parameters: {params!r}")
     key_at = params.index(_KEY)
     # The time as the ORM prepares it for this database (a string on SQLite).
     time_at = params.index(connections[using].ops.adapt_datetimefield_value(_NOW))
-    if len(params) != 2:  # pragma: no cover - a Django whose query has more values
-        raise RuntimeError(f"The session query has unexpected parameters: {params!r}")
     columns = [select[0] for select in compiler.select[: compiler.col_count]]
     return sql, params, key_at, time_at, compiler.get_converters(columns)
 
@@ -61,11 +63,7 @@ class SessionStore(DatabaseStore):
         if row is None:
             self._session_key = None  # as Django's store: a new key when saved
             return None
-        values = list(row)
-        for position, (functions, expression) in converters.items():
-            for function in functions:
-                values[position] = function(values[position], expression, connection)
-        session_data, expire_date = values
+        session_data, expire_date = convert_row(row, converters, connection)
         return Session(
             session_key=self.session_key, session_data=session_data, expire_date=expire_date
         )

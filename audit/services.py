@@ -1,5 +1,6 @@
 """The one way to write the audit trail."""
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -84,7 +85,7 @@ def insert_statement(events: Sequence[AuditEvent], *, using: str) -> tuple[str, 
     if len(events) == 1:
         connection = connections[using]
         if using not in _one_row_sql:
-            _one_row_sql[using] = _compiled_one_row(using)
+            _one_row_sql[using] = _compiled_one_row(fields, using)
         event = events[0]
         params = [
             field.get_db_prep_save(field.pre_save(event, True), connection) for field in fields
@@ -97,12 +98,14 @@ def insert_statement(events: Sequence[AuditEvent], *, using: str) -> tuple[str, 
 _one_row_sql: dict[str, str] = {}
 
 
-def _insert_fields() -> list[models.Field]:
-    return [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]
+@functools.cache
+def _insert_fields() -> tuple[models.Field, ...]:
+    """The columns an INSERT of events writes: all but the id."""
+    return tuple(field for field in AuditEvent._meta.concrete_fields if not field.primary_key)
 
 
 def _compiled(
-    events: Sequence[AuditEvent], fields: list[models.Field], using: str
+    events: Sequence[AuditEvent], fields: Sequence[models.Field], using: str
 ) -> tuple[str, Sequence[Any]]:
     query = InsertQuery(AuditEvent)
     rows: list[models.Model] = list(events)
@@ -113,10 +116,9 @@ def _compiled(
     return statements[0]
 
 
-def _compiled_one_row(using: str) -> str:
+def _compiled_one_row(fields: Sequence[models.Field], using: str) -> str:
     """The one-row INSERT's text, made from two stand-in events that differ in every value:
     the same text for both, one placeholder per column, or it is not kept."""
-    fields = _insert_fields()
     one = AuditEvent(actor_id=None, role="", action="a", object_id="", ip_address=None, data={})
     other = AuditEvent(
         actor_id=1,
@@ -147,7 +149,7 @@ def record_each(
     events = events_for(actor=actor, action=action, objs=objs, data=data)
     using = router.db_for_write(AuditEvent)
     connection = connections[using]
-    fields = [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]
+    fields = _insert_fields()
     if (
         not events
         or connection.in_atomic_block

@@ -89,7 +89,7 @@ class CompiledRows:
             rows = [row[:width] for row in rows]
         if not converters:
             return [tuple(row) for row in rows]
-        return [_convert(row, converters, connection) for row in rows]
+        return [convert_row(row, converters, connection) for row in rows]
 
     def _compile(self, using: str, shape: Hashable, size: int) -> "_Compiled | None":
         first = [next(_stand_ins) for _ in range(size)]
@@ -126,7 +126,9 @@ class CompiledRows:
         return sql, tuple(params), compiler
 
 
-def _convert(row: Sequence[Any], converters: dict, connection: Any) -> tuple[Any, ...]:
+def convert_row(row: Sequence[Any], converters: dict, connection: Any) -> tuple[Any, ...]:
+    """A row as the database gave it, through a compiler's converters (`get_converters`), as
+    Django's own iterator converts it."""
     values = list(row)
     for position, (functions, expression) in converters.items():
         value = values[position]
