@@ -65,7 +65,8 @@ class Table:
         missing = [
             f.name
             for f in opts.concrete_fields
-            if f.column not in given and not f.null and not f.primary_key
+            if f.column not in given
+            and not (f.null or f.primary_key or f.generated)  # the database makes the last
         ]
         if missing:
             raise ValueError(f"{opts.label}: no value for the required fields {missing}")

@@ -94,7 +94,7 @@ SEARCH_WORD_LENGTH = 50
 WILDCARDS = re.compile(r"[%*]")
 
 
-def _matches_word(word: str) -> Q:
+def _matches_word(word: str, municipality_id: int) -> Q:
     """One word of an actor search: a plain word anywhere in the first name, last name,
     e-mail or unit name; with wildcards, the pieces between them anchored where the word
     has no wildcard ("an*" starts with "an", "*hagen" ends with "hagen", "a%r" both) in the
@@ -104,20 +104,12 @@ def _matches_word(word: str) -> Q:
     built from what someone typed could take a regex engine seconds per row (R-MEET-04).
     """
     pieces = WILDCARDS.split(word)
-    if len(pieces) == 1 and len(word) < 3:
-        # Too short for a trigram: no index helps, and one pass over the joined actors is
-        # cheaper than testing every person (guardians too) in a query of their own.
-        fields = ["user__first_name", "user__last_name", "user__email", "unit__name"]
-        return _any_field(fields, lambda field: Q(**{f"{field}__icontains": word}))
     if len(pieces) == 1:
-        # The person's columns in a query of their own, so that PostgreSQL answers it from
-        # the trigram indexes on them (accounts migration 0003); an OR across the joined
-        # unit would make it read every actor. The unit's name: a few hundred rows.
-        fields = ["first_name", "last_name", "email"]
-        people = User.objects.filter(
-            _any_field(fields, lambda field: Q(**{f"{field}__icontains": word}))
-        )
-        return Q(user__in=people.values("pk")) | Q(unit__name__icontains=word)
+        # One LIKE on the person's upper-cased names and e-mail (User.search_text) as the
+        # actors are read, and the municipality's few hundred units' names once, in a
+        # subquery: no function of a column on each of the actors' rows (issue 9).
+        units = Unit.objects.filter(municipality_id=municipality_id, name__icontains=word)
+        return Q(user__search_text__has_word=word) | Q(unit__in=units.values("pk"))
     first, *middle, last = pieces
     middle = [piece for piece in middle if piece][: SEARCH_WORDS - 2]
     if not (first or last or middle):
@@ -161,7 +153,7 @@ def search_actors(
             full_name=Concat("user__first_name", Value(" "), "user__last_name")
         )
     for word in words:
-        results = results.filter(_matches_word(word))
+        results = results.filter(_matches_word(word, municipality_id))
     return results
 
 
@@ -241,9 +233,12 @@ def find_actor_ids(municipality_id: int, query: str, *, limit: int) -> tuple[lis
     are more. An empty query finds nobody: a picker never lists the whole municipality."""
     if not (query or "").strip():
         return [], False
-    hits = search_actors(municipality_id, query).values("user_id")
-    people = User.objects.filter(pk__in=hits).order_by("last_name", "first_name", "pk")
-    ids = list(people.values_list("pk", flat=True)[: limit + 1])
+    # In the one pass over the matching actors: a second over the people they are (pk IN)
+    # read every person's row again (issue 9).
+    hits = search_actors(municipality_id, query).order_by(
+        "user__last_name", "user__first_name", "user_id"
+    )
+    ids = list(hits.values_list("user_id", flat=True).distinct()[: limit + 1])
     return ids[:limit], len(ids) > limit
 
 
