@@ -22,6 +22,10 @@ class LogStatus(models.TextChoices):
     PASSIVE = "passive", pgettext_lazy("log status", "Passiv")
 
 
+# A log someone still works on: active, or active while its transfer waits.
+OPEN_LOG_STATUSES = (LogStatus.ACTIVE, LogStatus.TRANSFER_PENDING)
+
+
 class ConcernStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("concern status", "Åpen")
     CLOSED = "closed", pgettext_lazy("concern status", "Avsluttet")

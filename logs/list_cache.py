@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from accounts.models import User
 from common.compiled import CompiledRows
 from common.kept_html import version_key
+from logs.enums import OPEN_LOG_STATUSES
 from logs.models import Log
 from logs.queries import logs_visible_to
 from organisations.enums import Role
@@ -39,20 +40,30 @@ VERSION_FIELDS = (
 
 
 def log_versions(
-    user: User, role: Role, *, held_only: bool = False, order: tuple[str, ...] = ("pk",)
+    user: User,
+    role: Role,
+    *,
+    held_only: bool = False,
+    open_only: bool = False,
+    order: tuple[str, ...] = ("pk",),
 ) -> list[tuple[Any, ...]]:
     """What of each log the person sees in `role` (logs_visible_to; `held_only`: those they
-    hold) a list of them shows or depends on, in one narrow query, in the list's `order`
-    (so that a page of them is a slice). Every list page asks it: compiled once."""
-    return _VERSIONS.rows((role, held_only, order), user.pk)
+    hold; `open_only`: those active or waiting for a transfer) a list of them shows or
+    depends on, in one narrow query, in the list's `order` (so that a page of them is a
+    slice). Every list page asks it: compiled once."""
+    return _VERSIONS.rows((role, held_only, open_only, order), user.pk)
 
 
-def _versions_query(shape: tuple[Role, bool, tuple[str, ...]], user_id: int) -> QuerySet[Log]:
-    role, held_only, order = shape
+def _versions_query(shape: tuple[Role, bool, bool, tuple[str, ...]], user_id: int) -> QuerySet[Log]:
+    role, held_only, open_only, order = shape
     user = User(pk=user_id)
     logs = logs_visible_to(user, role)
     if held_only:
         logs = logs.filter(holder=user)
+    if open_only:
+        # A log that closes leaves the rows, one that opens again joins them: the digest
+        # changes either way.
+        logs = logs.filter(status__in=OPEN_LOG_STATUSES)
     return logs.order_by(*order).values_list(*VERSION_FIELDS)
 
 

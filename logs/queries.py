@@ -25,7 +25,13 @@ from django.utils import timezone
 
 from accounts.models import RequestUser, User
 from common.compiled import CompiledRows
-from logs.enums import ConcernStatus, Level, LogStatus, MeasureStatus, TransferStatus
+from logs.enums import (
+    OPEN_LOG_STATUSES,
+    ConcernStatus,
+    Level,
+    MeasureStatus,
+    TransferStatus,
+)
 from logs.models import (
     Concern,
     Consent,
@@ -137,7 +143,7 @@ def actor_worklist(user: RequestUser) -> QuerySet[Concern]:
         actor_concerns(user)
         .filter(
             status=ConcernStatus.OPEN,
-            log__status__in=[LogStatus.ACTIVE, LogStatus.TRANSFER_PENDING],
+            log__status__in=OPEN_LOG_STATUSES,  # as the key of Min side's list (home.overview)
         )
         .order_by(F("has_overdue").desc(), F("next_deadline").asc(nulls_last=True), "pk")
     )

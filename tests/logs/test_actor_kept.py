@@ -9,9 +9,12 @@ import pytest
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from logs.models import Measure
+from logs.enums import LogStatus
+from logs.list_cache import log_versions
+from logs.models import Log, Measure
 from logs.services import set_level, update_child
-from tests.factories import make_concern
+from organisations.enums import Role
+from tests.factories import make_concern, make_log
 from tests.pages import browser_of, page_text
 
 PAGES = ["/", "/logger/"]
@@ -81,3 +84,18 @@ def test_a_kept_list_still_records_each_read_R_SEC_01(seen, log, actor, url, nam
 
     reads = AuditEvent.objects.filter(actor=actor, action="log.viewed", log_id=log.pk)
     assert [event.data["page"] for event in reads].count(name) == 2
+
+
+def test_min_side_is_keyed_on_the_actors_open_logs_only_R_ACT_02(actor, holder, unit):
+    """Issue 9: an actor has worked on far more closed logs than open ones, and Min side
+    shows nothing of a closed log (actor_worklist), so its key reads only the open ones: a
+    log waiting for a transfer is still open, a passive one is not."""
+    logs = {status: make_log(holder, unit) for status in LogStatus.values}
+    for status, log in logs.items():
+        make_concern(log, actors=[actor])
+        Log.objects.filter(pk=log.pk).update(status=status)
+
+    keyed = {row[0] for row in log_versions(actor, Role.ACTOR, open_only=True)}
+
+    assert keyed == {logs[LogStatus.ACTIVE].pk, logs[LogStatus.TRANSFER_PENDING].pk}
+    assert {row[0] for row in log_versions(actor, Role.ACTOR)} == {log.pk for log in logs.values()}
