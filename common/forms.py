@@ -3,6 +3,7 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils.choices import BaseChoiceIterator
 from django.utils.safestring import mark_safe
 
 from common.submissions import new_submission_key
@@ -39,6 +40,18 @@ class SubmissionKeyMixin(forms.Form):
         max_length=64,
         initial=new_submission_key,
     )
+
+
+class PlainChoices(BaseChoiceIterator):
+    """Choices as given, (value, label) pairs with no groups: Django leaves an iterator
+    as it is, where it would walk a list to normalize each pair (0.6 ms for a city's 400
+    units, on every page with the drop-down)."""
+
+    def __init__(self, pairs: list[tuple[Any, Any]]) -> None:
+        self.pairs = pairs
+
+    def __iter__(self) -> Any:
+        return iter(self.pairs)
 
 
 class PlainSelect(forms.Select):

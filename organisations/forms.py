@@ -7,9 +7,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import validate_phone
-from common.forms import PlainSelect, SubmissionKeyMixin, field_of
+from common.forms import PlainChoices, PlainSelect, SubmissionKeyMixin, field_of
 from organisations.models import Unit
-from organisations.queries import ActorEntry, actor_entries, find_actor_ids, units_of_municipality
+from organisations.queries import (
+    ActorEntry,
+    actor_entries,
+    find_actor_ids,
+    unit_choices_of_municipality,
+    units_of_municipality,
+)
 
 # A picker shows at most this many hits; a narrower search finds the rest (R-MEET-04).
 PICKER_LIMIT = 20
@@ -27,9 +33,9 @@ SEARCH_HELP = _(
 def _choose_unit_of(field: forms.ModelChoiceField, municipality_id: int) -> None:
     """The units of the municipality as the field's choices. The drop-down reads (id, name)
     pairs: a city's 400 units as model instances would cost more than the rest of the page."""
-    units = units_of_municipality(municipality_id)
-    field.queryset = units
-    field.widget.choices = [("", field.empty_label), *units.values_list("pk", "name")]
+    field.queryset = units_of_municipality(municipality_id)  # what a choice is checked against
+    units = unit_choices_of_municipality(municipality_id)
+    field.widget.choices = PlainChoices([("", field.empty_label), *units])
 
 
 class ActorSearchForm(forms.Form):

@@ -3,6 +3,7 @@
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from django.apps import apps
 from django.db.models import Q, QuerySet, Value
@@ -11,6 +12,7 @@ from django.http import HttpRequest
 
 from accounts.enums import ACTIVE_ROLE_SESSION_KEY
 from accounts.models import RequestUser, User
+from common.compiled import CompiledRows
 from organisations.enums import Role
 from organisations.models import Membership, Municipality, Unit
 
@@ -64,9 +66,34 @@ def units_of_municipality(municipality_id: int) -> QuerySet[Unit]:
     return Unit.objects.filter(municipality_id=municipality_id).order_by("name")
 
 
+def unit_choices_of_municipality(municipality_id: int) -> list[tuple[int, str]]:
+    """The (id, name) of every unit of the municipality, by name (units_of_municipality):
+    a drop-down's choices, in one query compiled once (issue 9)."""
+    return _UNIT_CHOICES.rows(None, municipality_id)
+
+
+def _unit_choices(_shape: None, municipality_id: int) -> QuerySet[Unit, tuple[int, str]]:
+    return units_of_municipality(municipality_id).values_list("pk", "name")
+
+
+_UNIT_CHOICES = CompiledRows(Unit, _unit_choices)
+
+
 def municipality_id_of(user: RequestUser, role: Role) -> int | None:
-    """The municipality a person works in for `role`: the one the header shows."""
-    return units_of(user, role).order_by("name").values_list("municipality_id", flat=True).first()
+    """The municipality a person works in for `role`: the one the header shows. Compiled
+    once: every actor page and every keystroke of a picker's search asks it."""
+    if not user.is_authenticated:
+        return None
+    rows = _MUNICIPALITY_OF.rows(role, user.pk)
+    return rows[0][0] if rows else None
+
+
+def _municipality_of(role: Role, user_id: int) -> QuerySet[Unit, tuple[int]]:
+    units = units_of(User(pk=user_id), role).order_by("name")
+    return units.values_list("municipality_id")[:1]
+
+
+_MUNICIPALITY_OF = CompiledRows(Unit, _municipality_of)
 
 
 def actors_of_units(units: QuerySet[Unit]) -> QuerySet[Membership]:
@@ -76,6 +103,45 @@ def actors_of_units(units: QuerySet[Unit]) -> QuerySet[Membership]:
         .select_related("user", "unit")
         .order_by("user__last_name", "user__first_name", "unit__name", "pk")
     )
+
+
+@dataclass(frozen=True)
+class ActorRow:
+    """An actor's role in a unit as *Aktører* lists it: name, unit and how to reach them."""
+
+    FIELDS: ClassVar = (
+        "pk",
+        "user__first_name",
+        "user__last_name",
+        "unit__name",
+        "user__email",
+        "user__phone",
+    )
+    pk: int
+    first_name: str
+    last_name: str
+    unit_name: str
+    email: str
+    phone: str
+
+
+def actor_rows(memberships: QuerySet[Membership]) -> list[ActorRow]:
+    return [ActorRow(*row) for row in memberships.values_list(*ActorRow.FIELDS)]
+
+
+def actor_rows_of_own_units(user: RequestUser, role: Role) -> list[ActorRow]:
+    """The active actors of the units the person works in for `role` (R-HOLD-03), by name,
+    as actors_of_units: what *Aktører* lists before a search. One query, compiled once."""
+    if not user.is_authenticated:
+        return []
+    return [ActorRow(*row) for row in _ACTORS_OF_OWN_UNITS.rows(role, user.pk)]
+
+
+def _actors_of_own_units(role: Role, user_id: int) -> QuerySet[Membership, Any]:
+    return actors_of_units(units_of(User(pk=user_id), role)).values_list(*ActorRow.FIELDS)
+
+
+_ACTORS_OF_OWN_UNITS = CompiledRows(Membership, _actors_of_own_units)
 
 
 def actors_in_municipality(municipality_id: int) -> QuerySet[Membership]:

@@ -17,7 +17,8 @@ from organisations.forms import PICKER_LIMIT, ActorSearchForm, RegisterActorForm
 from organisations.queries import (
     active_role,
     actor_entries,
-    actors_of_units,
+    actor_rows,
+    actor_rows_of_own_units,
     find_actor_ids,
     municipality_id_of,
     search_actors,
@@ -56,23 +57,27 @@ def actors(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The actors of one's own units (R-HOLD-03), or a search in the municipality (R-MEET-04)."""
     role, municipality_id = _actor_page_scope(request)
     form = ActorSearchForm(request.GET or None, municipality_id=municipality_id)
+    pages: Paginator
     if form.is_search:
         unit = form.cleaned_data["unit"]
         results = search_actors(
             municipality_id, form.cleaned_data["q"], unit_id=unit.pk if unit else None
         )
+        # One pass over the matches gives their order and their number, and the page's
+        # rows are then read by id: a Paginator over the query itself reads them twice (its
+        # count), which for a short word is every actor of the municipality twice (issue 9).
+        pages = Paginator(list(results.values_list("pk", flat=True)), ACTORS_PAGE_SIZE)
+        page = pages.get_page(request.GET.get("side"))
+        shown = {row.pk: row for row in actor_rows(results.filter(pk__in=page.object_list))}
+        rows = [shown[pk] for pk in page.object_list if pk in shown]
     else:
-        results = actors_of_units(units_of(request.user, role))
-    # One pass over the matches gives their order and their number, and the page's rows
-    # are then read by id: a Paginator over the query itself reads them twice (its count),
-    # which for a short word is every actor of the municipality twice (issue 9).
-    ids = list(results.values_list("pk", flat=True))
-    page = Paginator(ids, ACTORS_PAGE_SIZE).get_page(request.GET.get("side"))
-    shown = {m.pk: m for m in results.filter(pk__in=page.object_list)} if page.object_list else {}
+        pages = Paginator(actor_rows_of_own_units(request.user, role), ACTORS_PAGE_SIZE)
+        page = pages.get_page(request.GET.get("side"))
+        rows = list(page.object_list)
     context = {
         "form": form,
         "page_obj": page,
-        "actors": [shown[pk] for pk in page.object_list if pk in shown],
+        "actors": rows,
         "is_search": form.is_search,
     }
     return render(request, "organisations/actors.html", context)
