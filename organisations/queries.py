@@ -285,12 +285,14 @@ def actor_entries(municipality_id: int, user_ids: Iterable[int]) -> list[ActorEn
         return []
     names: dict[int, str] = {}
     units: dict[int, list[str]] = {}
+    # The four columns shown, not three model instances a row (issue 9).
     memberships = actors_in_municipality(municipality_id).filter(
         user__is_active=True, user_id__in=ids
     )
-    for membership in memberships:
-        names.setdefault(membership.user_id, membership.user.get_full_name())
-        units.setdefault(membership.user_id, []).append(membership.unit.name)
+    rows = memberships.values_list("user_id", "user__first_name", "user__last_name", "unit__name")
+    for user_id, first_name, last_name, unit in rows:
+        names.setdefault(user_id, f"{first_name} {last_name}".strip())
+        units.setdefault(user_id, []).append(unit)
     return [ActorEntry(pk, names[pk], tuple(units[pk])) for pk in names]
 
 
