@@ -2,6 +2,7 @@
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,7 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import LazyObject, SimpleLazyObject, empty
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -132,6 +133,15 @@ class SecondFactorDeviceMiddleware(OTPMiddleware):
     library's way, so a device removed or replaced stops verifying on the next request.
     """
 
+    def _install_lazy_accessors(self, request: HttpRequest) -> None:
+        super()._install_lazy_accessors(request)
+        user = getattr(request, "user", None)
+        if user is not None and not self._is_async:
+            # The person itself, not a lazy object around Django's lazy object: a page
+            # reads request.user some hundreds of times, each read through both (issue 9).
+            # Every middleware after this one reads it anyway.
+            request.user = _unwrapped(user)
+
     def _verify_user_sync(
         self, request: HttpRequest, user: User | AnonymousUser
     ) -> User | AnonymousUser:
@@ -148,3 +158,12 @@ class SecondFactorDeviceMiddleware(OTPMiddleware):
             lambda: TOTPDevice.objects.get(pk=known)
         )
         return user
+
+
+def _unwrapped(value: Any) -> Any:
+    """What a (possibly nested) lazy object stands for, worked out now."""
+    while isinstance(value, LazyObject):
+        if value._wrapped is empty:
+            value._setup()
+        value = value._wrapped
+    return value

@@ -4,13 +4,19 @@ the person, their roles and their second factor are read in one query on every r
 change takes effect on the very next request (R-ROLE-01, R-GEN-03, R-SEC-01)."""
 
 import pytest
+from django.conf import settings
+from django.contrib.auth.middleware import AuthenticationMiddleware
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.urls import reverse
+from django.utils.functional import LazyObject
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from redis import Redis
 from redis.exceptions import RedisError
 
 from accounts.enums import ACTIVE_ROLE_SESSION_KEY
+from accounts.middleware import SecondFactorDeviceMiddleware
 from organisations.backends import RoleBackend
 from organisations.enums import Role
 from organisations.models import Membership
@@ -263,3 +269,33 @@ def test_with_sessions_in_redis_logout_and_deactivation_hold_on_the_next_request
     response = client.get("/")
     assert response.status_code == 302
     assert response.url.startswith(LOGIN)
+
+
+def _user_after_second_factor(session_key: str | None, rf):
+    """request.user as the views see it, after the middleware up to the second factor."""
+    request = rf.get("/")
+    if session_key:
+        request.COOKIES[settings.SESSION_COOKIE_NAME] = session_key
+    SessionMiddleware(lambda request: None).process_request(request)
+    AuthenticationMiddleware(lambda request: None).process_request(request)
+    seen = []
+    SecondFactorDeviceMiddleware(lambda request: seen.append(request.user))(request)
+    return seen[0]
+
+
+def test_the_request_holds_the_person_not_a_lazy_object_R_GEN_03(client, holder, rf):
+    """Issue 9: request.user was a lazy object around Django's lazy object, and a page reads
+    it hundreds of times. After the second-factor middleware it is the person, with
+    django-otp's attributes; someone not signed in is the anonymous user."""
+    device = _verified(client, holder)
+
+    signed_in = _user_after_second_factor(client.session.session_key, rf)
+    nobody = _user_after_second_factor(None, rf)
+
+    assert not isinstance(signed_in, LazyObject)
+    assert signed_in.pk == holder.pk
+    assert signed_in.is_verified()
+    assert signed_in.otp_device.pk == device.pk
+    assert not isinstance(nobody, LazyObject)
+    assert isinstance(nobody, AnonymousUser)
+    assert not nobody.is_verified()
