@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.middleware import SessionMiddleware
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.functional import LazyObject
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -276,11 +277,20 @@ def _user_after_second_factor(session_key: str | None, rf):
     request = rf.get("/")
     if session_key:
         request.COOKIES[settings.SESSION_COOKIE_NAME] = session_key
-    SessionMiddleware(lambda request: None).process_request(request)
-    AuthenticationMiddleware(lambda request: None).process_request(request)
+    SessionMiddleware(_no_page).process_request(request)
+    AuthenticationMiddleware(_no_page).process_request(request)
     seen = []
-    SecondFactorDeviceMiddleware(lambda request: seen.append(request.user))(request)
+
+    def view(request):
+        seen.append(request.user)
+        return HttpResponse()
+
+    SecondFactorDeviceMiddleware(view)(request)
     return seen[0]
+
+
+def _no_page(request) -> HttpResponse:
+    return HttpResponse()
 
 
 def test_the_request_holds_the_person_not_a_lazy_object_R_GEN_03(client, holder, rf):
