@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from common.kept_html import csrf_mark, kept, with_token
-from logs.enums import LogStatus
+from logs.enums import OPEN_LOG_STATUSES
 from logs.list_cache import kept_key, log_versions
 from logs.models import Log
 from logs.queries import actor_worklist, logs_visible_to, pending_transfers_for, with_overview
@@ -72,7 +72,7 @@ def _logs(user: User, role: Role) -> QuerySet[Log]:
     if role == Role.HOLDER:
         # Held logs only: a log sent to the person is listed as a transfer until they
         # accept it (R-TRAN-04).
-        logs = logs.filter(holder=user, status__in=[LogStatus.ACTIVE, LogStatus.TRANSFER_PENDING])
+        logs = logs.filter(holder=user, status__in=OPEN_LOG_STATUSES)
     return logs
 
 

@@ -126,6 +126,7 @@ class ActorRow:
 
 
 def actor_rows(memberships: QuerySet[Membership]) -> list[ActorRow]:
+    """`memberships` as *Aktører* rows, reading only the columns shown."""
     return [ActorRow(*row) for row in memberships.values_list(*ActorRow.FIELDS)]
 
 

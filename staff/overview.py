@@ -28,14 +28,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
-from logs.enums import LogStatus, MeasureStatus
+from logs.enums import OPEN_LOG_STATUSES, MeasureStatus
 from logs.models import Log, Measure
 from organisations.enums import Role
 from organisations.models import Membership, Unit
 
-# A holder still answers for a log while its transfer waits for the recipient (R-TRAN-04):
-# both count as held, as on the holder's own Min side.
-HELD_STATUSES = (LogStatus.ACTIVE, LogStatus.TRANSFER_PENDING)
 STAFF_ROLES = (Role.HOLDER, Role.ACTOR)
 
 
@@ -80,7 +77,11 @@ def staff_of_units(units: QuerySet[Unit], *, today: date | None = None) -> Query
     """
     today = today or timezone.localdate()
     held = Log.objects.filter(
-        holder=OuterRef("user_id"), unit=OuterRef("unit_id"), status__in=HELD_STATUSES
+        # A holder still answers for a log while its transfer waits for the recipient
+        # (R-TRAN-04): both open statuses count as held, as on the holder's own Min side.
+        holder=OuterRef("user_id"),
+        unit=OuterRef("unit_id"),
+        status__in=OPEN_LOG_STATUSES,
     )
     return (
         Membership.objects.filter(unit__in=units, role__in=STAFF_ROLES)
