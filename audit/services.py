@@ -77,25 +77,35 @@ def insert_statement(events: Sequence[AuditEvent], *, using: str) -> tuple[str, 
     for a caller that writes something else in the same statement (one round trip: the
     log's access summary, logs.services.reads). Sets each event's time, as saving does.
 
-    One event, the read of a log page, is the common case: its SQL is the same every time,
-    so it is compiled once per database and each event's values are prepared as the
-    compiler prepares them (`pre_save`, then `get_db_prep_save`). Compiling it was a few
-    percent of every log page (issue 9)."""
+    Its SQL is the same every time for one event (the read of a log page), and on
+    PostgreSQL for any number of them (one array a column: `UNNEST`, the reads of a list
+    on Min side). Such text is compiled once per database, and each event's values are
+    prepared as the compiler prepares them (`pre_save`, then `get_db_prep_save`).
+    Compiling it was a few percent of every log page and of Min side (issue 9)."""
     fields = _insert_fields()
-    if len(events) == 1:
-        connection = connections[using]
-        if using not in _one_row_sql:
-            _one_row_sql[using] = _compiled_one_row(fields, using)
-        event = events[0]
-        params = [
-            field.get_db_prep_save(field.pre_save(event, True), connection) for field in fields
-        ]
-        return _one_row_sql[using], params
-    return _compiled(events, fields, using)
+    if not events:
+        raise ValueError("No events to insert.")
+    connection = connections[using]
+    several = len(events) > 1
+    if (using, several) not in _kept_sql:
+        _kept_sql[using, several] = (
+            _compiled_several(fields, using) if several else _compiled_one_row(fields, using)
+        )
+    sql = _kept_sql[using, several]
+    if sql is None:  # this database's INSERT of several rows depends on their number
+        return _compiled(events, fields, using)
+    rows = [
+        [field.get_db_prep_save(field.pre_save(event, True), connection) for field in fields]
+        for event in events
+    ]
+    if not several:
+        return sql, rows[0]
+    return sql, [list(column) for column in zip(*rows, strict=True)]
 
 
-# The INSERT of one event, per database alias.
-_one_row_sql: dict[str, str] = {}
+# The INSERT of one event and of several (None: not the same for every number), per
+# database alias.
+_kept_sql: dict[tuple[str, bool], str | None] = {}
 
 
 @functools.cache
@@ -116,9 +126,8 @@ def _compiled(
     return statements[0]
 
 
-def _compiled_one_row(fields: Sequence[models.Field], using: str) -> str:
-    """The one-row INSERT's text, made from two stand-in events that differ in every value:
-    the same text for both, one placeholder per column, or it is not kept."""
+def _stand_ins() -> tuple[AuditEvent, AuditEvent]:
+    """Two events that differ in every value."""
     one = AuditEvent(actor_id=None, role="", action="a", object_id="", ip_address=None, data={})
     other = AuditEvent(
         actor_id=1,
@@ -130,11 +139,35 @@ def _compiled_one_row(fields: Sequence[models.Field], using: str) -> str:
         ip_address="10.0.0.1",
         data={"k": 1},
     )
+    return one, other
+
+
+def _compiled_one_row(fields: Sequence[models.Field], using: str) -> str:
+    """The one-row INSERT's text, made from two stand-in events that differ in every value:
+    the same text for both, one placeholder per column, or it is not kept."""
+    one, other = _stand_ins()
     sql, params = _compiled([one], fields, using)
     other_sql, other_params = _compiled([other], fields, using)
     if sql != other_sql or len(params) != len(fields) or len(other_params) != len(fields):
         raise ValueError("The INSERT of one audit event is not the same for every event.")
     return sql
+
+
+def _compiled_several(fields: Sequence[models.Field], using: str) -> str | None:
+    """The INSERT of several events, if its text is the same for two and for three events
+    with one parameter a column, the column's values in event order (PostgreSQL's
+    `UNNEST` of arrays); None where each number of rows has its own text (SQLite)."""
+    one, other = _stand_ins()
+    two_sql, two_params = _compiled([one, other], fields, using)
+    three_sql, three_params = _compiled([other, one, other], fields, using)
+    if (
+        two_sql != three_sql
+        or len(two_params) != len(fields)
+        or len(three_params) != len(fields)
+        or not all(isinstance(column, list) and len(column) == 2 for column in two_params)
+    ):
+        return None
+    return two_sql
 
 
 def record_each(

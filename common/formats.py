@@ -8,12 +8,22 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 
 
-def day_month_year_time(value: datetime, zone: tzinfo | None = None) -> str:
+def day_month_year_time(
+    value: datetime, zone: tzinfo | None = None, months: dict[int, str] | None = None
+) -> str:
     """`value` as the template filter `date:"j. F Y H:i"` writes it, in the local time zone
     (or `zone`, the current one looked up once by a caller that writes many) and the
-    active language: "3. desember 2026 14:05"."""
+    active language (or `months`, its month_names() looked up once): "3. desember 2026
+    14:05"."""
     if timezone.is_aware(value):
         local = value.astimezone(zone if zone is not None else timezone.get_current_timezone())
     else:
         local = value
-    return f"{local.day}. {MONTHS[local.month]} {local.year} {local.hour:02d}:{local.minute:02d}"
+    month = months[local.month] if months is not None else MONTHS[local.month]
+    return f"{local.day}. {month} {local.year} {local.hour:02d}:{local.minute:02d}"
+
+
+def month_names() -> dict[int, str]:
+    """The months' names in the active language, for day_month_year_time: each of
+    Django's names is a lazy translation, looked up anew each time it is written."""
+    return {number: str(name) for number, name in MONTHS.items()}

@@ -59,8 +59,26 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         # A transfer's reason is the log's data, read here before the log is the person's.
         record_log_views(lists.transfer_logs, by=request.user, page="home")
     if role == Role.HOLDER:
-        context["notes"] = latest_notes(request.user, HOME_NOTES)
+        context["notes_section"] = _notes_section(request.user)
     return render(request, HOME_TEMPLATES[role], context)
+
+
+def _notes_section(user: User) -> SafeString:
+    """The person's latest notes (R-NOTE-01), rendered once per set of rows and kept: the
+    rows hold all the section shows, so a note written, edited or deleted shows at once."""
+    rows = [
+        NoteRow(note.pk, note.title, note.updated_at) for note in latest_notes(user, HOME_NOTES)
+    ]
+    return rendered_for_rows("holder-notes", rows, "home/_notes.html", {"notes": rows})
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    """A note as Min side lists it."""
+
+    pk: int
+    title: str
+    updated_at: datetime
 
 
 def _actor_meetings(user: User) -> SafeString:

@@ -1,6 +1,7 @@
 """The INSERT of audit events that the read of a log page shares with its access summary
-(audit.services.insert_statement): the one-row statement is compiled once (issue 9) and
-writes exactly what Django's compiler would (R-SEC-01)."""
+(audit.services.insert_statement): the one-row statement, and on PostgreSQL the statement
+of several rows, is compiled once (issue 9) and writes exactly what Django's compiler
+would (R-SEC-01)."""
 
 from unittest import mock
 
@@ -61,16 +62,71 @@ def test_the_one_row_statement_is_compiled_once(holder):
     with mock.patch.object(SQLInsertCompiler, "as_sql", side_effect=AssertionError("compiled")):
         sql, params = insert_statement([_event(actor_id=holder.pk)], using=connection.alias)
 
-    assert sql == services._one_row_sql[connection.alias]
+    assert sql == services._kept_sql[connection.alias, False]
     assert len(params) == len(FIELDS) + 1  # and the time
 
 
-def test_several_events_go_through_the_compiler_and_are_all_written_R_SEC_01(holder):
+SEVERAL = [
+    {"role": "holder", "object_type": "logs.log", "object_id": "7", "log_id": 7},
+    {
+        "role": "actor",
+        "object_type": "logs.log",
+        "object_id": "8",
+        "log_id": 8,
+        "ip_address": "2001:db8::1",
+        "data": {"page": "home", "æ": [1, None, "ø"]},
+    },
+    {"ip_address": "127.0.0.1", "data": {}},
+]
+
+
+def _rows(after: int = 0) -> list[tuple]:
+    return list(AuditEvent.objects.filter(pk__gt=after).order_by("pk").values_list(*FIELDS))
+
+
+def test_several_events_are_written_as_the_compiler_writes_them_R_SEC_01(holder):
+    sql, params = insert_statement(
+        [_event(actor_id=holder.pk, **values) for values in SEVERAL], using=connection.alias
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    ours = _rows()
+    AuditEvent.objects.bulk_create([_event(actor_id=holder.pk, **values) for values in SEVERAL])
+
+    assert ours == _rows(after=AuditEvent.objects.order_by("pk")[2].pk)
+    assert [row[1] for row in ours] == ["holder", "actor", ""]  # in the events' order
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="UNNEST is PostgreSQL's")
+def test_several_events_are_compiled_once_on_postgresql_R_SEC_01(holder):
+    insert_statement([_event(), _event()], using=connection.alias)  # compiled, if not yet
+    events = [_event(actor_id=holder.pk, **values) for values in SEVERAL]
+
+    with mock.patch.object(SQLInsertCompiler, "as_sql", side_effect=AssertionError("compiled")):
+        sql, params = insert_statement(events, using=connection.alias)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+    assert "UNNEST" in sql
+    assert len(params) == len(FIELDS) + 1 and all(len(column) == 3 for column in params)
+    assert [row[4] for row in _rows()] == ["7", "8", ""]
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="one text a number of rows")
+def test_several_events_go_through_the_compiler_where_their_number_is_in_the_sql(holder):
+    """SQLite's INSERT has a row of placeholders per event: nothing is kept for it."""
     events = [_event(actor_id=holder.pk), _event(actor_id=holder.pk, role="actor")]
     with mock.patch.object(services, "_compiled", wraps=services._compiled) as compiled:
         sql, params = insert_statement(events, using=connection.alias)
+        insert_statement(events, using=connection.alias)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
-    compiled.assert_called_once()
+    assert services._kept_sql[connection.alias, True] is None
+    assert compiled.call_count == 2
     assert sorted(AuditEvent.objects.values_list("role", flat=True)) == ["", "actor"]
+
+
+def test_no_events_are_refused():
+    with pytest.raises(ValueError, match="No events"):
+        insert_statement([], using=connection.alias)

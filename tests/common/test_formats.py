@@ -7,7 +7,7 @@ import pytest
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone, translation
 
-from common.formats import day_month_year_time
+from common.formats import day_month_year_time, month_names
 
 MOMENTS = [
     datetime(2026, 1, 5, 7, 3, tzinfo=UTC),
@@ -25,3 +25,6 @@ def test_the_text_is_the_date_filters_in_each_language_R_GEN_02(language, moment
 
         assert day_month_year_time(moment) == expected
         assert day_month_year_time(moment, timezone.get_current_timezone()) == expected
+        assert day_month_year_time(moment, timezone.get_current_timezone(), month_names()) == (
+            expected
+        )
