@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import mask_national_id, validate_national_id, validate_phone
 from logs.enums import (
+    OPEN_LOG_STATUSES,
     ConcernStatus,
     ConsentGiver,
     Level,
@@ -115,6 +116,14 @@ class Log(models.Model):
             models.Index(fields=["holder", "status"]),
             # The 15,000 active logs among a city's 200,000 (reminders, statistics).
             models.Index(fields=["status"], name="log_status_idx"),
+            # An actor's logs are found through their measures: hundreds over the years,
+            # most of them passive. This small index says which are open without reading
+            # the log (the key of the actor's lists, issue 9).
+            models.Index(
+                fields=["id"],
+                condition=models.Q(status__in=OPEN_LOG_STATUSES),
+                name="logs_log_open",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -234,6 +243,11 @@ class Concern(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("oppmerksomhet")
         verbose_name_plural = _("oppmerksomheter")
+        indexes = [
+            # From a measure's concern to its log in the index alone: an actor's logs are
+            # found that way, through hundreds of measures (issue 9).
+            models.Index(fields=["id", "log"], name="logs_concern_id_log"),
+        ]
 
     def __str__(self) -> str:
         return str(self.category)
@@ -285,6 +299,8 @@ class Measure(models.Model):
         verbose_name_plural = _("tiltak")
         indexes = [
             models.Index(fields=["status", "deadline"]),
+            # From an actor's measure to its concern in the index alone (issue 9).
+            models.Index(fields=["id", "concern"], name="logs_measure_id_concern"),
             # The open measures are a few per cent of all, and the leader's pages ask of
             # each person's measures whether it is open and how its deadline stands: a
             # look in this small index, not in the table (issue 9).
