@@ -123,6 +123,8 @@ def digest(values: Iterable[Any]) -> str:
 def plain(value: Any) -> Any:
     """`value` as plain data whose repr is its content: lazy objects evaluated, translations
     as text, enums as their value, dataclasses as their fields. Anything else is refused."""
+    if type(value) in _PLAIN_TYPES:  # most of a key: looked up first, by exact type
+        return value
     if isinstance(value, LazyObject):
         # A context processor's lazy value: evaluated, as the template would have.
         if value._wrapped is empty:
@@ -137,8 +139,20 @@ def plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return tuple(plain(item) for item in value)
     if is_dataclass(value) and not isinstance(value, type):
-        return (type(value).__name__, *(plain(getattr(value, f.name)) for f in fields(value)))
+        cls = type(value)
+        return (cls.__name__, *(plain(getattr(value, name)) for name in _field_names(cls)))
     raise TypeError(f"Kept HTML cannot be keyed on a {type(value).__name__}: give its fields.")
+
+
+# Exactly these types (not a subclass: an enum member that is a str, a lazy string) are
+# plain as they are.
+_PLAIN_TYPES = frozenset({str, int, float, bool, date, datetime, type(None)})
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    """A dataclass's fields, looked up once: a key of a list has one dataclass a row."""
+    return tuple(field.name for field in fields(cls))
 
 
 def kept(key: str, render: Callable[[], T], *, now: datetime | None = None) -> T:
