@@ -1,5 +1,7 @@
 """What a key of kept HTML is made of (common.kept_html.plain, issue 9): plain values as they
-are, whatever the order the checks run in, and each dataclass row by its own fields."""
+are, whatever the order the checks run in, and each dataclass row by its own fields. The
+leader's staff table (R-LEAD-02) and the layout's navigation (R-GEN-07) are kept under such
+keys: a key that missed a field would show a stale row."""
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -33,13 +35,13 @@ class _Other:
 AT = datetime(2026, 12, 3, 14, 5, tzinfo=UTC)
 
 
-def test_a_row_is_its_fields_in_order_with_enums_as_values():
+def test_a_row_is_its_fields_in_order_with_enums_as_values_R_LEAD_02():
     row = _Row(7, "Åse", AT, date(2026, 12, 3), True, 0.5, None, Role.ACTOR)
 
     assert plain(row) == ("_Row", 7, "Åse", AT, date(2026, 12, 3), True, 0.5, None, "actor")
 
 
-def test_each_dataclass_gives_its_own_fields():
+def test_each_dataclass_gives_its_own_fields_R_GEN_07():
     assert plain(
         [_Other(1, "a"), _Row(2, "b", AT, date(2026, 1, 1), False, 1.0, None, Role.HOLDER)]
     ) == (
@@ -55,7 +57,7 @@ def test_subclasses_of_plain_types_are_their_plain_value():
     assert digest([Role.HOLDER]) == digest(["holder"])
 
 
-def test_a_row_changes_its_key_when_any_field_does():
+def test_a_row_changes_its_key_when_any_field_does_R_LEAD_02():
     row = _Row(7, "Åse", AT, date(2026, 12, 3), True, 0.5, None, Role.ACTOR)
     changed = _Row(7, "Åse", AT, date(2026, 12, 3), False, 0.5, None, Role.ACTOR)
 
