@@ -11,7 +11,7 @@ from django.db.models.functions import Concat
 from django.http import HttpRequest
 
 from accounts.enums import ACTIVE_ROLE_SESSION_KEY
-from accounts.models import RequestUser, User
+from accounts.models import RequestUser, User, full_name
 from common.compiled import CompiledRows
 from organisations.enums import Role
 from organisations.models import Membership, Municipality, Unit
@@ -292,7 +292,7 @@ def actor_entries(municipality_id: int, user_ids: Iterable[int]) -> list[ActorEn
     )
     rows = memberships.values_list("user_id", "user__first_name", "user__last_name", "unit__name")
     for user_id, first_name, last_name, unit in rows:
-        names.setdefault(user_id, f"{first_name} {last_name}".strip())
+        names.setdefault(user_id, full_name(first_name, last_name))
         units.setdefault(user_id, []).append(unit)
     return [ActorEntry(pk, names[pk], tuple(units[pk])) for pk in names]
 

@@ -46,6 +46,13 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Role.HOLDER
 
 
+def make_actor(unit, first_name: str, last_name: str, **fields):
+    """A person who is an actor in `unit`."""
+    user = UserFactory(first_name=first_name, last_name=last_name, **fields)
+    MembershipFactory(user=user, unit=unit, role=Role.ACTOR)
+    return user
+
+
 def totp_device(user) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="default", confirmed=True)
 

@@ -20,15 +20,15 @@ from organisations.queries import (
     unit_choices_of_municipality,
 )
 from organisations.views import ACTORS_PAGE_SIZE
-from tests.factories import MembershipFactory, MunicipalityFactory, UnitFactory, UserFactory
+from tests.factories import (
+    MembershipFactory,
+    MunicipalityFactory,
+    UnitFactory,
+    UserFactory,
+    make_actor,
+)
 
 ACTORS = "/aktorer/"
-
-
-def _actor(unit, first_name, last_name, **fields):
-    user = UserFactory(first_name=first_name, last_name=last_name, **fields)
-    MembershipFactory(user=user, unit=unit, role=Role.ACTOR)
-    return user
 
 
 def _no_compiling():
@@ -36,10 +36,10 @@ def _no_compiling():
 
 
 def test_the_actors_of_ones_own_units_are_rows_by_name_R_HOLD_03(holder, unit, other_unit):
-    berit = _actor(unit, "Berit", "Berg", email="berit@skole.no", phone="912 34 567")
-    anne = _actor(unit, "Anne", "Aas")
-    _actor(unit, "Sluttet", "Aktør", is_active=False)
-    _actor(other_unit, "Annen", "Enhet")  # not the holder's unit
+    berit = make_actor(unit, "Berit", "Berg", email="berit@skole.no", phone="912 34 567")
+    anne = make_actor(unit, "Anne", "Aas")
+    make_actor(unit, "Sluttet", "Aktør", is_active=False)
+    make_actor(other_unit, "Annen", "Enhet")  # not the holder's unit
     MembershipFactory(user=UserFactory(), unit=unit, role=Role.HOLDER)  # not an actor
 
     rows = actor_rows_of_own_units(holder, Role.HOLDER)
@@ -102,18 +102,18 @@ def test_the_page_asks_as_many_queries_for_one_actor_as_for_many_R_HOLD_03(
     client, holder, unit, query
 ):
     client.force_login(holder)
-    _actor(unit, "Første", "Aktør")
+    make_actor(unit, "Første", "Aktør")
     client.get(ACTORS + query)  # compiled, if not yet
     one, html = _page_queries(client, query)
     assert html.count("<tr>") == 2  # the head and one actor
 
     for number in range(2, 4):
-        _actor(unit, f"Aktør{number}", "Aktør")
+        make_actor(unit, f"Aktør{number}", "Aktør")
     three, html = _page_queries(client, query)
     assert html.count("<tr>") == 4
 
     for number in range(4, ACTORS_PAGE_SIZE + 10):
-        _actor(unit, f"Aktør{number}", "Aktør")
+        make_actor(unit, f"Aktør{number}", "Aktør")
     many, html = _page_queries(client, query)
     assert html.count("<tr>") == ACTORS_PAGE_SIZE + 1  # one page
 

@@ -12,16 +12,10 @@ from organisations.forms import PICKER_LIMIT
 from tests.factories import (
     VALID_NATIONAL_ID,
     MembershipFactory,
-    UserFactory,
+    make_actor,
 )
 
 SEARCH = "/aktorer/sok/"
-
-
-def _actor(unit, first_name, last_name, **fields):
-    user = UserFactory(first_name=first_name, last_name=last_name, **fields)
-    MembershipFactory(user=user, unit=unit, role=Role.ACTOR)
-    return user
 
 
 def _options(html: str) -> list[str]:
@@ -63,7 +57,7 @@ def test_the_live_search_by_unit_finds_every_actor_there_R_MEET_04(
 def test_the_live_search_shows_names_and_units_only_never_contact_details_R_SEC_03(
     client, holder, unit
 ):
-    _actor(
+    make_actor(
         unit,
         "Nina",
         "Nummer",
@@ -104,8 +98,8 @@ def test_a_search_without_hits_says_so_in_the_live_region_R_MEET_04(client, hold
 
 
 def test_deactivated_actors_are_not_found_R_MEET_04(client, holder, unit):
-    _actor(unit, "Gammel", "Aktør", is_active=False)
-    _actor(unit, "Gammel", "Aktiv")
+    make_actor(unit, "Gammel", "Aktør", is_active=False)
+    make_actor(unit, "Gammel", "Aktiv")
     client.force_login(holder)
 
     assert _options(client.get(SEARCH, {"q": "gammel"}).content.decode()) == [
@@ -117,7 +111,7 @@ def test_the_live_search_shows_at_most_the_limit_and_says_there_are_more_R_MEET_
     client, holder, unit
 ):
     for number in range(PICKER_LIMIT + 5):
-        _actor(unit, "Mange", f"Aktør{number:02d}")
+        make_actor(unit, "Mange", f"Aktør{number:02d}")
     client.force_login(holder)
 
     html = client.get(SEARCH, {"q": "mange"}).content.decode()
@@ -156,9 +150,9 @@ def _count(client, query: str) -> int:
 
 def test_the_live_search_has_a_constant_query_count_R_MEET_04(client, holder, unit, other_unit):
     """One hit or many, each in one or two units: the same number of queries."""
-    _actor(unit, "Ett", "Treff")
+    make_actor(unit, "Ett", "Treff")
     for number in range(3):
-        person = _actor(unit, "Tre", f"Treff{number}")
+        person = make_actor(unit, "Tre", f"Treff{number}")
         MembershipFactory(user=person, unit=other_unit, role=Role.ACTOR)
     client.force_login(holder)
     client.get("/")  # the first request of a session does some bookkeeping of its own

@@ -10,15 +10,9 @@ from django.db import connection
 from common.forms import PlainSelect
 from organisations.enums import Role
 from organisations.queries import find_actor_ids, search_actors
-from tests.factories import MembershipFactory, UnitFactory, UserFactory
+from tests.factories import MembershipFactory, UnitFactory, UserFactory, make_actor
 
 ACTORS = "/aktorer/"
-
-
-def _actor(unit, first_name, last_name, **fields):
-    user = UserFactory(first_name=first_name, last_name=last_name, **fields)
-    MembershipFactory(user=user, unit=unit, role=Role.ACTOR)
-    return user
 
 
 @pytest.mark.parametrize(
@@ -37,8 +31,8 @@ def test_search_finds_by_name_email_or_unit_with_long_and_short_words_R_MEET_04(
     municipality, query, found
 ):
     unit = UnitFactory(municipality=municipality, name="Helsestasjonen Vest")
-    ingrid = _actor(unit, "Ingrid", "Løkken", email="ingrid@vestre.no")
-    _actor(UnitFactory(municipality=municipality), "Per", "Bakken", email="per@ostre.no")
+    ingrid = make_actor(unit, "Ingrid", "Løkken", email="ingrid@vestre.no")
+    make_actor(UnitFactory(municipality=municipality), "Per", "Bakken", email="per@ostre.no")
     guardian_only = UserFactory(first_name="Ingrid", last_name="Løkken")
 
     ids = set(search_actors(municipality.pk, query).values_list("user_id", flat=True))
@@ -51,7 +45,7 @@ def test_search_finds_by_name_email_or_unit_with_long_and_short_words_R_MEET_04(
 
 def test_a_deactivated_actor_is_not_found_by_a_long_word_R_MEET_04(municipality):
     unit = UnitFactory(municipality=municipality)
-    _actor(unit, "Solveig", "Sluttet", is_active=False)
+    make_actor(unit, "Solveig", "Sluttet", is_active=False)
 
     assert not search_actors(municipality.pk, "solveig").exists()
 
@@ -98,7 +92,7 @@ def test_the_stored_names_follow_every_change_of_a_person_R_MEET_04(municipality
     """The database keeps search_text: a rename by any path, an update that skips save(),
     is found at once, and the old name no longer is."""
     unit = UnitFactory(municipality=municipality)
-    person = _actor(unit, "Kari", "Nordmann", email="kari@skole.no")
+    person = make_actor(unit, "Kari", "Nordmann", email="kari@skole.no")
     User = type(person)
 
     User.objects.filter(pk=person.pk).update(last_name="Åsheim")
@@ -116,7 +110,7 @@ def test_letters_beyond_ascii_match_in_any_case_on_postgresql_R_MEET_04(municipa
     if connection.vendor != "postgresql":
         pytest.skip("SQLite folds only ASCII letters, in LIKE and UPPER alike")
     unit = UnitFactory(municipality=municipality)
-    person = _actor(unit, "Øystein", "Brænne")
+    person = make_actor(unit, "Øystein", "Brænne")
 
     for query in ("øystein", "ØYSTEIN", "brÆnne", "Æ", "ø"):
         assert find_actor_ids(municipality.pk, query, limit=5)[0] == [person.pk], query
@@ -128,10 +122,10 @@ def test_the_picker_lists_a_person_once_by_name_in_one_query_R_MEET_04(
     """An actor in two matching units is one hit; the hits come by last name, first name."""
     school = UnitFactory(municipality=municipality, name="Berg skole")
     kindergarten = UnitFactory(municipality=municipality, name="Berg barnehage")
-    both = _actor(school, "Ola", "Berg")
+    both = make_actor(school, "Ola", "Berg")
     MembershipFactory(user=both, unit=kindergarten, role=Role.ACTOR)
-    first = _actor(kindergarten, "Anne", "Aas")
-    last = _actor(school, "Cecilie", "Dahl")
+    first = make_actor(kindergarten, "Anne", "Aas")
+    last = make_actor(school, "Cecilie", "Dahl")
 
     with django_assert_num_queries(1):
         found, more = find_actor_ids(municipality.pk, "berg", limit=2)

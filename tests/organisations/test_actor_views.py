@@ -16,16 +16,11 @@ from tests.factories import (
     MunicipalityFactory,
     UnitFactory,
     UserFactory,
+    make_actor,
 )
 
 ACTORS = "/aktorer/"
 REGISTER = "/aktorer/ny/"
-
-
-def _actor(unit, first_name, last_name, **fields):
-    user = UserFactory(first_name=first_name, last_name=last_name, **fields)
-    MembershipFactory(user=user, unit=unit, role=Role.ACTOR)
-    return user
 
 
 def _names(response) -> str:
@@ -55,7 +50,7 @@ def _data(unit, **changes) -> dict:
 def test_holder_sees_the_actors_of_own_unit_in_a_table_R_HOLD_03(
     client, holder, unit, actor, actor_other_unit
 ):
-    _actor(unit, "Tone", "Telefon", phone="912 34 567", email="tone@example.no")
+    make_actor(unit, "Tone", "Telefon", phone="912 34 567", email="tone@example.no")
     client.force_login(holder)
 
     response = client.get(ACTORS)
@@ -78,7 +73,7 @@ def test_leader_sees_the_actors_of_own_unit_R_HOLD_03(client, leader, actor):
 
 
 def test_national_id_numbers_are_never_shown_on_the_actor_page_R_SEC_03(client, holder, unit):
-    _actor(unit, "Nina", "Nummer", national_id=VALID_NATIONAL_ID)
+    make_actor(unit, "Nina", "Nummer", national_id=VALID_NATIONAL_ID)
     client.force_login(holder)
 
     html = client.get(ACTORS, {"q": "*"}).content.decode()
@@ -113,7 +108,7 @@ def test_search_by_name_covers_the_whole_municipality_R_MEET_04(
     client, holder, actor, actor_other_unit, outsider
 ):
     other_municipality = UnitFactory(municipality=MunicipalityFactory(), name="Fjernskolen")
-    _actor(other_municipality, "Petra", "Fremmed")
+    make_actor(other_municipality, "Petra", "Fremmed")
     client.force_login(holder)
 
     table = _names(client.get(ACTORS, {"q": "petra"}))
@@ -182,7 +177,7 @@ def test_a_unit_of_another_municipality_is_refused_in_the_search_R_MEET_04(
 def test_wildcards_match_whole_names_R_MEET_04(
     client, holder, unit, actor, actor_other_unit, query, found, not_found
 ):
-    _actor(unit, "Anne", "Andersen")
+    make_actor(unit, "Anne", "Andersen")
     client.force_login(holder)
 
     table = _names(client.get(ACTORS, {"q": query}))
@@ -201,7 +196,7 @@ def test_search_without_hits_says_so_R_MEET_04(client, holder, actor):
 
 def test_the_list_is_paginated_at_50_rows(client, holder, unit):
     for number in range(51):
-        _actor(unit, f"Aktør{number:02d}", "Mange")
+        make_actor(unit, f"Aktør{number:02d}", "Mange")
     client.force_login(holder)
 
     first = client.get(ACTORS, {"q": "*"})
@@ -218,7 +213,7 @@ def test_a_search_reads_its_matches_once_and_keeps_their_order_over_pages_R_MEET
     """The matches are read once for their order and number, and the page's rows by id:
     no second pass of the search for a count (issue 9)."""
     for number in reversed(range(52)):
-        _actor(unit, f"Aktør{number:02d}", "Mange")
+        make_actor(unit, f"Aktør{number:02d}", "Mange")
     client.force_login(holder)
     client.get(ACTORS)
 
@@ -245,12 +240,12 @@ def _queries_for(client, params) -> int:
 def test_actor_page_uses_the_same_number_of_queries_for_1_and_3_actors(
     client, holder, unit, params
 ):
-    _actor(unit, "En", "Mange")
+    make_actor(unit, "En", "Mange")
     client.force_login(holder)
     client.get(ACTORS)  # warm up the session and caches
     with_one = _queries_for(client, params)
-    _actor(unit, "To", "Mange")
-    _actor(unit, "Tre", "Mange")
+    make_actor(unit, "To", "Mange")
+    make_actor(unit, "Tre", "Mange")
 
     assert _queries_for(client, params) == with_one
     assert _names(client.get(ACTORS, params)).count("<tr>") == 3
