@@ -1,4 +1,4 @@
-// The Django admin's person picker (select2, an autocomplete select) gets the name of its
+// The Django admin's person pickers (select2, an autocomplete select) get the name of their
 // field label, which select2 does not carry over from the <select> it replaces (WCAG 4.1.2).
 // select2 is set up by jQuery at an unpredictable moment after the page has loaded, so its
 // containers are named as they appear.
@@ -25,6 +25,13 @@
     }
     if (shown) {
       shown.setAttribute("aria-labelledby", label.id);
+    }
+    // A picker of several people (a municipality's administrators) has its search field
+    // inline, in the box of the chosen ones; select2 moves that same field as people are
+    // chosen, so it keeps its name.
+    var search = container.querySelector(".select2-search__field");
+    if (search) {
+      search.setAttribute("aria-labelledby", label.id);
     }
   }
 

@@ -34,3 +34,42 @@ def test_a_municipality_administrator_works_in_an_accessible_admin_R_GEN_06_R_RO
 
     page.goto("/admin/organisations/concerncategory/")
     check_axe(page)
+
+
+def test_an_operator_reads_the_audit_trail_and_names_administrators_R_SEC_01_R_GEN_06(
+    page, municipality, holder, log
+):
+    """The operator's pages at a city's scale (issue 9): the audit trail with its filters and
+    search, and a municipality's administrators chosen by searching for the person rather
+    than from a list of everyone. Each passes axe."""
+    from audit.models import AuditEvent
+    from tests.factories import UserFactory
+
+    operator = UserFactory(first_name="Ola", last_name="Drift", is_staff=True, is_superuser=True)
+    AuditEvent.objects.create(actor=holder, role="holder", action="log.viewed", log_id=log.pk)
+    AuditEvent.objects.create(actor=holder, role="holder", action="concern.created")
+    log_in(page, operator.email, PASSWORD)
+    page.wait_for_url("**/")
+
+    page.goto("/admin/audit/auditevent/")
+    check_axe(page)
+    page.get_by_role("link", name="log.viewed").click()
+    expect(page.locator("#result_list tbody tr")).to_have_count(1)
+    check_axe(page)
+    page.goto("/admin/audit/auditevent/")
+    page.locator("#searchbar").fill(holder.email.upper())
+    page.get_by_role("button", name="Søk").click()
+    by_holder = AuditEvent.objects.filter(actor=holder).count()
+    expect(page.locator("#result_list tbody tr")).to_have_count(by_holder)
+    check_axe(page)
+
+    page.goto(f"/admin/organisations/municipality/{municipality.pk}/change/")
+    check_axe(page)
+    page.locator(".select2-selection").click()
+    page.locator(".select2-search__field").fill(holder.last_name)
+    page.get_by_role("option", name=holder.get_full_name(), exact=False).click()
+    check_axe(page)
+    page.get_by_role("button", name="Lagre", exact=True).click()
+    expect(page.locator(".messagelist")).to_be_visible()
+    check_axe(page)
+    assert municipality.administrators.filter(pk=holder.pk).exists()

@@ -1,0 +1,164 @@
+"""The audit trail in the admin, for the operators (R-SEC-01), at a city's scale (issue 9):
+every filter and search answered from an index, the people read with the rows, and the
+list in a constant number of queries."""
+
+import html
+import re
+from datetime import timedelta
+from typing import cast
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.models import User
+from audit.models import AuditEvent
+from audit.queries import actions_recorded
+from tests.factories import UserFactory
+
+URL = "/admin/audit/auditevent/"
+
+
+@pytest.fixture
+def operator(db):
+    return UserFactory(first_name="Ola", last_name="Drift", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def staff_client(client, operator):
+    client.force_login(operator)
+    return client
+
+
+def _person() -> User:
+    return cast(User, UserFactory())
+
+
+def _events(count: int, **fields) -> list[AuditEvent]:
+    """`count` events, each by a person of their own."""
+    return [
+        AuditEvent.objects.create(actor=_person(), action="log.viewed", **fields)
+        for _ in range(count)
+    ]
+
+
+def _listed(response) -> int:
+    return response.content.decode().count('<th class="field-at')
+
+
+def test_actions_recorded_are_each_action_once_in_order_R_SEC_01(db):
+    assert actions_recorded() == []
+    for action in ["log.viewed", "concern.created", "log.viewed", "auth.login", "log.created"]:
+        AuditEvent.objects.create(action=action)
+
+    assert actions_recorded() == ["auth.login", "concern.created", "log.created", "log.viewed"]
+
+
+def test_the_trail_is_listed_in_constant_queries_with_each_person_R_SEC_01(staff_client):
+    """1, 3 and 30 events, each by another person (and one by no one): the same number of
+    queries, and each person named."""
+    counts = []
+    AuditEvent.objects.create(action="task.ran")
+    staff_client.get(URL)  # the permissions, read once per request's user and kept
+    for more in (1, 2, 27):
+        people = [event.actor for event in _events(more)]
+        with CaptureQueriesContext(connection) as queries:
+            response = staff_client.get(URL)
+        assert response.status_code == 200
+        for person in people:
+            assert person.get_full_name() in response.content.decode()
+        counts.append(len(queries))
+    assert counts[0] == counts[1] == counts[2], counts
+
+
+def test_no_query_of_the_list_reads_the_whole_trail_for_its_choices_R_SEC_01(staff_client):
+    """Django's own filters and date hierarchy ask for the distinct values of a column,
+    which reads every row of the trail on every view."""
+    _events(3)
+    for query in ("", "?q=log.", "?action=log.viewed", "?role=holder", "?q=12"):
+        with CaptureQueriesContext(connection) as queries:
+            assert staff_client.get(URL + query).status_code == 200
+        assert not [q["sql"] for q in queries if "DISTINCT" in q["sql"].upper()], query
+
+
+def test_the_action_filter_offers_the_actions_recorded_R_SEC_01(staff_client):
+    _events(2)
+    AuditEvent.objects.create(action="concern.created")
+
+    page = staff_client.get(URL).content.decode()
+    assert "?action=concern.created" in page
+    assert "?action=log.viewed" in page
+
+    response = staff_client.get(URL, {"action": "concern.created"})
+    assert _listed(response) == 1
+
+
+def test_the_role_filter_offers_every_role_and_none_R_SEC_01(staff_client):
+    AuditEvent.objects.create(action="log.viewed", role="guardian")
+    AuditEvent.objects.create(action="log.viewed", role="holder")
+    AuditEvent.objects.create(action="task.ran", role="")
+
+    page = staff_client.get(URL).content.decode()
+    for value in ("leader", "holder", "actor", "guardian", "-"):
+        assert f"?role={value}" in page
+    assert "Foresatt" in page  # the role's name, in the page's language
+    assert "Ingen rolle" in page
+
+    assert _listed(staff_client.get(URL, {"role": "guardian"})) == 1
+    none = staff_client.get(URL, {"role": "-"})
+    assert _listed(none) == AuditEvent.objects.filter(role="").count()
+    assert "task.ran" in none.content.decode()
+    assert '<td class="field-role">guardian</td>' not in none.content.decode()
+
+
+def test_the_time_filter_keeps_the_past_seven_days_R_SEC_01(staff_client):
+    # The trail is append-only: an old event is written with the clock turned back.
+    with mock.patch("django.utils.timezone.now", return_value=timezone.now() - timedelta(30)):
+        (old,) = _events(1)
+    (new,) = _events(1)
+
+    page = staff_client.get(URL).content.decode()
+    link = re.search(r'<a href="\?([^"]+)">Siste syv dager</a>', page)
+    assert link is not None
+    response = staff_client.get(f"{URL}?{html.unescape(link.group(1))}")
+
+    shown = response.content.decode()
+    assert new.actor.get_full_name() in shown
+    assert old.actor.get_full_name() not in shown
+    week = timezone.now() - timedelta(days=8)
+    assert _listed(response) == AuditEvent.objects.filter(at__gt=week).count()
+
+
+def test_the_search_finds_by_email_log_number_or_the_start_of_an_action_R_SEC_01(
+    staff_client, holder
+):
+    by_holder = AuditEvent.objects.create(actor=holder, action="concern.created", log_id=41)
+    AuditEvent.objects.create(actor=_person(), action="log.viewed", log_id=42)
+    AuditEvent.objects.create(actor=_person(), action="catalog.read", log_id=43)
+
+    def found(term: str) -> int:
+        response = staff_client.get(URL, {"q": term})
+        assert response.status_code == 200
+        return _listed(response)
+
+    mine = AuditEvent.objects.filter(actor=holder).count()
+    assert mine >= 1 and by_holder.actor == holder
+    assert found(holder.email.upper()) == mine
+    assert found(" 42 ") == 1
+    assert found("log.") == 1  # the start of an action: catalog.read is not found
+    assert found("concern") == AuditEvent.objects.filter(action__startswith="concern").count()
+    assert found("nobody@example.no") == 0
+    assert found("%") == 0  # a wildcard is a plain character
+    assert found("9" * 30) == 0  # past any log number: nothing, not an error
+
+
+def test_only_operators_read_the_trail_in_the_admin_R_SEC_01_R_ROLE_02(
+    client, municipality_admin, holder
+):
+    for person in (municipality_admin, holder):
+        client.force_login(person)
+        response = client.get(URL)
+        assert response.status_code in (302, 403), person
+        assert "log.viewed" not in response.content.decode()
