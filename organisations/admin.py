@@ -3,9 +3,8 @@
 The people (accounts.User) are in organisations.people_admin, registered by importing it.
 """
 
-from collections import Counter
-from collections.abc import Sequence
-from typing import Any, Generic, TypeVar
+from collections.abc import Collection, Sequence
+from typing import Any, Generic, TypeVar, cast
 
 from django import forms
 from django.contrib import admin
@@ -69,16 +68,37 @@ class MunicipalityScopedAdmin(admin.ModelAdmin[_Setup], Generic[_Setup]):
     ) -> tuple[list[str], dict[str, int], set[str], list[str]]:
         """Django's delete page names every related object, and a log is named after its
         child: a unit with logs would list the children to an administrator who may not see
-        them (R-ROLE-03). Here it names only what is deleted, and counts the rest."""
-        _listed, model_count, perms_needed, _protected = super().get_deleted_objects(objs, request)
+        them (R-ROLE-03). Here it names only what is deleted, and counts the rest.
+
+        One collection of what the deletion reaches, and no object formatted: Django's page
+        names each (its text, its admin address, the permission to delete it), which took a
+        concern category of a city, with its 30,000 concerns, 6 seconds (issue 9)."""
         collector = NestedObjects(using=router.db_for_write(self.model))
         collector.collect(objs)
-        blocking = Counter(
-            capfirst(type(obj)._meta.verbose_name_plural) for obj in collector.protected
+        # Keyed by model (django-stubs says by name).
+        reached = cast(dict[type[models.Model], Collection[models.Model]], collector.model_objs)
+        model_count = {
+            str(model._meta.verbose_name_plural): len(found) for model, found in reached.items()
+        }
+        blocking: dict[type[models.Model], list[models.Model]] = {}
+        for obj in collector.protected:
+            blocking.setdefault(type(obj), []).append(obj)
+        # As Django's: a model with an admin of its own needs the permission to delete each.
+        perms_needed = {
+            str(model._meta.verbose_name)
+            for model, found in [*reached.items(), *blocking.items()]
+            if self.admin_site.is_registered(model)
+            and not all(self._may_delete(model, request, obj) for obj in found)
+        }
+        protected = sorted(
+            f"{capfirst(model._meta.verbose_name_plural)}: {len(found)}"
+            for model, found in blocking.items()
         )
-        protected = [f"{name}: {count}" for name, count in sorted(blocking.items())]
         named = [f"{capfirst(obj._meta.verbose_name)}: {obj}" for obj in objs]
         return named, model_count, perms_needed, protected
+
+    def _may_delete(self, model: type[models.Model], request: HttpRequest, obj: Any) -> bool:
+        return self.admin_site.get_model_admin(model).has_delete_permission(request, obj)
 
     def formfield_for_foreignkey(
         self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any

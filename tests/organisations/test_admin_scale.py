@@ -2,10 +2,12 @@
 a constant number of queries, and no page that lists every person of the city."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import UnitFactory, UserFactory
+from organisations.models import Unit
+from tests.factories import UnitFactory, UserFactory, make_log
 
 
 @pytest.fixture
@@ -86,3 +88,43 @@ def test_an_administrator_sees_their_municipality_without_anyone_else_R_ROLE_02(
     assert municipality_admin.get_full_name() in page.content.decode()
     assert "Ukjent Person" not in page.content.decode()
     assert "admin-autocomplete" not in page.content.decode()
+
+
+def test_a_units_delete_page_takes_constant_queries_however_many_logs_R_ROLE_03(
+    client, municipality_admin, holder, unit
+):
+    """The page counts what blocks the delete; naming each log (after its child) had been a
+    query a log: 872 queries for a city's school."""
+    client.force_login(municipality_admin)
+    url = f"/admin/organisations/unit/{unit.pk}/delete/"
+    client.get(url)  # the permissions, read once and kept
+    counts = []
+    for more, total in ((1, 1), (2, 3), (9, 12)):
+        for _ in range(more):
+            make_log(holder, unit)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert f"Stafettlogger: {total}" in response.content.decode()
+        counts.append(len(queries))
+    assert counts[0] == counts[1] == counts[2], counts
+
+
+def test_a_delete_page_names_what_the_administrator_may_not_delete_R_ROLE_02(
+    client, municipality_admin, unit, holder
+):
+    """As Django's own page: each kind of object the deletion reaches that the administrator
+    may not delete is named, and nothing is deleted."""
+    group = municipality_admin.groups.get()
+    group.permissions.remove(Permission.objects.get(codename="delete_membership"))
+    client.force_login(municipality_admin)
+    url = f"/admin/organisations/unit/{unit.pk}/delete/"
+
+    assert "<li>medlemskap</li>" in client.get(url).content.decode()
+    client.post(url, {"post": "yes"})
+    assert Unit.objects.filter(pk=unit.pk).exists()
+
+    group.permissions.add(Permission.objects.get(codename="delete_membership"))
+    page = client.get(url).content.decode()
+    assert "<li>medlemskap</li>" not in page
+    assert "Medlemskap: 1" in page  # the holder's membership still holds the unit
+    assert Unit.objects.filter(pk=unit.pk).exists()
