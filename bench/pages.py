@@ -24,6 +24,8 @@ from organisations.queries import ACTIVE_ROLE_SESSION_KEY
 BARE = "fortunes"
 ADMIN = "admin"  # a municipality administrator with no role: the whole city's statistics
 ADMIN_EMAIL = "kommune@bench.stafettlogg.no"
+OPERATOR = "operator"  # runs the service: the Django admin, the whole audit trail
+OPERATOR_EMAIL = "drift@bench.stafettlogg.no"
 LOGIN = "login"
 MIXED = "mixed"
 
@@ -59,7 +61,11 @@ def personas() -> dict:
     if missing:
         raise LookupError(f"No benchmark data: {missing} missing. Run generate_data first.")
     people = {role: found[email] for role, email in PERSONAS.items()}
-    return {**people, ADMIN: municipality_administrator(people["leader"])}
+    return {
+        **people,
+        ADMIN: municipality_administrator(people["leader"]),
+        OPERATOR: operator(),
+    }
 
 
 def municipality_administrator(leader: User) -> User:
@@ -76,8 +82,33 @@ def municipality_administrator(leader: User) -> User:
     return admin
 
 
+def operator() -> User:
+    """The service's operator (a superuser with a second factor): the Django admin at a
+    city's scale. Made on first use, as the administrator is."""
+    person, _created = get_user_model().objects.get_or_create(
+        email=OPERATOR_EMAIL,
+        defaults={
+            "first_name": "Ola",
+            "last_name": "Drift",
+            "is_staff": True,
+            "is_superuser": True,
+        },
+    )
+    TOTPDevice.objects.get_or_create(user=person, defaults={"name": "bench", "confirmed": True})
+    return person
+
+
 def pages(people: dict) -> list[Page]:
     log = heavy_log_id(people["holder"])
+    city = Municipality.objects.filter(units__memberships__user=people["leader"]).first()
+    # The unit with the most logs: its delete page counts them all.
+    busiest = (
+        Log.objects.values("unit")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "unit")
+        .values_list("unit", flat=True)
+        .first()
+    )
     login = {"username": people["holder"].email, "password": BENCH_PASSWORD}
     return [
         Page(BARE, "", "/bench/fortunes/"),
@@ -94,6 +125,17 @@ def pages(people: dict) -> list[Page]:
         Page("Statistikk (leader)", "leader", "/statistikk/"),
         Page("Statistikk (municipality)", ADMIN, "/statistikk/"),
         Page("Statistikk CSV (municipality)", ADMIN, "/statistikk/statistikk.csv"),
+        # The operator's admin on a city's data: the whole audit trail, searched, and the
+        # pages that once listed every person or named every object.
+        Page("admin: audit trail", OPERATOR, "/admin/audit/auditevent/"),
+        Page("admin: audit search", OPERATOR, "/admin/audit/auditevent/?q=log."),
+        Page("admin: units", OPERATOR, "/admin/organisations/unit/"),
+        Page(
+            "admin: municipality",
+            OPERATOR,
+            f"/admin/organisations/municipality/{city.pk if city else 0}/change/",
+        ),
+        Page("admin: delete a unit", OPERATOR, f"/admin/organisations/unit/{busiest}/delete/"),
         Page(MIXED, "mix", "", mix=mixed_load(people)),
         # A staff person's password step: Argon2 is most of its cost.
         Page(LOGIN, "", "/konto/logg-inn/", method="POST", expected=302, form=login),
