@@ -32,7 +32,14 @@ from organisations.models import (
     Unit,
 )
 from organisations.queries import people_in
-from organisations.services import SetupObject, assign_role, delete_setup, save_setup
+from organisations.services import (
+    SetupObject,
+    assign_role,
+    delete_setup,
+    save_municipality,
+    save_setup,
+    set_administrators,
+)
 
 _Setup = TypeVar("_Setup", bound=SetupObject)
 
@@ -134,6 +141,16 @@ class MunicipalityAdmin(admin.ModelAdmin[Municipality]):
     # a list of them all made the page 2 MB and 12 seconds (issue 9). Only operators
     # change a municipality; its administrators view it.
     autocomplete_fields = ["administrators"]
+
+    def save_model(self, request: HttpRequest, obj: Municipality, form: Any, change: bool) -> None:
+        save_municipality(obj, by=staff_user(request), changed=list(form.changed_data))
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # Its one many-to-many field, through the service: an administrator added gets the
+        # admin, and the change is audited.
+        set_administrators(
+            form.instance, form.cleaned_data["administrators"], by=staff_user(request)
+        )
 
     def formfield_for_manytomany(
         self, db_field: models.ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any

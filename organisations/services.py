@@ -1,5 +1,6 @@
 """State changes of the organisation: municipalities, units, memberships, categories."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission
@@ -119,6 +120,19 @@ def create_municipality(
     municipality = Municipality(name=name, org_number=org_number)
     municipality.full_clean()
     municipality.save()
+    _seed_categories(municipality)
+    admin = User.objects.filter(email__iexact=admin_email).first()
+    if admin is None:
+        admin = User.objects.create_user(
+            admin_email, first_name=admin_first_name, last_name=admin_last_name
+        )
+    _open_administration(admin, ensure_admin_group())
+    municipality.administrators.add(admin)
+    record(action="municipality.created", obj=municipality, data={"admin": admin.pk})
+    return municipality, admin
+
+
+def _seed_categories(municipality: Municipality) -> None:
     ConcernCategory.objects.bulk_create(
         ConcernCategory(municipality=municipality, position=position, **_names(name))
         for position, name in enumerate(DEFAULT_CONCERN_CATEGORIES)
@@ -127,17 +141,66 @@ def create_municipality(
         MeasureCategory(municipality=municipality, position=position, **_names(name))
         for position, name in enumerate(DEFAULT_MEASURE_CATEGORIES)
     )
-    admin = User.objects.filter(email__iexact=admin_email).first()
-    if admin is None:
-        admin = User.objects.create_user(
-            admin_email, first_name=admin_first_name, last_name=admin_last_name
-        )
-    admin.is_staff = True
-    admin.save(update_fields=["is_staff"])
-    admin.groups.add(ensure_admin_group())
-    municipality.administrators.add(admin)
-    record(action="municipality.created", obj=municipality, data={"admin": admin.pk})
-    return municipality, admin
+
+
+def _open_administration(person: User, group: Group) -> None:
+    """What a municipality administrator needs to work in the admin (R-ROLE-02)."""
+    if not person.is_staff:
+        person.is_staff = True
+        person.save(update_fields=["is_staff"])
+    person.groups.add(group)
+
+
+def _require_operator(by: User | None) -> None:
+    if administered_municipalities(by) is not None:
+        raise PermissionDenied(_("Bare driften kan endre en kommune."))
+
+
+@transaction.atomic
+def save_municipality(municipality: Municipality, *, by: User | None, changed: list[str]) -> None:
+    """An operator adds or changes a municipality in the admin (R-ROLE-02); administrators
+    only view theirs. A new one gets the default category lists, as create_municipality
+    gives them. Side effect: an audit event naming the fields changed (the retention period
+    among them decides when passive logs are deleted, R-SEC-06)."""
+    _require_operator(by)
+    created = municipality.pk is None
+    municipality.save()
+    if created:
+        _seed_categories(municipality)
+    action = "municipality.created" if created else "municipality.changed"
+    record(actor=by, action=action, obj=municipality, data={"fields": sorted(changed)})
+
+
+@transaction.atomic
+def set_administrators(
+    municipality: Municipality, people: Iterable[User], *, by: User | None
+) -> None:
+    """An operator names a municipality's administrators (R-ROLE-02). Each one added gets
+    what the admin needs (staff, the administrators' group); one who no longer administers
+    any municipality loses it, unless an operator. Refused to anyone but an operator.
+    Side effect: an audit event with the people added and removed, by id."""
+    _require_operator(by)
+    chosen = {person.pk: person for person in people}
+    before = set(municipality.administrators.values_list("pk", flat=True))
+    added, removed = sorted(set(chosen) - before), sorted(before - set(chosen))
+    if not added and not removed:
+        return
+    municipality.administrators.set(list(chosen.values()))
+    group = ensure_admin_group()
+    for pk in added:
+        _open_administration(chosen[pk], group)
+    for person in User.objects.filter(
+        pk__in=removed, is_superuser=False, administered_municipalities=None
+    ):
+        person.groups.remove(group)
+        person.is_staff = False
+        person.save(update_fields=["is_staff"])
+    record(
+        actor=by,
+        action="municipality.administrators_changed",
+        obj=municipality,
+        data={"added": added, "removed": removed},
+    )
 
 
 @transaction.atomic

@@ -1,0 +1,144 @@
+"""An operator adds and changes municipalities and names their administrators in the admin
+(R-ROLE-02): through services that give an administrator what the admin needs, take it
+back, and write the audit trail (R-SEC-01)."""
+
+from typing import cast
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from accounts.models import User
+from audit.models import AuditEvent
+from organisations.models import ConcernCategory, MeasureCategory, Municipality
+from organisations.services import (
+    ADMIN_GROUP,
+    save_municipality,
+    set_administrators,
+)
+from tests.factories import MunicipalityFactory, UserFactory
+
+
+@pytest.fixture
+def operator(db) -> User:
+    return cast(User, UserFactory(is_staff=True, is_superuser=True))
+
+
+def _person(**fields) -> User:
+    return cast(User, UserFactory(**fields))
+
+
+def _post(client, municipality: Municipality, administrators: list[User], **changes):
+    data = {
+        "name": municipality.name,
+        "org_number": municipality.org_number,
+        "retention_years": municipality.retention_years or "",
+        "administrators": [person.pk for person in administrators],
+        **changes,
+    }
+    return client.post(f"/admin/organisations/municipality/{municipality.pk}/change/", data)
+
+
+def test_an_administrator_named_by_an_operator_can_work_in_the_admin_R_ROLE_02(
+    client, operator, municipality, municipality_admin
+):
+    newcomer = _person(first_name="Nina", last_name="Ny")
+    client.force_login(operator)
+
+    assert _post(client, municipality, [municipality_admin, newcomer]).status_code == 302
+
+    newcomer.refresh_from_db()
+    assert newcomer.is_staff
+    assert newcomer.groups.filter(name=ADMIN_GROUP).exists()
+    event = AuditEvent.objects.get(action="municipality.administrators_changed")
+    assert event.actor == operator
+    assert event.object_id == str(municipality.pk)
+    assert event.data == {"added": [newcomer.pk], "removed": []}
+    client.force_login(newcomer)
+    assert client.get("/admin/organisations/unit/").status_code == 200
+
+
+def test_an_administrator_removed_loses_the_admin_unless_still_needed_R_ROLE_02(
+    operator, municipality, municipality_admin
+):
+    """Removed from their one municipality: no longer staff, out of the group. One who
+    administers another municipality, or an operator, keeps what they have."""
+    elsewhere = MunicipalityFactory()
+    both = _person(is_staff=True)
+    set_administrators(elsewhere, [both], by=operator)
+    set_administrators(municipality, [municipality_admin, both, operator], by=operator)
+
+    set_administrators(municipality, [], by=operator)
+
+    for person in (municipality_admin, both, operator):
+        person.refresh_from_db()
+    assert not municipality_admin.is_staff
+    assert not municipality_admin.groups.filter(name=ADMIN_GROUP).exists()
+    assert both.is_staff and both.groups.filter(name=ADMIN_GROUP).exists()
+    assert operator.is_staff and operator.is_superuser
+    last = AuditEvent.objects.filter(action="municipality.administrators_changed").first()
+    assert last is not None
+    assert last.data == {
+        "added": [],
+        "removed": sorted([municipality_admin.pk, both.pk, operator.pk]),
+    }
+
+
+def test_naming_the_same_administrators_again_changes_and_records_nothing_R_SEC_01(
+    operator, municipality, municipality_admin
+):
+    before = AuditEvent.objects.count()
+
+    set_administrators(municipality, [municipality_admin], by=operator)
+
+    assert AuditEvent.objects.count() == before
+    assert list(municipality.administrators.all()) == [municipality_admin]
+
+
+def test_only_an_operator_changes_a_municipality_or_its_administrators_R_ROLE_02(
+    municipality, municipality_admin
+):
+    """Administrators view their municipality; they cannot make others administrators or
+    change its retention period, in the admin (tests/organisations/test_admin.py) or here."""
+    stranger = _person()
+    municipality.retention_years = 1
+    for by in (municipality_admin, stranger):
+        with pytest.raises(PermissionDenied):
+            set_administrators(municipality, [stranger], by=by)
+        with pytest.raises(PermissionDenied):
+            save_municipality(municipality, by=by, changed=["retention_years"])
+    municipality.refresh_from_db()
+    assert municipality.retention_years != 1
+    assert list(municipality.administrators.all()) == [municipality_admin]
+
+
+def test_a_change_of_a_municipality_is_audited_with_its_fields_R_SEC_01_R_SEC_06(
+    client, operator, municipality, municipality_admin
+):
+    client.force_login(operator)
+
+    response = _post(client, municipality, [municipality_admin], retention_years="3")
+
+    assert response.status_code == 302
+    municipality.refresh_from_db()
+    assert municipality.retention_years == 3
+    event = AuditEvent.objects.get(action="municipality.changed")
+    assert (event.actor, event.data) == (operator, {"fields": ["retention_years"]})
+    assert not AuditEvent.objects.filter(action="municipality.administrators_changed").exists()
+
+
+def test_a_municipality_added_in_the_admin_gets_its_category_lists_R_ROLE_02(client, operator):
+    """As create_municipality gives them: without them no concern could be written."""
+    chosen = _person()
+    client.force_login(operator)
+
+    response = client.post(
+        "/admin/organisations/municipality/add/",
+        {"name": "Nyby", "org_number": "123456785", "administrators": [chosen.pk]},
+    )
+
+    assert response.status_code == 302
+    added = Municipality.objects.get(name="Nyby")
+    assert ConcernCategory.objects.filter(municipality=added).count() >= 5
+    assert MeasureCategory.objects.filter(municipality=added).count() >= 5
+    assert list(added.administrators.all()) == [chosen]
+    assert AuditEvent.objects.filter(action="municipality.created", actor=operator).exists()
