@@ -10,6 +10,7 @@ the people come with the rows.
 from typing import Any, ClassVar
 
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.functional import Promise
@@ -52,12 +53,18 @@ class RoleFilter(admin.SimpleListFilter):
         return queryset.filter(role="" if value == NO_ROLE else value)
 
 
+class _SortedByTime(ChangeList):
+    def get_ordering_field(self, field_name: Any) -> Any:
+        return field_name if field_name == "at" else None
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     list_display = ["at", "actor", "role_name", "action", "object_type", "object_id", "ip_address"]
     # The actor may be empty (a task, a deleted person): Django follows only required keys.
     list_select_related = ["actor"]
-    # Sorted by any other column, the whole trail would be sorted for each page.
+    # Sorted by any other column, the whole trail would be sorted for each page: only the
+    # time's heading sorts, and an address asking for another column is not obeyed.
     sortable_by = ["at"]
     # Today, the past 7 days, this month, this year: a range on the time's index.
     list_filter = [("at", admin.DateFieldListFilter), ActionFilter, RoleFilter]
@@ -79,9 +86,20 @@ class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
             return queryset, False
         if "@" in term:
             return queryset.filter(actor__email=term.lower()), False
-        if term.isdigit():
+        if term.isascii() and term.isdigit():  # "²" is a digit, not a number
             return queryset.filter(log_id=int(term)), False
         return queryset.filter(action__startswith=term), False
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return _SortedByTime
+
+    # Operators only: the trail is every person's reads and changes in every municipality.
+    # A permission to view it given to anyone else in the admin does not open it.
+    def has_view_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_superuser
 
     @admin.display(description=_("rolle"))
     def role_name(self, event: AuditEvent) -> str | Promise | None:

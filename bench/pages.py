@@ -135,7 +135,7 @@ def pages(people: dict) -> list[Page]:
             OPERATOR,
             f"/admin/organisations/municipality/{city.pk if city else 0}/change/",
         ),
-        Page("admin: delete a unit", OPERATOR, f"/admin/organisations/unit/{busiest}/delete/"),
+        Page("admin: delete a unit", OPERATOR, f"/admin/organisations/unit/{busiest or 0}/delete/"),
         Page(MIXED, "mix", "", mix=mixed_load(people)),
         # A staff person's password step: Argon2 is most of its cost.
         Page(LOGIN, "", "/konto/logg-inn/", method="POST", expected=302, form=login),

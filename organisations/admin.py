@@ -35,6 +35,7 @@ from organisations.queries import people_in
 from organisations.services import (
     SetupObject,
     assign_role,
+    delete_municipality,
     delete_setup,
     save_municipality,
     save_setup,
@@ -143,11 +144,21 @@ class MunicipalityAdmin(admin.ModelAdmin[Municipality]):
     autocomplete_fields = ["administrators"]
 
     def save_model(self, request: HttpRequest, obj: Municipality, form: Any, change: bool) -> None:
-        save_municipality(obj, by=staff_user(request), changed=list(form.changed_data))
+        # The administrators are set and audited on their own (save_related).
+        changed = [name for name in form.changed_data if name != "administrators"]
+        save_municipality(obj, by=staff_user(request), changed=changed)
+
+    def delete_model(self, request: HttpRequest, obj: Municipality) -> None:
+        delete_municipality(obj, by=staff_user(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Municipality]) -> None:
+        for municipality in queryset:
+            delete_municipality(municipality, by=staff_user(request))
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        # Its one many-to-many field, through the service: an administrator added gets the
-        # admin, and the change is audited.
+        # Its one many-to-many field, and it has no inlines: instead of Django's save_m2m,
+        # the service, so that an administrator added gets the admin and it is audited.
+        # A new many-to-many field or inline would have to be saved here too.
         set_administrators(
             form.instance, form.cleaned_data["administrators"], by=staff_user(request)
         )

@@ -167,8 +167,19 @@ def save_municipality(municipality: Municipality, *, by: User | None, changed: l
     municipality.save()
     if created:
         _seed_categories(municipality)
+    elif not changed:
+        return  # saved as it was: nothing to tell
     action = "municipality.created" if created else "municipality.changed"
     record(actor=by, action=action, obj=municipality, data={"fields": sorted(changed)})
+
+
+@transaction.atomic
+def delete_municipality(municipality: Municipality, *, by: User | None) -> None:
+    """An operator deletes a municipality set up by mistake (its units, memberships and
+    logs would hold it, PROTECT); audited first."""
+    _require_operator(by)
+    record(actor=by, action="municipality.deleted", obj=municipality)
+    municipality.delete()
 
 
 @transaction.atomic
@@ -176,9 +187,11 @@ def set_administrators(
     municipality: Municipality, people: Iterable[User], *, by: User | None
 ) -> None:
     """An operator names a municipality's administrators (R-ROLE-02). Each one added gets
-    what the admin needs (staff, the administrators' group); one who no longer administers
-    any municipality loses it, unless an operator. Refused to anyone but an operator.
-    Side effect: an audit event with the people added and removed, by id."""
+    what the admin needs (staff, the administrators' group). One who no longer administers
+    any municipality leaves the group, and loses staff only if the administration was all
+    it was for: not an operator, nor someone given other rights in the admin. Refused to
+    anyone but an operator. Side effect: an audit event with the people added and removed,
+    by id."""
     _require_operator(by)
     chosen = {person.pk: person for person in people}
     before = set(municipality.administrators.values_list("pk", flat=True))
@@ -193,8 +206,9 @@ def set_administrators(
         pk__in=removed, is_superuser=False, administered_municipalities=None
     ):
         person.groups.remove(group)
-        person.is_staff = False
-        person.save(update_fields=["is_staff"])
+        if not person.groups.exists() and not person.user_permissions.exists():
+            person.is_staff = False
+            person.save(update_fields=["is_staff"])
     record(
         actor=by,
         action="municipality.administrators_changed",

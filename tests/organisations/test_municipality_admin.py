@@ -5,6 +5,7 @@ back, and write the audit trail (R-SEC-01)."""
 from typing import cast
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 
 from accounts.models import User
@@ -12,6 +13,7 @@ from audit.models import AuditEvent
 from organisations.models import ConcernCategory, MeasureCategory, Municipality
 from organisations.services import (
     ADMIN_GROUP,
+    delete_municipality,
     save_municipality,
     set_administrators,
 )
@@ -142,3 +144,57 @@ def test_a_municipality_added_in_the_admin_gets_its_category_lists_R_ROLE_02(cli
     assert MeasureCategory.objects.filter(municipality=added).count() >= 5
     assert list(added.administrators.all()) == [chosen]
     assert AuditEvent.objects.filter(action="municipality.created", actor=operator).exists()
+
+
+def test_one_removed_keeps_staff_given_for_more_than_the_administration_R_ROLE_02(
+    operator, municipality
+):
+    """Someone with other rights in the admin (here a group of their own) leaves only the
+    administrators' group."""
+    support = _person(is_staff=True)
+    support.groups.add(Group.objects.create(name="Brukerstøtte"))
+    set_administrators(municipality, [support], by=operator)
+
+    set_administrators(municipality, [], by=operator)
+
+    support.refresh_from_db()
+    assert support.is_staff
+    assert list(support.groups.values_list("name", flat=True)) == ["Brukerstøtte"]
+
+
+def test_a_save_audits_only_what_it_changed_R_SEC_01(
+    client, operator, municipality, municipality_admin
+):
+    """Administrators changed: their own row, not a change of the municipality's fields.
+    Nothing changed: no row."""
+    client.force_login(operator)
+    other = _person()
+
+    assert _post(client, municipality, [municipality_admin, other]).status_code == 302
+    assert _post(client, municipality, [municipality_admin, other]).status_code == 302
+
+    actions = list(
+        AuditEvent.objects.filter(actor=operator)
+        .exclude(action__startswith="auth.")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["municipality.administrators_changed"]
+
+
+def test_an_operator_deletes_an_empty_municipality_audited_R_ROLE_02_R_SEC_01(
+    client, operator, municipality_admin
+):
+    empty = MunicipalityFactory(name="Feilregistrert")
+    client.force_login(municipality_admin)
+    client.post(f"/admin/organisations/municipality/{empty.pk}/delete/", {"post": "yes"})
+    assert Municipality.objects.filter(pk=empty.pk).exists()  # administrators only view
+    with pytest.raises(PermissionDenied):
+        delete_municipality(empty, by=municipality_admin)
+
+    client.force_login(operator)
+    response = client.post(f"/admin/organisations/municipality/{empty.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Municipality.objects.filter(pk=empty.pk).exists()
+    event = AuditEvent.objects.get(action="municipality.deleted")
+    assert (event.actor, event.object_id) == (operator, str(empty.pk))
