@@ -13,11 +13,13 @@ from home.overview import HOME_LOGS
 from meetings.services import create_meeting
 from notes.services import create_note
 from tests.factories import make_concern, make_log
+from tests.pages import active_just_now
 
 MANY = HOME_LOGS + 5  # more than Min side shows
 
 
 def _queries(client, url: str) -> int:
+    active_just_now(client)  # a slow setup would make the page stamp it
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)
     assert response.status_code == 200
