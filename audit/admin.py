@@ -41,16 +41,23 @@ class RoleFilter(admin.SimpleListFilter):
 
     title = _("rolle")
     parameter_name = "role"
-    roles: ClassVar[list[tuple[str, str | Promise]]] = []
+    # Each role's value and name, in the roles' order.
+    roles: ClassVar[dict[str, str | Promise]] = {}
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return [*self.roles, (NO_ROLE, _("Ingen rolle"))]
+        return [*self.roles.items(), (NO_ROLE, _("Ingen rolle"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[AuditEvent]) -> QuerySet:
         value = self.value()
         if value is None:
             return queryset
         return queryset.filter(role="" if value == NO_ROLE else value)
+
+
+def _operator(request: HttpRequest) -> bool:
+    """Operators only: the trail is every person's reads and changes in every municipality.
+    A permission to view it given to anyone else in the admin does not open it."""
+    return request.user.is_active and request.user.is_superuser
 
 
 class _SortedByTime(ChangeList):
@@ -93,17 +100,15 @@ class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return _SortedByTime
 
-    # Operators only: the trail is every person's reads and changes in every municipality.
-    # A permission to view it given to anyone else in the admin does not open it.
     def has_view_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
-        return request.user.is_active and request.user.is_superuser
+        return _operator(request)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_active and request.user.is_superuser
+        return _operator(request)
 
     @admin.display(description=_("rolle"))
     def role_name(self, event: AuditEvent) -> str | Promise | None:
-        return dict(RoleFilter.roles).get(event.role, event.role) or None
+        return RoleFilter.roles.get(event.role, event.role) or None
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -68,13 +68,19 @@ def personas() -> dict:
     }
 
 
+def city(leader: User) -> Municipality:
+    """The municipality the benchmark's leader works in."""
+    municipality = Municipality.objects.filter(units__memberships__user=leader).first()
+    if municipality is None:
+        raise LookupError("No benchmark data: the leader works in no municipality.")
+    return municipality
+
+
 def municipality_administrator(leader: User) -> User:
     """The administrator of the leader's municipality, with no role of their own: the one
     who sees the whole city's statistics (R-LEAD-03). Made on first use, so that data
     generated before there was one can still be measured."""
-    municipality = Municipality.objects.filter(units__memberships__user=leader).first()
-    if municipality is None:
-        raise LookupError("No benchmark data: the leader works in no municipality.")
+    municipality = city(leader)
     admin, _created = get_user_model().objects.get_or_create(
         email=ADMIN_EMAIL, defaults={"first_name": "Kari", "last_name": "Kommune"}
     )
@@ -100,7 +106,7 @@ def operator() -> User:
 
 def pages(people: dict) -> list[Page]:
     log = heavy_log_id(people["holder"])
-    city = Municipality.objects.filter(units__memberships__user=people["leader"]).first()
+    municipality = city(people["leader"])
     # The unit with the most logs: its delete page counts them all.
     busiest = (
         Log.objects.values("unit")
@@ -133,7 +139,7 @@ def pages(people: dict) -> list[Page]:
         Page(
             "admin: municipality",
             OPERATOR,
-            f"/admin/organisations/municipality/{city.pk if city else 0}/change/",
+            f"/admin/organisations/municipality/{municipality.pk}/change/",
         ),
         Page("admin: delete a unit", OPERATOR, f"/admin/organisations/unit/{busiest or 0}/delete/"),
         Page(MIXED, "mix", "", mix=mixed_load(people)),

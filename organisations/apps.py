@@ -13,4 +13,4 @@ class OrganisationsConfig(AppConfig):
         # not import them.
         from audit.admin import RoleFilter  # noqa: PLC0415 - needs the loaded apps (models)
 
-        RoleFilter.roles = [(role.value, role.label) for role in Role]
+        RoleFilter.roles = {role.value: role.label for role in Role}

@@ -169,6 +169,12 @@ def municipality_admin(municipality):
 
 
 @pytest.fixture
+def operator(db):
+    """An operator of the service (a superuser): the whole admin, the audit trail."""
+    return UserFactory(first_name="Ola", last_name="Drift", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
 def personas(holder, other_holder, holder_other_unit, leader, actor, guardian_user, outsider):
     """Each persona with the role they work in, for tables of who may do what
     (tests/<app>/test_rules.py): the holder of `log`, another holder of the same unit, a

@@ -1,9 +1,12 @@
 """Factories with no surprises: every object they make is valid and minimal."""
 
+from typing import cast
+
 import factory
 from django.contrib.auth import get_user_model
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import User
 from organisations.enums import Role
 from organisations.models import Membership, Municipality, Unit
 
@@ -19,6 +22,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = factory.Sequence(lambda n: f"Fornavn{n}")
     last_name = factory.Sequence(lambda n: f"Etternavn{n}")
     password = factory.django.Password(PASSWORD)
+
+
+def make_person(**fields) -> User:
+    """A person (typed as the user model, which the factory is not)."""
+    return cast(User, UserFactory(**fields))
 
 
 class MunicipalityFactory(factory.django.DjangoModelFactory):

@@ -5,7 +5,6 @@ list in a constant number of queries."""
 import html
 import re
 from datetime import timedelta
-from typing import cast
 from unittest import mock
 
 import pytest
@@ -14,17 +13,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.models import User
 from audit.models import AuditEvent
 from audit.queries import actions_recorded
-from tests.factories import UserFactory
+from tests.factories import make_person
 
 URL = "/admin/audit/auditevent/"
-
-
-@pytest.fixture
-def operator(db):
-    return UserFactory(first_name="Ola", last_name="Drift", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture
@@ -33,14 +26,10 @@ def staff_client(client, operator):
     return client
 
 
-def _person() -> User:
-    return cast(User, UserFactory())
-
-
 def _events(count: int, **fields) -> list[AuditEvent]:
     """`count` events, each by a person of their own."""
     return [
-        AuditEvent.objects.create(actor=_person(), action="log.viewed", **fields)
+        AuditEvent.objects.create(actor=make_person(), action="log.viewed", **fields)
         for _ in range(count)
     ]
 
@@ -138,8 +127,8 @@ def test_the_search_finds_by_email_log_number_or_the_start_of_an_action_R_SEC_01
     staff_client, holder
 ):
     by_holder = AuditEvent.objects.create(actor=holder, action="concern.created", log_id=41)
-    AuditEvent.objects.create(actor=_person(), action="log.viewed", log_id=42)
-    AuditEvent.objects.create(actor=_person(), action="catalog.read", log_id=43)
+    AuditEvent.objects.create(actor=make_person(), action="log.viewed", log_id=42)
+    AuditEvent.objects.create(actor=make_person(), action="catalog.read", log_id=43)
 
     def found(term: str) -> int:
         response = staff_client.get(URL, {"q": term})
@@ -164,7 +153,7 @@ def test_only_operators_read_the_trail_in_the_admin_R_SEC_01_R_ROLE_02(
     """Not an administrator, not a holder, and not a staff member given the permission to
     view the trail: it is every person's reads in every municipality."""
     event = AuditEvent.objects.create(actor=holder, action="log.viewed", log_id=7)
-    given = _person()
+    given = make_person()
     given.is_staff = True
     given.save()
     given.user_permissions.add(Permission.objects.get(codename="view_auditevent"))

@@ -37,15 +37,13 @@ def test_a_municipality_administrator_works_in_an_accessible_admin_R_GEN_06_R_RO
 
 
 def test_an_operator_reads_the_audit_trail_and_names_administrators_R_SEC_01_R_GEN_06(
-    page, municipality, holder, log
+    page, operator, municipality, holder, log
 ):
     """The operator's pages at a city's scale (issue 9): the audit trail with its filters and
     search, and a municipality's administrators chosen by searching for the person rather
     than from a list of everyone. Each passes axe."""
     from audit.models import AuditEvent
-    from tests.factories import UserFactory
 
-    operator = UserFactory(first_name="Ola", last_name="Drift", is_staff=True, is_superuser=True)
     AuditEvent.objects.create(actor=holder, role="holder", action="log.viewed", log_id=log.pk)
     AuditEvent.objects.create(actor=holder, role="holder", action="concern.created")
     log_in(page, operator.email, PASSWORD)

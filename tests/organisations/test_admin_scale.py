@@ -1,17 +1,11 @@
 """The operators' and administrators' pages at a city's scale (issue 9, R-ROLE-02): lists in
 a constant number of queries, and no page that lists every person of the city."""
 
-import pytest
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import UnitFactory, UserFactory, make_log
-
-
-@pytest.fixture
-def operator(db):
-    return UserFactory(first_name="Ola", last_name="Drift", is_staff=True, is_superuser=True)
 
 
 def test_the_unit_list_takes_constant_queries_however_deep_the_tree_R_ROLE_02(

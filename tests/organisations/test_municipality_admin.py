@@ -2,8 +2,6 @@
 (R-ROLE-02): through services that give an administrator what the admin needs, take it
 back, and write the audit trail (R-SEC-01)."""
 
-from typing import cast
-
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
@@ -17,16 +15,7 @@ from organisations.services import (
     save_municipality,
     set_administrators,
 )
-from tests.factories import MunicipalityFactory, UserFactory
-
-
-@pytest.fixture
-def operator(db) -> User:
-    return cast(User, UserFactory(is_staff=True, is_superuser=True))
-
-
-def _person(**fields) -> User:
-    return cast(User, UserFactory(**fields))
+from tests.factories import MunicipalityFactory, make_person
 
 
 def _post(client, municipality: Municipality, administrators: list[User], **changes):
@@ -43,7 +32,7 @@ def _post(client, municipality: Municipality, administrators: list[User], **chan
 def test_an_administrator_named_by_an_operator_can_work_in_the_admin_R_ROLE_02(
     client, operator, municipality, municipality_admin
 ):
-    newcomer = _person(first_name="Nina", last_name="Ny")
+    newcomer = make_person(first_name="Nina", last_name="Ny")
     client.force_login(operator)
 
     assert _post(client, municipality, [municipality_admin, newcomer]).status_code == 302
@@ -65,7 +54,7 @@ def test_an_administrator_removed_loses_the_admin_unless_still_needed_R_ROLE_02(
     """Removed from their one municipality: no longer staff, out of the group. One who
     administers another municipality, or an operator, keeps what they have."""
     elsewhere = MunicipalityFactory()
-    both = _person(is_staff=True)
+    both = make_person(is_staff=True)
     set_administrators(elsewhere, [both], by=operator)
     set_administrators(municipality, [municipality_admin, both, operator], by=operator)
 
@@ -101,7 +90,7 @@ def test_only_an_operator_changes_a_municipality_or_its_administrators_R_ROLE_02
 ):
     """Administrators view their municipality; they cannot make others administrators or
     change its retention period, in the admin (tests/organisations/test_admin.py) or here."""
-    stranger = _person()
+    stranger = make_person()
     municipality.retention_years = 1
     for by in (municipality_admin, stranger):
         with pytest.raises(PermissionDenied):
@@ -130,7 +119,7 @@ def test_a_change_of_a_municipality_is_audited_with_its_fields_R_SEC_01_R_SEC_06
 
 def test_a_municipality_added_in_the_admin_gets_its_category_lists_R_ROLE_02(client, operator):
     """As create_municipality gives them: without them no concern could be written."""
-    chosen = _person()
+    chosen = make_person()
     client.force_login(operator)
 
     response = client.post(
@@ -151,7 +140,7 @@ def test_one_removed_keeps_staff_given_for_more_than_the_administration_R_ROLE_0
 ):
     """Someone with other rights in the admin (here a group of their own) leaves only the
     administrators' group."""
-    support = _person(is_staff=True)
+    support = make_person(is_staff=True)
     support.groups.add(Group.objects.create(name="Brukerstøtte"))
     set_administrators(municipality, [support], by=operator)
 
@@ -168,7 +157,7 @@ def test_a_save_audits_only_what_it_changed_R_SEC_01(
     """Administrators changed: their own row, not a change of the municipality's fields.
     Nothing changed: no row."""
     client.force_login(operator)
-    other = _person()
+    other = make_person()
 
     assert _post(client, municipality, [municipality_admin, other]).status_code == 302
     assert _post(client, municipality, [municipality_admin, other]).status_code == 302

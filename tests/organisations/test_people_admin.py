@@ -17,7 +17,7 @@ from notifications.enums import Kind
 from notifications.models import OutgoingEmail
 from organisations.enums import Role
 from organisations.models import Membership
-from tests.factories import VALID_NATIONAL_ID, UserFactory
+from tests.factories import VALID_NATIONAL_ID
 
 NEW_ADDRESS = "angriper@example.no"
 NEW_PASSWORD = "blå-fjord-maskin-tavle"
@@ -49,11 +49,6 @@ def operator_data(user, **changes) -> dict:
         "is_superuser": "on" if user.is_superuser else None,
     }
     return person_data(user, **{**operator_fields, **changes})
-
-
-@pytest.fixture
-def operator(db):
-    return UserFactory(first_name="Ove", last_name="Operatør", is_staff=True, is_superuser=True)
 
 
 # --- item 1: no way into someone else's login ------------------------------------------------
