@@ -27,6 +27,7 @@ ADMIN_EMAIL = "kommune@bench.stafettlogg.no"
 OPERATOR = "operator"  # runs the service: the Django admin, the whole audit trail
 OPERATOR_EMAIL = "drift@bench.stafettlogg.no"
 LOGIN = "login"
+SIGNED_IN = "signed in, no page"
 MIXED = "mixed"
 
 
@@ -118,6 +119,9 @@ def pages(people: dict) -> list[Page]:
     login = {"username": people["holder"].email, "password": BENCH_PASSWORD}
     return [
         Page(BARE, "", "/bench/fortunes/"),
+        # What every signed-in page pays before its own work (session, person, roles, the
+        # middleware), and nothing else: the floor under every row below.
+        Page(SIGNED_IN, "holder", "/konto/okt/"),
         Page("Min side (holder)", "holder", "/"),
         Page("Mine stafettbarn", "holder", "/logger/"),
         Page("log page (holder)", "holder", f"/logger/{log}/"),

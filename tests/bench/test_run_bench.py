@@ -8,7 +8,7 @@ from django.core.management import call_command
 from bench import load
 from bench.generate import Generator
 from bench.management.commands.run_bench import Command
-from bench.pages import BARE, LOGIN, MIXED, Page, pages, personas, sessions
+from bench.pages import BARE, LOGIN, MIXED, SIGNED_IN, Page, pages, personas, sessions
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,9 @@ def test_every_page_answers_every_persona_as_measured(bench_site, tmp_path):
         assert float(row["cpu_ms"]) > 0
     assert int(rows["log page (holder)"]["queries"]) > int(rows[BARE]["queries"])
     assert rows[LOGIN]["persona"] == "-"
+    # The floor of a signed-in page: the person is read, and nothing of a log.
+    assert rows[SIGNED_IN]["persona"] == "holder"
+    assert 1 <= int(rows[SIGNED_IN]["queries"]) < int(rows["Min side (holder)"]["queries"])
     assert float(rows[MIXED]["queries"]) > 1
 
 
@@ -57,6 +60,8 @@ def test_the_sessions_are_signed_in_in_the_right_role_R_ROLE_01(bench_site, clie
         client.cookies["sessionid"] = key
         assert client.session["active_role"] == role
         assert client.get("/").status_code == 200
+        # The floor row's page answers a signed-in person with the time they have left.
+        assert client.get("/konto/okt/").json()["remaining"] > 0
 
 
 @pytest.mark.django_db(transaction=True)
