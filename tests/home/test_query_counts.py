@@ -5,6 +5,7 @@ view, with their annotations, and the templates never query."""
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.utils import timezone
 from home.overview import HOME_LOGS
 from meetings.services import create_meeting
 from notes.services import create_note
-from tests.factories import make_concern, make_log
+from tests.factories import UserFactory, make_concern, make_log
 from tests.pages import active_just_now
 
 MANY = HOME_LOGS + 5  # more than Min side shows
@@ -60,3 +61,34 @@ def test_the_holders_pages_count_the_same_with_1_3_and_many_logs_R_HOLD_01_R_HOL
     assert counts[1:] == [expected] * 2
     # The first count is warm: the request that stamped the session rendered the lists.
     assert counts[0] == (expected[1], expected[1])
+
+
+def _add_childs_logs(guardian, holder, unit, start: int, stop: int) -> None:
+    """Logs of which `guardian` is the guardian with a login, each with a coming meeting."""
+    for n in range(start, stop):
+        log = make_log(holder, unit, first_name=f"Barn{n}")
+        log.guardians.update(user=guardian)
+        starts = timezone.now() + timedelta(days=n + 1)
+        create_meeting(
+            log, by=holder, starts_at=starts, ends_at=starts + timedelta(hours=1), place="Rom 1"
+        )
+
+
+def test_the_guardians_min_side_counts_the_same_with_1_3_and_many_logs_R_GUAR_01_R_ROLE_01(
+    client, holder, unit
+):
+    """The guardian's Min side: the children's logs and their coming meetings, rendered
+    anew when the logs changed and kept after (home.overview). Each count is (rendered,
+    kept); many is more logs and meetings than the page shows."""
+    guardian = UserFactory(first_name="Gunn", last_name="Foresatt")
+    _add_childs_logs(guardian, holder, unit, 0, 1)
+    client.force_login(guardian)
+    client.get("/")  # the first request after login stamps the session
+    counts = []
+    for start, stop in ((1, 1), (1, 3), (3, MANY)):  # 1, 3 and many logs
+        _add_childs_logs(guardian, holder, unit, start, stop)
+        cache.clear()  # rendered anew, then kept
+        counts.append((_queries(client, "/"), _queries(client, "/")))
+    assert counts == [counts[0]] * 3
+    rendered, kept = counts[0]
+    assert rendered > kept

@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from notes.models import Note
 from notes.services import create_note, update_note
+from notes.views import PAGE_SIZE
+from tests.pages import active_just_now
 
 LIST = "/notater/"
 CREATE = "/notater/ny/"
@@ -181,6 +183,30 @@ def test_notes_pages_use_the_same_number_of_queries_for_1_and_3_notes(client, ho
     create_note(by=holder, text="Tre")
 
     assert _queries_for(client, url) == with_one
+
+
+def _posted_queries(client) -> int:
+    active_just_now(client)  # a slow setup would make the page stamp it
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(CREATE, {"text": "Ring foresatte i morgen.\nOm møtet."})
+    assert response.status_code == 302
+    return len(queries)
+
+
+def test_saving_a_note_costs_the_same_queries_with_1_3_and_many_notes_R_NOTE_01(client, holder):
+    """The benchmark's write: a new note posted by a person who has 1, 3 or more notes
+    than their list shows on a page."""
+    client.force_login(holder)
+    client.get(LIST)  # the first request after login stamps the session
+    create_note(by=holder, text="Ett")
+    counts = [_posted_queries(client)]
+    create_note(by=holder, text="Tre")  # the third, with the one posted
+    counts.append(_posted_queries(client))
+    for n in range(PAGE_SIZE):
+        create_note(by=holder, text=f"Notat {n}")
+    counts.append(_posted_queries(client))
+    assert Note.objects.filter(owner=holder).count() == PAGE_SIZE + 5
+    assert counts == [counts[0]] * 3
 
 
 def test_min_side_lists_the_five_latest_notes_newest_first_R_NOTE_01(client, holder):

@@ -231,3 +231,18 @@ def test_the_leaders_pages_count_the_same_with_1_3_and_many_people_R_LEAD_02_R_L
     counts.append(_queries(client, url))
     expected = {"/": 7, CSV: 7}.get(url, 8)
     assert counts == [expected] * 3
+
+
+def test_the_administrators_min_side_counts_the_same_with_1_3_and_many_people_R_ROLE_02_R_LEAD_02(
+    client, unit, municipality_admin
+):
+    """An administrator with no role gets the leader's Min side for the whole municipality:
+    the same number of queries for any number of people."""
+    _add_staff(unit, municipality_admin, 0, 1)
+    client.force_login(municipality_admin)
+    counts = [_queries(client, "/")]
+    _add_staff(unit, municipality_admin, 1, 3)
+    counts.append(_queries(client, "/"))
+    _add_staff(unit, municipality_admin, 3, USERS_PAGE_SIZE + 5)
+    counts.append(_queries(client, "/"))
+    assert counts == [counts[0]] * 3
