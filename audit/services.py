@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import connections, models, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.sql import InsertQuery
 from django.http import HttpRequest
 
@@ -54,28 +55,54 @@ def events_for(
     data: dict[str, Any] | None = None,
 ) -> list[AuditEvent]:
     """One unsaved event per (object, log id), with the request's role and address."""
+    about = [(obj._meta.label_lower, obj.pk, log_id) for obj, log_id in objs]
+    return _events(actor, action, about, data)
+
+
+def events_about(
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    action: str,
+    object_type: str,
+    ids: Sequence[tuple[Any, int | None]],
+    data: dict[str, Any] | None = None,
+) -> list[AuditEvent]:
+    """As events_for, for objects of one type (`app.model`) known by their ids: the reads of
+    a list of logs need no instance of each log (issue 9)."""
+    return _events(actor, action, [(object_type, pk, log_id) for pk, log_id in ids], data)
+
+
+def _events(
+    actor: AbstractBaseUser | AnonymousUser | None,
+    action: str,
+    about: Sequence[tuple[str, Any, int | None]],
+    data: dict[str, Any] | None,
+) -> list[AuditEvent]:
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     ambient = context.current()
+    actor_id = actor.pk if actor is not None else None
+    data = data or {}
     return [
         AuditEvent(
-            actor_id=actor.pk if actor is not None else None,
+            actor_id=actor_id,
             role=ambient.role,
             action=action,
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
+            object_type=object_type,
+            object_id=str(pk),
             log_id=log_id,
             ip_address=ambient.ip_address,
-            data=data or {},
+            data=data,
         )
-        for obj, log_id in objs
+        for object_type, pk, log_id in about
     ]
 
 
 def insert_statement(events: Sequence[AuditEvent], *, using: str) -> tuple[str, Sequence[Any]]:
     """The one INSERT of `events` as SQL text and parameters, made by Django's own compiler,
     for a caller that writes something else in the same statement (one round trip: the
-    log's access summary, logs.services.reads). Sets each event's time, as saving does.
+    log's access summary, logs.services.reads). Sets the events' time, as saving does; where
+    the statement is kept, the events of one statement share one time (`_prepared`).
 
     Its SQL is the same every time for one event (the read of a log page), and on
     PostgreSQL for any number of them (one array a column: `UNNEST`, the reads of a list
@@ -94,13 +121,53 @@ def insert_statement(events: Sequence[AuditEvent], *, using: str) -> tuple[str, 
     sql = _kept_sql[using, several]
     if sql is None:  # this database's INSERT of several rows depends on their number
         return _compiled(events, fields, using)
-    rows = [
-        [field.get_db_prep_save(field.pre_save(event, True), connection) for field in fields]
-        for event in events
-    ]
+    rows = _prepared(events, fields, connection)
     if not several:
         return sql, rows[0]
     return sql, [list(column) for column in zip(*rows, strict=True)]
+
+
+def _prepared(
+    events: Sequence[AuditEvent], fields: Sequence[models.Field], connection: BaseDatabaseWrapper
+) -> list[list[Any]]:
+    """Each event's values as the compiler prepares them (`pre_save`, then
+    `get_db_prep_save`). The events of one statement are one moment's: they all get the
+    first one's time. A value the same as the first event's (the same type and equal, or
+    the very same object) is taken as prepared for it, so that the reads of a list, which
+    differ only in their log, prepare the other columns once (issue 9)."""
+    first, *rest = events
+    head = [field.get_db_prep_save(field.pre_save(first, True), connection) for field in fields]
+    rows = [head]
+    for event in rest:
+        row = []
+        for field, prepared in zip(fields, head, strict=True):
+            name = field.attname
+            if name in _stamped():
+                setattr(event, name, getattr(first, name))
+            value, theirs = getattr(event, name), getattr(first, name)
+            if value is theirs or (
+                type(value) in _SCALARS and type(value) is type(theirs) and value == theirs
+            ):
+                row.append(prepared)
+            else:
+                row.append(field.get_db_prep_save(field.pre_save(event, True), connection))
+        rows.append(row)
+    return rows
+
+
+# Values whose equality means the same database value (a dict may hold True where another
+# holds 1: equal, but not the same JSON).
+_SCALARS = frozenset({str, int, type(None)})
+
+
+@functools.cache
+def _stamped() -> frozenset[str]:
+    """The columns saving stamps with the time."""
+    return frozenset(
+        field.attname
+        for field in _insert_fields()
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    )
 
 
 # The INSERT of one event and of several (None: not the same for every number), per

@@ -123,6 +123,8 @@ def pages(people: dict) -> list[Page]:
         # middleware), and nothing else: the floor under every row below.
         Page(SIGNED_IN, "holder", "/konto/okt/"),
         Page("Min side (holder)", "holder", "/"),
+        Page("Min side (actor)", "actor", "/"),
+        Page("Min side (guardian)", "guardian", "/"),
         Page("Mine stafettbarn", "holder", "/logger/"),
         Page("log page (holder)", "holder", f"/logger/{log}/"),
         Page("log page (actor)", "actor", f"/logger/{log}/"),

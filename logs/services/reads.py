@@ -11,7 +11,7 @@ from django.db.models import Count, Max, Min
 
 from accounts.models import User
 from audit.models import AuditEvent
-from audit.services import events_for, insert_statement
+from audit.services import events_about, events_for, insert_statement
 from logs.models import Log, LogOpening
 from logs.queries import READ_ACTIONS
 
@@ -36,12 +36,16 @@ def record_log_view(
 def record_log_views(logs: Iterable[Log | int], *, by: User, page: str) -> None:
     """One read per log shown on a page that shows several, written at once whatever their
     number (R-SEC-01). A kept list gives the logs by id."""
-    ids = [log if isinstance(log, int) else log.pk for log in logs]
-    objs: list[tuple[models.Model, int | None]] = [(Log(pk=pk), pk) for pk in ids]
-    if objs:
-        _write_reads(
-            events_for(actor=by, action="log.viewed", objs=objs, data=_read_data(page, None))
+    ids = [(pk, pk) for pk in (log if isinstance(log, int) else log.pk for log in logs)]
+    if ids:
+        events = events_about(
+            actor=by,
+            action="log.viewed",
+            object_type=Log._meta.label_lower,
+            ids=ids,
+            data=_read_data(page, None),
         )
+        _write_reads(events)
 
 
 def record_read(

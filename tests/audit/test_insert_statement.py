@@ -9,9 +9,10 @@ import pytest
 from django.db import connection
 from django.db.models.sql.compiler import SQLInsertCompiler
 
-from audit import services
+from audit import context, services
 from audit.models import AuditEvent
-from audit.services import insert_statement
+from audit.services import events_about, events_for, insert_statement
+from tests.factories import make_log
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +131,75 @@ def test_several_events_go_through_the_compiler_where_their_number_is_in_the_sql
 def test_no_events_are_refused():
     with pytest.raises(ValueError, match="No events"):
         insert_statement([], using=connection.alias)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the statement kept: PostgreSQL's")
+def test_the_events_of_one_statement_are_one_moment_R_SEC_01(holder):
+    events = [_event(actor_id=holder.pk, **values) for values in SEVERAL]
+
+    sql, params = insert_statement(events, using=connection.alias)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+    written = set(AuditEvent.objects.values_list("at", flat=True))
+    assert written == {events[0].at} and all(event.at == events[0].at for event in events)
+
+
+def test_a_value_like_the_first_events_but_not_the_same_is_written_as_it_is_R_SEC_01(holder):
+    """The values of later events that equal the first's are prepared once; equal is not
+    the same when the type differs (True == 1), nor for another dict."""
+    shared = {"page": "home"}
+    events = [
+        _event(actor_id=holder.pk, object_id="1", data=shared),
+        _event(actor_id=holder.pk, object_id="2", data=shared),
+        _event(actor_id=holder.pk, object_id="3", data={"page": "home", "n": True}),
+        _event(actor_id=holder.pk, object_id="4", data={"page": "home", "n": 1}),
+        _event(actor_id=None, object_id="5", log_id=5, data={}),
+    ]
+
+    sql, params = insert_statement(events, using=connection.alias)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+    assert _rows() == [
+        (holder.pk, "", "log.viewed", "", "1", None, None, {"page": "home"}),
+        (holder.pk, "", "log.viewed", "", "2", None, None, {"page": "home"}),
+        (holder.pk, "", "log.viewed", "", "3", None, None, {"page": "home", "n": True}),
+        (holder.pk, "", "log.viewed", "", "4", None, None, {"page": "home", "n": 1}),
+        (None, "", "log.viewed", "", "5", 5, None, {}),
+    ]
+    assert type(_rows()[3][7]["n"]) is int
+
+
+def test_events_about_ids_are_the_events_for_their_objects_R_SEC_01(holder, unit):
+    """The reads of a list name their logs by id (issue 9): the same events as for the
+    logs themselves."""
+    logs = [make_log(holder, unit) for _ in range(2)]
+    token = context.set_role("holder")
+    try:
+        by_id = events_about(
+            actor=holder,
+            action="log.viewed",
+            object_type="logs.log",
+            ids=[(log.pk, log.pk) for log in logs],
+            data={"page": "home"},
+        )
+        by_object = events_for(
+            actor=holder, action="log.viewed", objs=[(log, log.pk) for log in logs],
+            data={"page": "home"},
+        )  # fmt: skip
+    finally:
+        context.reset(token)
+
+    def fields(events):
+        return [tuple(getattr(event, name) for name in FIELDS) for event in events]
+
+    assert fields(by_id) == fields(by_object)
+    assert fields(by_id)[0][:6] == (
+        holder.pk,
+        "holder",
+        "log.viewed",
+        "logs.log",
+        str(logs[0].pk),
+        logs[0].pk,
+    )
