@@ -134,6 +134,7 @@ def pages(people: dict) -> list[Page]:
         Page("actor picker 'an'", "holder", "/aktorer/sok/?q=an&picker=actor"),
         Page("past meetings", "holder", "/moter/?tidligere=1"),
         Page("Min side (leader)", "leader", "/"),
+        Page("Min side (municipality)", ADMIN, "/"),
         Page("Statistikk (leader)", "leader", "/statistikk/"),
         Page("Statistikk (municipality)", ADMIN, "/statistikk/"),
         Page("Statistikk CSV (municipality)", ADMIN, "/statistikk/statistikk.csv"),

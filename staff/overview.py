@@ -95,6 +95,13 @@ def staff_of_units(units: QuerySet[Unit], *, today: date | None = None) -> Query
     )
 
 
+def staff_count_of_units(units: QuerySet[Unit]) -> QuerySet[Membership, tuple[int]]:
+    """The number of rows of staff_of_units(units), as one row of one column: a page count
+    in a query that can be compiled once (common.compiled), without the numbers' subqueries."""
+    staff = Membership.objects.filter(unit__in=units, role__in=STAFF_ROLES).order_by()
+    return staff.annotate(n=Func("pk", function="COUNT")).values_list("n")
+
+
 # --- Brukere (R-LEAD-04) ---------------------------------------------------------------------
 
 NAME_ORDER = ("last_name", "first_name", "pk")

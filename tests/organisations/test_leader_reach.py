@@ -5,7 +5,8 @@ from django.test import RequestFactory
 
 from accounts.enums import ACTIVE_ROLE_SESSION_KEY
 from organisations.enums import Role
-from organisations.queries import leads, units_led_by
+from organisations.models import Unit
+from organisations.queries import leads, reach_of, units_led_by
 from tests.factories import MembershipFactory, MunicipalityFactory, UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,20 +37,43 @@ def test_an_administrator_reaches_every_unit_of_their_municipality_only_R_ROLE_0
     assert far not in reach
 
 
-def test_the_signed_in_leader_s_reach_asks_nothing_about_administration_R_ROLE_03(
+def test_the_reach_is_one_query_for_a_leader_and_an_administrator_alike_R_ROLE_03(
     municipality, unit, other_unit, leader, municipality_admin, django_assert_num_queries
 ):
-    """As the header does, the reach takes whether the person administers a municipality
-    from the person's own query (organisations.backends): a plain leader's reach is two
-    queries (their units, the tree) instead of three, and an administrator's still all."""
-    from organisations.backends import RoleBackend
-
-    signed_in_leader = RoleBackend().get_user(leader.pk)
-    signed_in_admin = RoleBackend().get_user(municipality_admin.pk)
+    """The reach is one query (issue 9), however deep the tree and whoever asks: the ids
+    of the units (reach_of), which the units' queryset then names."""
+    below = UnitFactory(municipality=municipality, name="Avdeling under", parent=unit)
+    further = UnitFactory(municipality=municipality, name="Gruppe under", parent=below)
+    with django_assert_num_queries(1):
+        assert sorted(reach_of(leader)) == sorted([unit.pk, below.pk, further.pk])
     with django_assert_num_queries(2):
-        units_led_by(signed_in_leader)
-    assert set(units_led_by(signed_in_leader)) == {unit}
-    assert {unit, other_unit} <= set(units_led_by(signed_in_admin))
+        assert set(units_led_by(leader)) == {unit, below, further}
+    with django_assert_num_queries(1):
+        assert {unit.pk, other_unit.pk, below.pk, further.pk} <= set(reach_of(municipality_admin))
+
+
+def test_the_reach_stays_in_the_municipalities_the_person_leads_in_R_ROLE_03(
+    municipality, unit, leader
+):
+    """A unit below a led one but of another municipality (the model refuses it; data
+    written around the model) is out of reach, and so is everything below it."""
+    elsewhere = MunicipalityFactory(name="Annen kommune")
+    stray = UnitFactory(municipality=elsewhere, name="Feilplassert")
+    Unit.objects.filter(pk=stray.pk).update(parent=unit)
+    below_stray = UnitFactory(municipality=municipality, name="Under feilplassert")
+    Unit.objects.filter(pk=below_stray.pk).update(parent=stray)
+
+    assert set(units_led_by(leader)) == {unit}
+
+
+def test_a_leader_who_also_administers_reaches_both_R_ROLE_03(municipality, unit, leader):
+    elsewhere = MunicipalityFactory(name="Annen kommune")
+    far = UnitFactory(municipality=elsewhere, name="Fjernskolen")
+    far_below = UnitFactory(municipality=elsewhere, name="Fjern avdeling", parent=far)
+    elsewhere.administrators.add(leader)
+
+    assert set(units_led_by(leader)) == {unit, far, far_below}
+    assert list(units_led_by(leader)) == sorted(units_led_by(leader), key=lambda u: u.name)
 
 
 def test_nobody_else_reaches_a_unit_R_ROLE_03(holder, actor):
