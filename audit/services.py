@@ -138,11 +138,12 @@ def _prepared(
     first, *rest = events
     head = [field.get_db_prep_save(field.pre_save(first, True), connection) for field in fields]
     rows = [head]
+    stamped = _stamped()
     for event in rest:
         row = []
         for field, prepared in zip(fields, head, strict=True):
             name = field.attname
-            if name in _stamped():
+            if name in stamped:
                 setattr(event, name, getattr(first, name))
             value, theirs = getattr(event, name), getattr(first, name)
             if value is theirs or (
