@@ -121,6 +121,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["last_name", "first_name"]
+        # People in name order, as lists and the actor picker walk them (issue 9).
+        indexes = [models.Index(fields=["last_name", "first_name", "id"], name="user_name_order")]
         verbose_name = _("bruker")
         verbose_name_plural = _("brukere")
 

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from django.apps import apps
 from django.db import connection
-from django.db.models import Q, QuerySet, Value
+from django.db.models import Q, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.http import HttpRequest
@@ -299,17 +299,39 @@ def actor_entries(municipality_id: int, user_ids: Iterable[int]) -> list[ActorEn
     return [ActorEntry(pk, names[pk], tuple(units[pk])) for pk in names]
 
 
+# How many people, in name order, a picker's search walks before it reads every actor of the
+# municipality instead (find_actor_ids).
+PICKER_WALK = 2000
+NAME_ORDER = ("last_name", "first_name", "pk")
+
+
 def find_actor_ids(municipality_id: int, query: str, *, limit: int) -> tuple[list[int], bool]:
     """The first `limit` actors matching `query` (R-MEET-04), by name, and whether there
-    are more. An empty query finds nobody: a picker never lists the whole municipality."""
+    are more. An empty query finds nobody: a picker never lists the whole municipality.
+
+    A word of one or two letters, as one types, matches a third of a city's 10,000 actors:
+    finding all of them to sort them by name cost PostgreSQL 10 ms a keystroke (issue 9).
+    So the people are first walked in name order (an index), only the first PICKER_WALK of
+    them, stopping at the first `limit` + 1 that match: those are then the first matches of
+    all, since the walk covers everyone up to a name. A rarer word, which finds fewer among
+    them, is looked for among every actor of the municipality."""
     if not (query or "").strip():
         return [], False
-    # In the one pass over the matching actors: a second over the people they are (pk IN)
-    # read every person's row again (issue 9).
-    hits = search_actors(municipality_id, query).order_by(
-        "user__last_name", "user__first_name", "user_id"
-    )
-    ids = list(hits.values_list("user_id", flat=True).distinct()[: limit + 1])
+    hits = search_actors(municipality_id, query)
+    # The last name of the person PICKER_WALK places down the name order bounds the walk
+    # (the index's first column); with fewer people than that, the walk finds nothing and
+    # every actor is read.
+    edge = User.objects.order_by(*NAME_ORDER).values("last_name")[PICKER_WALK : PICKER_WALK + 1]
+    in_order = ("user__last_name", "user__first_name", "user_id")
+    walked = hits.filter(user__last_name__lte=Subquery(edge)).order_by(*in_order)
+    ids = list(walked.values_list("user_id", flat=True).distinct()[: limit + 1])
+    if len(ids) <= limit:
+        # Every matching actor, read without an order and then put in one by id: in one
+        # query, PostgreSQL would walk all people in name order instead, looking up each
+        # one's roles (50 ms in a city for a word nobody has).
+        matching = list(hits.values_list("user_id", flat=True).distinct())
+        everyone = User.objects.filter(pk__in=matching).order_by(*NAME_ORDER)
+        ids = list(everyone.values_list("pk", flat=True)[: limit + 1])
     return ids[:limit], len(ids) > limit
 
 

@@ -7,10 +7,17 @@ import pytest
 from django import forms
 from django.db import connection
 
+import organisations.queries
 from common.forms import PlainSelect
 from organisations.enums import Role
 from organisations.queries import find_actor_ids, search_actors
-from tests.factories import MembershipFactory, UnitFactory, UserFactory, make_actor
+from tests.factories import (
+    MembershipFactory,
+    MunicipalityFactory,
+    UnitFactory,
+    UserFactory,
+    make_actor,
+)
 
 ACTORS = "/aktorer/"
 
@@ -117,18 +124,49 @@ def test_letters_beyond_ascii_match_in_any_case_on_postgresql_R_MEET_04(municipa
 
 
 def test_the_picker_lists_a_person_once_by_name_in_one_query_R_MEET_04(
-    municipality, django_assert_num_queries
+    municipality, django_assert_num_queries, monkeypatch
 ):
-    """An actor in two matching units is one hit; the hits come by last name, first name."""
+    """An actor in two matching units is one hit; the hits come by last name, first name.
+    When the first people by name hold more hits than a picker shows, that is one query."""
+    monkeypatch.setattr(organisations.queries, "PICKER_WALK", 2)
     school = UnitFactory(municipality=municipality, name="Berg skole")
     kindergarten = UnitFactory(municipality=municipality, name="Berg barnehage")
     both = make_actor(school, "Ola", "Berg")
     MembershipFactory(user=both, unit=kindergarten, role=Role.ACTOR)
     first = make_actor(kindergarten, "Anne", "Aas")
     last = make_actor(school, "Cecilie", "Dahl")
+    UserFactory(first_name="Zara", last_name="Zeta")  # the walk ends at the third person
 
     with django_assert_num_queries(1):
         found, more = find_actor_ids(municipality.pk, "berg", limit=2)
 
     assert (found, more) == ([first.pk, both.pk], True)
     assert find_actor_ids(municipality.pk, "berg", limit=5) == ([first.pk, both.pk, last.pk], False)
+
+
+@pytest.mark.parametrize("walk", [1, 3, 6, 100])
+def test_the_picker_finds_the_same_actors_however_far_it_walks_R_MEET_04(
+    municipality, monkeypatch, walk
+):
+    """Issue 9: the picker first walks the people in name order, only PICKER_WALK of them,
+    and reads every actor of the municipality when that walk finds fewer than it shows.
+    Either way the hits are the first by name of all the matching actors: none skipped,
+    none of another municipality, no one who is not an actor, none switched off."""
+    monkeypatch.setattr(organisations.queries, "PICKER_WALK", walk)
+    unit = UnitFactory(municipality=municipality, name="Sentrum skole")
+    elsewhere = UnitFactory(municipality=MunicipalityFactory(), name="Sentrum skole")
+    names = ["Aas", "Berg", "Dahl", "Eng", "Haug", "Lie", "Moen", "Nilsen", "Strand", "Vik"]
+    actors = [make_actor(unit, "Anne" if i % 2 else "Per", name) for i, name in enumerate(names)]
+    make_actor(elsewhere, "Anne", "Andersen")
+    make_actor(unit, "Anne", "Borte", is_active=False)
+    UserFactory(first_name="Anne", last_name="Bakke")  # a guardian, say: no actor
+    annes = [person.pk for person in actors if person.first_name == "Anne"]
+
+    assert find_actor_ids(municipality.pk, "anne", limit=2) == (annes[:2], True)
+    assert find_actor_ids(municipality.pk, "anne", limit=5) == (annes, False)
+    assert find_actor_ids(municipality.pk, "sentrum", limit=20) == (
+        [person.pk for person in actors],
+        False,
+    )
+    assert find_actor_ids(municipality.pk, "vik", limit=5) == ([actors[-1].pk], False)
+    assert find_actor_ids(municipality.pk, "zq", limit=5) == ([], False)
