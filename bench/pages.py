@@ -132,6 +132,7 @@ def pages(people: dict) -> list[Page]:
         Page("Aktører", "holder", "/aktorer/"),
         Page("Aktører search 'an'", "holder", "/aktorer/?q=an"),
         Page("actor picker 'an'", "holder", "/aktorer/sok/?q=an&picker=actor"),
+        Page("upcoming meetings", "holder", "/moter/"),
         Page("past meetings", "holder", "/moter/?tidligere=1"),
         Page("Min side (leader)", "leader", "/"),
         Page("Min side (municipality)", ADMIN, "/"),
