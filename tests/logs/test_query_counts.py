@@ -1,5 +1,6 @@
 """Constant query count (architecture): a page asks the database as often for one log or
-concern as for many. Each test counts the same page with 1 and with 3 of them."""
+concern as for many. Each test counts the same page with 1 and with 3 of them, and the
+log page with 12 as well."""
 
 from datetime import timedelta
 
@@ -150,11 +151,16 @@ def test_the_log_page_has_a_constant_query_count_R_LOG_01_R_ROLE_05_R_ROLE_06(
     rich_concern(log, [actor, second_actor])
     rich_concern(log, [actor, second_actor])
     three, three_again = count_queries(client, url), count_queries(client, url)
+    for _ in range(9):
+        rich_concern(log, [actor, second_actor])
+    many, many_again = count_queries(client, url), count_queries(client, url)
 
     assert_same_count(one, three)
+    assert_same_count(one, many)
     # The next views reuse the rendered sections (logs.page_cache): the concerns, their
     # measures and actors, and the glimpses are not asked for again, however many.
     assert_same_count(one_again, three_again)
+    assert_same_count(one_again, many_again)
     assert one_again[0] <= one[0] - 4
 
 

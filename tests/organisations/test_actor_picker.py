@@ -149,15 +149,20 @@ def _count(client, query: str) -> int:
 
 
 def test_the_live_search_has_a_constant_query_count_R_MEET_04(client, holder, unit, other_unit):
-    """One hit or many, each in one or two units: the same number of queries."""
+    """One hit, three, or more than the picker shows, each in one or two units: the same
+    number of queries."""
     make_actor(unit, "Ett", "Treff")
     for number in range(3):
         person = make_actor(unit, "Tre", f"Treff{number}")
+        MembershipFactory(user=person, unit=other_unit, role=Role.ACTOR)
+    for number in range(PICKER_LIMIT + 5):
+        person = make_actor(unit, "Mange", f"Treff{number:02d}")
         MembershipFactory(user=person, unit=other_unit, role=Role.ACTOR)
     client.force_login(holder)
     client.get("/")  # the first request of a session does some bookkeeping of its own
 
     one, three, none = _count(client, "ett"), _count(client, "tre"), _count(client, "ingen")
+    many = _count(client, "mange")
 
-    assert one == three
+    assert one == three == many
     assert none <= one
