@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.db import connections, models, router
+from django.db import connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.sql import InsertQuery
 from django.http import HttpRequest
@@ -236,30 +236,3 @@ def _compiled_several(fields: Sequence[models.Field], using: str) -> str | None:
     ):
         return None
     return two_sql
-
-
-def record_each(
-    *,
-    actor: AbstractBaseUser | AnonymousUser | None,
-    action: str,
-    objs: Sequence[tuple[models.Model, int | None]],
-    data: dict[str, Any] | None = None,
-) -> list[AuditEvent]:
-    """One event per (object, log id), written in one INSERT: a page that shows several
-    logs records each of them at the cost of one query, however many there are."""
-    events = events_for(actor=actor, action=action, objs=objs, data=data)
-    using = router.db_for_write(AuditEvent)
-    connection = connections[using]
-    fields = _insert_fields()
-    if (
-        not events
-        or connection.in_atomic_block
-        or connection.ops.bulk_batch_size(fields, events) < len(events)
-    ):
-        return AuditEvent.objects.bulk_create(events)
-    # A page's reads outside a transaction: one INSERT statement is atomic by itself, so
-    # the BEGIN and COMMIT that bulk_create wraps around it would be two round trips for
-    # nothing, on every page that shows logs.
-    # QuerySet._insert: the one INSERT bulk_create itself makes; not in the type stubs.
-    AuditEvent.objects._insert(events, fields=fields, using=using)  # type: ignore[attr-defined]
-    return events
