@@ -1,7 +1,7 @@
 """*Min side*: what the active role has to do now, drawn from every app (R-ROLE-01)."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any, ClassVar
 
 from django.contrib.auth.decorators import login_required
@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -19,6 +20,7 @@ from common.compiled import CompiledRows
 from common.kept_html import rendered_for_rows
 from home.overview import HOME_MEETINGS, actor_concerns_shown, overview
 from logs.services import record_log_views
+from meetings.models import Meeting
 from meetings.queries import upcoming_meetings_for
 from notes.queries import latest_notes
 from organisations.enums import Role
@@ -88,14 +90,30 @@ def _actor_meetings(user: User) -> SafeString:
     """The actor's upcoming meetings (R-ACT-02), rendered once per set of rows and kept:
     the rows hold all the list shows, so a meeting planned, moved, cancelled or ended, or
     the child renamed, shows at once."""
-    rows = [
-        UpcomingMeeting(*row)
-        for row in upcoming_meetings_for(user, Role.ACTOR)[:HOME_MEETINGS].values_list(
-            *UpcomingMeeting.FIELDS
-        )
-    ]
+    now = timezone.now()
+    # The query holds the day, not the moment, so it is compiled once a day (issue 9); the
+    # meetings that ended earlier today are read with it and left out here.
+    read = [UpcomingMeeting(*row) for row in _ACTOR_MEETINGS.rows(None, user.pk)]
+    rows = [meeting for meeting in read if meeting.ends_at >= now][:HOME_MEETINGS]
+    if len(rows) < HOME_MEETINGS and len(read) == HOME_MEETINGS + ENDED_TODAY:
+        # More meetings ended today than were read along: asked with the moment itself.
+        upcoming = upcoming_meetings_for(user, Role.ACTOR, now=now)[:HOME_MEETINGS]
+        rows = [UpcomingMeeting(*row) for row in upcoming.values_list(*UpcomingMeeting.FIELDS)]
     context = {"meetings": rows, "is_holder": False}
     return rendered_for_rows("actor-meetings", rows, "meetings/_upcoming.html", context)
+
+
+# How many of the actor's meetings that ended earlier today are read beside the upcoming ones.
+ENDED_TODAY = 5
+
+
+def _actor_meetings_query(_shape: None, user_id: int) -> QuerySet[Meeting, tuple[Any, ...]]:
+    today = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    meetings = upcoming_meetings_for(User(pk=user_id), Role.ACTOR, now=today)
+    return meetings.values_list(*UpcomingMeeting.FIELDS)[: HOME_MEETINGS + ENDED_TODAY]
+
+
+_ACTOR_MEETINGS = CompiledRows(Meeting, _actor_meetings_query)
 
 
 @dataclass(frozen=True)
@@ -105,12 +123,14 @@ class UpcomingMeeting:
     FIELDS: ClassVar = (
         "pk",
         "starts_at",
+        "ends_at",
         "log__child__first_name",
         "log__child__last_name",
         "place",
     )
     pk: int
     starts_at: datetime
+    ends_at: datetime
     first_name: str
     last_name: str
     place: str

@@ -319,6 +319,7 @@ TASKS: dict[str, dict[str, Any]] = {"default": {"BACKEND": "django_tasks_db.Data
 # through to the database) and, if chosen, the task queue. Without it, sessions live in the
 # database and the cache in each process's memory, which nothing relies on across requests.
 REDIS_URL = env_str("REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {

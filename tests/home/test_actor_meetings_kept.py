@@ -3,11 +3,12 @@ kept (home.views, common.kept_html.rendered_for_rows, issue 9): a meeting planne
 cancelled, ended or the actor taken off shows on the next view, and two actors never see
 each other's (R-ACT-02, R-ROLE-05, R-MEET-05)."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
 
+import home.views
 from logs.services import update_child
 from meetings.services import cancel_meeting, update_meeting
 from organisations.enums import Role
@@ -92,3 +93,45 @@ def test_a_kept_list_is_not_rendered_again(seen, monkeypatch):
     monkeypatch.setattr("common.kept_html.render_to_string", refuse)
 
     assert "Møterom Først" in page_text(seen, "/")
+
+
+def test_the_query_is_built_once_a_day_not_on_every_view_R_ACT_02(seen, monkeypatch):
+    """Issue 9: building the queryset cost more than the rest of the list; it holds the
+    day, not the moment, and is compiled once (common.compiled)."""
+    monkeypatch.setattr(home.views._ACTOR_MEETINGS, "_kept", {})
+    assert "Møterom Først" in page_text(seen, "/")
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the query was built again")
+
+    monkeypatch.setattr("home.views.upcoming_meetings_for", refuse)
+
+    assert "Møterom Først" in page_text(seen, "/")
+
+
+@pytest.mark.parametrize("ended", [1, 3])
+def test_meetings_that_ended_earlier_today_are_left_out_however_many_R_ACT_02(
+    client, actor, log2, monkeypatch, ended
+):
+    """The list reads the day's meetings with the upcoming ones and leaves out those that
+    have ended; when more ended today than it read along, it asks again with the moment."""
+    noon = timezone.make_aware(datetime.combine(timezone.localdate(), time(12)))
+    monkeypatch.setattr(timezone, "now", lambda: noon)
+    monkeypatch.setattr(home.views, "HOME_MEETINGS", 2)
+    monkeypatch.setattr(home.views, "ENDED_TODAY", 1)
+    monkeypatch.setattr(home.views._ACTOR_MEETINGS, "_kept", {})  # compiled for 2 + 1 rows
+    for hour in range(8, 8 + ended):
+        starts = noon.replace(hour=hour)
+        ends = starts + timedelta(minutes=45)
+        make_meeting(log2, place=f"Ferdig {hour}", actors=[actor], starts_at=starts, ends_at=ends)
+    for hour in (13, 14, 15):
+        starts = noon.replace(hour=hour)
+        ends = starts + timedelta(minutes=45)
+        make_meeting(log2, place=f"Kommende {hour}", actors=[actor], starts_at=starts, ends_at=ends)
+    client.force_login(actor)
+
+    page = page_text(client, "/")
+
+    assert "Kommende 13" in page and "Kommende 14" in page
+    assert "Kommende 15" not in page  # no more than the list shows
+    assert "Ferdig" not in page
