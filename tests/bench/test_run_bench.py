@@ -86,3 +86,25 @@ def test_the_load_generator_counts_answers_and_latencies(live_server, settings):
 
 def test_the_bare_page_is_not_part_of_the_site(client):
     assert client.get("/bench/fortunes/").status_code == 404
+
+
+def test_a_pages_share_is_of_the_bare_page_measured_beside_it(tmp_path):
+    """A shared machine's speed changes from minute to minute: each page's throughput is
+    compared with the bare page's just before it, not with the first one of the run."""
+    rows = [
+        {"page": BARE, "persona": "-", "cpu_ms": 1.0, "wall_ms": 1.0, "queries": 1,
+         "req_per_s": 1000.0},
+        {"page": "Min side (holder)", "persona": "holder", "cpu_ms": 3.0, "wall_ms": 4.0,
+         "queries": 6, "req_per_s": 240.0, "bare_req_per_s": 800.0},
+        {"page": "old row", "persona": "holder", "cpu_ms": 3.0, "wall_ms": 4.0,
+         "queries": 6, "req_per_s": 240.0},
+    ]  # fmt: skip
+    target = tmp_path / "bench.csv"
+
+    Command().report(rows, str(target))
+
+    written = {row["page"]: row for row in csv.DictReader(target.open())}
+    assert float(written["Min side (holder)"]["share_of_bare_pct"]) == 30.0
+    assert float(written["Min side (holder)"]["bare_req_per_s"]) == 800.0
+    assert float(written["old row"]["share_of_bare_pct"]) == 24.0  # no bare beside: the first
+    assert float(written[BARE]["share_of_bare_pct"]) == 100.0
