@@ -5,6 +5,7 @@ without reading the audit trail on every view."""
 import importlib
 from datetime import timedelta
 
+import pytest
 from django.apps import apps
 from django.db import connection
 from django.db.models import Count, Max
@@ -160,3 +161,44 @@ def test_a_read_is_its_audit_row_and_its_summary_in_one_round_trip_on_postgresql
     assert openings[other_holder.pk].times == 2
     assert openings[holder.pk].first_opened < openings[holder.pk].last_opened
     assert the_summary(log) == the_old_aggregate(log)
+
+
+def test_a_view_changes_no_indexed_column_of_its_summary_row_R_SEC_01(db):
+    """Issue 9: every view of a log updates the log's LogOpening row for the person. None of
+    the columns a view changes is in an index, and PostgreSQL leaves room on each page of
+    the table, so the row is updated in place (HOT): no index entry written per view, and
+    the old version cleared on the page without waiting for a vacuum."""
+    table = LogOpening._meta.db_table
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table)
+    indexed = {
+        column
+        for constraint in constraints.values()
+        if constraint["index"] or constraint["unique"]
+        for column in constraint["columns"]
+    }
+    assert {"log_id", "user_id", "role"} <= indexed
+    assert not indexed & {"last_opened", "times", "first_opened"}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [table])
+            assert "fillfactor=70" in cursor.fetchone()[0]
+
+
+def test_on_postgresql_a_repeated_view_updates_the_row_in_place_R_SEC_01(log, holder):
+    if connection.vendor != "postgresql":
+        pytest.skip("HOT updates are PostgreSQL's")
+    record_log_view(log, by=holder)
+
+    for _ in range(3):
+        record_log_view(log, by=holder)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables WHERE relname = %s",
+            [LogOpening._meta.db_table],
+        )
+        updated, in_place = cursor.fetchone()
+    assert updated >= 3
+    assert in_place == updated
+    assert LogOpening.objects.get(log=log, user=holder).times == 4
