@@ -15,11 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from audit.models import AuditEvent
 from bench import load, measure
 from bench.pages import BARE, LOGIN, MIXED, Page, pages, personas, sessions
+from logs.models import LogOpening
+from notes.models import Note
 
 COLUMNS = [
     "page", "persona", "cpu_ms", "cpu_x_bare", "queries", "wall_ms", "req_per_s",
@@ -27,9 +31,9 @@ COLUMNS = [
 ]  # fmt: skip
 
 
-# The tables the measured pages write to: every view of a log updates its summary of who
-# has opened it, every request may touch its session, the mix writes notes.
-WRITTEN = ("logs_logopening", "django_session", "notes_note", "audit_auditevent")
+# What the measured pages write to: every view of a log its audit row and its summary of
+# who has opened it, a request may touch its session, the mix writes notes.
+WRITTEN = (LogOpening, AuditEvent, Session, Note)
 
 
 def settle() -> None:
@@ -39,8 +43,9 @@ def settle() -> None:
     # VACUUM cannot run in a transaction: inside one (a test's) there is nothing to settle.
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return
+    tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in WRITTEN)
     with connection.cursor() as cursor:
-        cursor.execute(f"VACUUM (ANALYZE) {', '.join(WRITTEN)}")
+        cursor.execute(f"VACUUM (ANALYZE) {tables}")
 
 
 def _f(value: float | None, digits: int = 1) -> str:
