@@ -1,32 +1,15 @@
 """The cache a process keeps without Redis (issue 9): big enough for a city's kept pages."""
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.settings_in_process import setting_for
 
 
 def _caches(**environ: str) -> dict:
-    """The CACHES stafett/settings.py gives for these environment variables, read in a
-    process of its own (the settings module is read once per process)."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("STAFETT_CACHE_") and key != "REDIS_URL"
-    }
-    code = "import json, stafett.settings as s; print(json.dumps(s.CACHES))"
-    found = subprocess.run(  # noqa: S603 - our own interpreter and code
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={**env, "STAFETT_DEBUG": "1", **environ},
-        capture_output=True,
-        text=True,
-        check=True,
+    """The default cache stafett/settings.py gives for these environment variables."""
+    return setting_for(
+        "s.CACHES['default']",
+        unset=("STAFETT_CACHE_", "REDIS_URL"),
+        **{"STAFETT_DEBUG": "1", **environ},
     )
-    return json.loads(found.stdout)["default"]
 
 
 def test_without_redis_each_process_keeps_thousands_of_kept_parts_not_django_s_300():

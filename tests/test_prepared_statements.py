@@ -1,43 +1,22 @@
 """On PostgreSQL, a query a connection sends again and again is prepared, so that PostgreSQL
 plans it once (issue 9: planning was a third of its CPU on the benchmark's mixed load)."""
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.conf import settings
 from django.db import connection
 
 from accounts.models import User
 from tests.factories import UserFactory
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.settings_in_process import setting_for
 
 
 def _options(**environ: str) -> dict:
-    """The database OPTIONS stafett/settings.py gives for these environment variables, read
-    in a process of its own (the settings module is read once per process)."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("STAFETT_DB_") and key != "DATABASE_URL"
-    }
-    code = (
-        "import json, stafett.settings as s; "
-        "print(json.dumps(s.DATABASES['default'].get('OPTIONS', {})))"
+    """The database OPTIONS stafett/settings.py gives for these environment variables."""
+    return setting_for(
+        "s.DATABASES['default'].get('OPTIONS', {})",
+        unset=("STAFETT_DB_", "DATABASE_URL"),
+        **environ,
     )
-    found = subprocess.run(  # noqa: S603 - our own interpreter and code
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={**env, **environ},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(found.stdout)
 
 
 def test_postgresql_binds_parameters_on_the_server_and_prepares_repeated_queries():

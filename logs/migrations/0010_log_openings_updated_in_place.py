@@ -10,18 +10,14 @@ from django.db import migrations, models
 FILLFACTOR = 70
 
 
-def leave_room(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    table = schema_editor.quote_name(apps.get_model("logs", "LogOpening")._meta.db_table)
-    schema_editor.execute(f"ALTER TABLE {table} SET (fillfactor = {FILLFACTOR})")
+def _fillfactor(setting: str):
+    def change(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        table = schema_editor.quote_name(apps.get_model("logs", "LogOpening")._meta.db_table)
+        schema_editor.execute(f"ALTER TABLE {table} {setting}")
 
-
-def fill_up(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    table = schema_editor.quote_name(apps.get_model("logs", "LogOpening")._meta.db_table)
-    schema_editor.execute(f"ALTER TABLE {table} RESET (fillfactor)")
+    return change
 
 
 class Migration(migrations.Migration):
@@ -45,5 +41,9 @@ class Migration(migrations.Migration):
                 verbose_name="logg",
             ),
         ),
-        migrations.RunPython(leave_room, fill_up, elidable=False),
+        migrations.RunPython(
+            _fillfactor(f"SET (fillfactor = {FILLFACTOR})"),
+            _fillfactor("RESET (fillfactor)"),
+            elidable=False,
+        ),
     ]
