@@ -2,16 +2,17 @@
 afterwards (issue 9): the CSRF token, and the address of the page it is shown on.
 
 Kept HTML holds a mark in their place, the same in every process (a shared cache) and
-nothing a person could type; each request puts its own value where the mark is. A key of
-kept HTML holds `version_key()`: the marks' start, so that after a new SECRET_KEY nothing
-kept with the old marks is used, and a digest of the templates, translations and static
-files' addresses, so that after a new release no HTML of the old one is (the cache outlives
-a deploy in Redis).
+nothing a person could type; each request puts its own value where the mark is (kept as
+bytes split at the marks, common.splice). A key of kept HTML holds `version_key()`: the
+marks' start, so that after a new SECRET_KEY nothing kept with the old marks is used, a
+digest of the templates, translations and static files' addresses, so that after a new
+release no HTML of the old one is (the cache outlives a deploy in Redis), and the form it
+is kept in.
 """
 
 import functools
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from enum import Enum
@@ -23,12 +24,8 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
-from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
 from django.utils.functional import LazyObject, Promise, empty
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 
 # How long kept HTML lives: what its key does not hold (a name changed elsewhere) shows at
 # most this late.
@@ -52,9 +49,19 @@ def _mark(salt: str, secret: str) -> str:
     return salted_hmac(salt, "mark", secret=secret).hexdigest()
 
 
+def splice_mark() -> str:
+    """What a page rendered by common.splice holds where a kept part goes."""
+    return _mark("common.splice.part", settings.SECRET_KEY)
+
+
+# How kept HTML is kept (2: as UTF-8 bytes, common.splice): in the key, so that a shared
+# cache's HTML kept by a release that kept it otherwise is not read.
+KEPT_FORMAT = 2
+
+
 def version_key() -> str:
     """The part of a key of kept HTML that changes with the marks and with the release."""
-    return f"{csrf_mark()[:12]}{release()}"
+    return f"{csrf_mark()[:12]}{release()}{KEPT_FORMAT}"
 
 
 @functools.cache
@@ -78,37 +85,21 @@ def release() -> str:
     return found.hexdigest()
 
 
-def with_token(request: HttpRequest, kept: str) -> SafeString:
-    """Kept HTML with this request's own CSRF token in place of the mark."""
-    mark = csrf_mark()
-    if mark in kept:
-        kept = kept.replace(mark, _token(request))
-    return mark_safe(kept)  # noqa: S308 - rendered by us, the token is [a-zA-Z0-9]
-
-
 _KEPT_ON_REQUEST = "_stafett_kept_csrf"
 
 
-def _token(request: HttpRequest) -> str:
+def token(request: HttpRequest) -> str:
+    """The CSRF token of this response, for the marks of kept HTML."""
     # One masked token for the whole response, as a template's `csrf_token` is: masking a
     # new one for each kept part (header, page, footer) cost more than putting it in. Kept
     # with the secret it masks, so a rotated secret (a sign-in) gets a new one.
     secret = request.META.get("CSRF_COOKIE")
     kept = getattr(request, _KEPT_ON_REQUEST, None)
     if kept is None or kept[0] != secret or secret is None:
-        token = get_token(request)
-        setattr(request, _KEPT_ON_REQUEST, (request.META.get("CSRF_COOKIE"), token))
-        return token
+        masked = get_token(request)
+        setattr(request, _KEPT_ON_REQUEST, (request.META.get("CSRF_COOKIE"), masked))
+        return masked
     return kept[1]
-
-
-def with_request(request: HttpRequest, kept: str) -> SafeString:
-    """Kept HTML with this request's CSRF token and address (escaped, as the template
-    would have) in place of the marks."""
-    mark = path_mark()
-    if mark in kept:
-        kept = kept.replace(mark, escape(request.get_full_path()))
-    return with_token(request, kept)
 
 
 def digest(values: Iterable[Any]) -> str:
@@ -164,17 +155,3 @@ def kept(key: str, render: Callable[[], T], *, now: datetime | None = None) -> T
         found = render()
         cache.set(key, found, KEPT_TTL)
     return found
-
-
-def rendered_for_rows(
-    name: str, rows: Sequence[Any], template: str, context: dict[str, Any]
-) -> SafeString:
-    """`template` rendered with `context`, kept under the `rows` it shows and the language.
-
-    For a part whose every word comes from the rows of one query (plain values: numbers,
-    text, dates) and the language: the rows change whenever anything it shows does, so a
-    kept part is never stale, and two people with the same rows may share it. The query
-    still runs on every request; the rendering does not."""
-    key = f"rows:{name}:{digest(rows)}:{get_language()}:{version_key()}"
-    html = kept(key, lambda: render_to_string(template, context))
-    return mark_safe(html)  # noqa: S308 - rendered by us

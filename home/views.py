@@ -8,16 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from common.compiled import CompiledRows
-from common.kept_html import rendered_for_rows
+from common.splice import Part, render, rendered_for_rows
 from home.overview import HOME_MEETINGS, actor_concerns_shown, overview
 from logs.services import record_log_views
 from meetings.models import Meeting
@@ -51,9 +49,9 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     if role == Role.ACTOR:
         # The concerns the actor works on, overdue first (R-ACT-02): the logs' data, so
         # their read is recorded, one row per log.
-        context["concerns"], worked_on = actor_concerns_shown(request.user)
+        context["concerns"], worked_on = actor_concerns_shown(request)
         record_log_views(worked_on, by=request.user, page="home")
-        context["meetings_list"] = _actor_meetings(request.user)
+        context["meetings_list"] = _actor_meetings(request)
     if role in (Role.HOLDER, Role.GUARDIAN):
         lists = overview(request, role)
         context |= {
@@ -64,17 +62,18 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         # A transfer's reason is the log's data, read here before the log is the person's.
         record_log_views(lists.transfer_logs, by=request.user, page="home")
     if role == Role.HOLDER:
-        context["notes_section"] = _notes_section(request.user)
+        context["notes_section"] = _notes_section(request)
     return render(request, HOME_TEMPLATES[role], context)
 
 
-def _notes_section(user: User) -> SafeString:
+def _notes_section(request: AuthenticatedHttpRequest) -> Part:
     """The person's latest notes (R-NOTE-01), rendered once per set of rows and kept: the
     rows hold all the section shows, so a note written, edited or deleted shows at once."""
     rows = [
-        NoteRow(note.pk, note.title, note.updated_at) for note in latest_notes(user, HOME_NOTES)
+        NoteRow(note.pk, note.title, note.updated_at)
+        for note in latest_notes(request.user, HOME_NOTES)
     ]
-    return rendered_for_rows("holder-notes", rows, "home/_notes.html", {"notes": rows})
+    return rendered_for_rows(request, "holder-notes", rows, "home/_notes.html", {"notes": rows})
 
 
 @dataclass(frozen=True)
@@ -86,11 +85,11 @@ class NoteRow:
     updated_at: datetime
 
 
-def _actor_meetings(user: User) -> SafeString:
+def _actor_meetings(request: AuthenticatedHttpRequest) -> Part:
     """The actor's upcoming meetings (R-ACT-02), rendered once per set of rows and kept:
     the rows hold all the list shows, so a meeting planned, moved, cancelled or ended, or
     the child renamed, shows at once."""
-    now = timezone.now()
+    user, now = request.user, timezone.now()
     # The query holds the day, not the moment, so it is compiled once a day (issue 9); the
     # meetings that ended earlier today are read with it and left out here.
     read = [UpcomingMeeting(*row) for row in _ACTOR_MEETINGS.rows(None, user.pk)]
@@ -100,7 +99,7 @@ def _actor_meetings(user: User) -> SafeString:
         upcoming = upcoming_meetings_for(user, Role.ACTOR, now=now)[:HOME_MEETINGS]
         rows = [UpcomingMeeting(*row) for row in upcoming.values_list(*UpcomingMeeting.FIELDS)]
     context = {"meetings": rows, "is_holder": False}
-    return rendered_for_rows("actor-meetings", rows, "meetings/_upcoming.html", context)
+    return rendered_for_rows(request, "actor-meetings", rows, "meetings/_upcoming.html", context)
 
 
 # How many of the actor's meetings that ended earlier today are read beside the upcoming ones.
@@ -156,7 +155,7 @@ def _leader_home(request: AuthenticatedHttpRequest, role: Role | None) -> HttpRe
         "role_label": role.label if role is not None else _("Kommuneadministrator"),
         "page_obj": page,
         "staff": rows,
-        "staff_table": _staff_table(rows),
+        "staff_table": _staff_table(request, rows),
     }
     return render(request, HOME_TEMPLATES[Role.LEADER], context)
 
@@ -202,8 +201,10 @@ _STAFF_COUNT = CompiledRows(Membership, _staff_count)
 _STAFF_PAGE = CompiledRows(Membership, _staff_page)
 
 
-def _staff_table(rows: list[StaffRow]) -> SafeString:
+def _staff_table(request: AuthenticatedHttpRequest, rows: list[StaffRow]) -> Part:
     """The table, rendered once for these very rows in this language and kept (issue 9:
     rendering 50 rows was most of the page's cost, and the numbers change far less often
     than leaders look)."""
-    return rendered_for_rows("leader-staff", rows, "home/_leader_staff.html", {"staff": rows})
+    return rendered_for_rows(
+        request, "leader-staff", rows, "home/_leader_staff.html", {"staff": rows}
+    )

@@ -6,13 +6,12 @@ from dataclasses import dataclass
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from common.kept_html import kept
+from common.splice import Part, pieces_of, render
 from logs import list_cache
 from logs.models import Concern, Log
 from logs.queries import actor_concerns, logs_visible_to
@@ -49,9 +48,9 @@ def actor_children(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(versions, CHILDREN_PER_PAGE).get_page(request.GET.get("side"))
     key = list_cache.kept_key("actor-children", request.user, Role.ACTOR, versions, page.number)
     ids = [row[0] for row in page.object_list]
-    html = kept(key, lambda: _render_groups(request.user, logs, ids))
+    pieces = kept(key, lambda: pieces_of(_render_groups(request.user, logs, ids)))
     record_log_views(ids, by=request.user, page="logs:list")
-    groups = mark_safe(html)  # noqa: S308 - rendered by us
+    groups = Part(request, pieces)
     return render(request, "logs/actor_list.html", {"page": page, "groups": groups})
 
 

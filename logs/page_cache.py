@@ -38,12 +38,12 @@ from django.core.cache import cache
 from django.db.models import F, Model, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import RequestUser
-from common.kept_html import csrf_mark, version_key, with_token
+from common.kept_html import csrf_mark, version_key
+from common.splice import Part, pieces_of, size
 from logs import rules
 from logs.models import (
     Concern,
@@ -84,8 +84,8 @@ SHOWN_ON_THE_PAGE = (Concern, Consent, Glimpse, Guardian, Revision, Transfer)
 
 @dataclass(frozen=True)
 class LogPage:
-    top: SafeString
-    main: SafeString
+    top: Part
+    main: Part
     all_concerns_closed: bool
 
 
@@ -109,10 +109,10 @@ def log_page(
         kept = cache.get(key)
         if kept is None:
             kept = _render(request.user, log, role, today, level_form=level_form, csrf_mark=mark)
-            if sum(len(kept[part]) for part in HTML_PARTS) < LARGEST_KEPT:
+            if sum(size(kept[part]) for part in HTML_PARTS) < LARGEST_KEPT:
                 cache.set(key, kept, PAGE_TTL)
     return LogPage(
-        **{part: with_token(request, kept[part]) for part in HTML_PARTS},
+        **{part: Part(request, kept[part]) for part in HTML_PARTS},
         all_concerns_closed=kept["all_concerns_closed"],
     )
 
@@ -187,8 +187,8 @@ def _render(
             extra_sections.update(sections)
     context["extra_sections"] = extra_sections
     return {
-        "top": render_to_string("logs/_log_top.html", context),
-        "main": render_to_string("logs/_log_main.html", context),
+        "top": pieces_of(render_to_string("logs/_log_top.html", context)),
+        "main": pieces_of(render_to_string("logs/_log_main.html", context)),
         "all_concerns_closed": all(not c.is_open for c in concerns),
     }
 

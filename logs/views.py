@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
+from common import splice
 from common.errors import ConflictError, require_editable
 from common.formats import day_month_year_time, month_names
 from common.kept_html import kept
@@ -103,15 +104,18 @@ def log_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     versions = list_cache.log_versions(request.user, role, held_only=is_holder)
     page = Paginator(versions, LOG_LIST_PAGE_SIZE).get_page(request.GET.get("side"))
     key = list_cache.kept_key("log-list", request.user, role, versions, page.number)
-    table = kept(key, lambda: _log_table(request.user, role, page.number, is_holder=is_holder))
+    table = kept(
+        key,
+        lambda: splice.pieces_of(_log_table(request.user, role, page.number, is_holder=is_holder)),
+    )
     context = {
         "page": page,
-        "table": mark_safe(table),  # noqa: S308 - rendered by us
+        "table": splice.Part(request, table),
         "role": role,
         "title": LIST_TITLES[role],
         "is_holder": is_holder,
     }
-    return render(request, "logs/log_list.html", context)
+    return splice.render(request, "logs/log_list.html", context)
 
 
 def _log_table(user: User, role: Role, number: int, *, is_holder: bool) -> str:
@@ -312,7 +316,7 @@ def _log_page(request: AuthenticatedHttpRequest, log: Log, level_form: LevelForm
     ):
         if isinstance(extra, dict):
             context.update(extra)
-    return render(request, "logs/log_detail.html", context)
+    return splice.render(request, "logs/log_detail.html", context)
 
 
 def _access_rows(log: Log) -> SafeString:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
+from common import splice
 from common.submissions import AlreadySubmitted
 from common.views import already_submitted, apply_errors
 from logs import rules as log_rules
@@ -75,10 +76,15 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404
     past = request.GET.get("tidligere") == "1"
     rows, page = meetings_table(request.user, role, past=past, side=request.GET.get("side"))
-    return render(
+    return splice.render(
         request,
         "meetings/meeting_list.html",
-        {"page_obj": page, "rows": rows, "past": past, "can_create": role == Role.HOLDER},
+        {
+            "page_obj": page,
+            "rows": splice.Part(request, rows),
+            "past": past,
+            "can_create": role == Role.HOLDER,
+        },
     )
 
 

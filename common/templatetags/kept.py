@@ -7,8 +7,8 @@ reads must be among them (tests/common/test_kept_layout.py checks the layout's),
 part is rendered from the context only when nothing is kept under them.
 
 Inside the part, `{% csrf_token %}` and `{{ kept_path }}` (the page's address) render marks,
-and each request puts its own token and address there (common.kept_html): the part is
-kept for the person, not for the page or the browser.
+and each request puts its own token and address there (common.splice): the part is kept
+for the person, not for the page or the browser.
 """
 
 from django import template
@@ -17,7 +17,8 @@ from django.template.context import Context
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from common.kept_html import csrf_mark, digest, kept, path_mark, version_key, with_request
+from common.kept_html import csrf_mark, digest, kept, path_mark, version_key
+from common.splice import Part, pieces_of, rendering_apart, rendering_done
 
 register = template.Library()
 
@@ -34,12 +35,16 @@ class KeepNode(Node):
             return self.nodelist.render(context)
         values = [value.resolve(context) for value in self.values]
         key = f"keep:{self.name}:{digest(values)}:{get_language()}:{version_key()}"
-        html = kept(key, lambda: self._render_with_marks(context))
-        return with_request(request, html)
+        pieces = kept(key, lambda: pieces_of(self._render_with_marks(context)))
+        return Part(request, pieces).html()
 
     def _render_with_marks(self, context: Context) -> SafeString:
-        with context.push(csrf_token=csrf_mark(), kept_path=path_mark()):
-            return self.nodelist.render(context)
+        apart = rendering_apart()
+        try:
+            with context.push(csrf_token=csrf_mark(), kept_path=path_mark()):
+                return self.nodelist.render(context)
+        finally:
+            rendering_done(apart)
 
 
 @register.tag

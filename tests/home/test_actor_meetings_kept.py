@@ -1,5 +1,5 @@
 """The actor's upcoming meetings on Min side are rendered once per set of rows they show and
-kept (home.views, common.kept_html.rendered_for_rows, issue 9): a meeting planned, moved,
+kept (home.views, common.splice.rendered_for_rows, issue 9): a meeting planned, moved,
 cancelled, ended or the actor taken off shows on the next view, and two actors never see
 each other's (R-ACT-02, R-ROLE-05, R-MEET-05)."""
 
@@ -90,7 +90,7 @@ def test_a_kept_list_is_not_rendered_again(seen, monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("the kept list was rendered again")
 
-    monkeypatch.setattr("common.kept_html.render_to_string", refuse)
+    monkeypatch.setattr("common.splice.render_to_string", refuse)
 
     assert "Møterom Først" in page_text(seen, "/")
 

@@ -1,5 +1,5 @@
 """The holder's latest notes on Min side are rendered once per set of rows they show and
-kept (home.views, common.kept_html.rendered_for_rows, issue 9): a note written, edited or
+kept (home.views, common.splice.rendered_for_rows, issue 9): a note written, edited or
 deleted shows on the next view, in the page's language, and a person never sees another's
 notes (R-NOTE-01)."""
 

@@ -98,7 +98,7 @@ def test_a_kept_table_costs_the_same_queries_and_renders_nothing_R_LEAD_02(seen,
     def refuse(*args, **kwargs):  # the table is kept: no template is rendered for it
         raise AssertionError("the kept table was rendered again")
 
-    monkeypatch.setattr("common.kept_html.render_to_string", refuse)
+    monkeypatch.setattr("common.splice.render_to_string", refuse)
     with CaptureQueriesContext(connection) as kept:
         assert "Hanne Holder" in page_text(seen, "/")
     assert len(kept) == len(first)
