@@ -13,7 +13,8 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -28,6 +29,8 @@ class OverHttp:
     p50_ms: float
     p95_ms: float
     errors: int
+    # What went wrong, "GET /path → 500" or the exception's name, and how often.
+    failures: Counter[str] = field(default_factory=Counter)
 
 
 def free_port() -> int:
@@ -120,6 +123,7 @@ def run_load(
     end = start + duration
     latencies: list[list[float]] = [[] for _ in range(clients)]
     errors = [0] * clients
+    failures: Counter[str] = Counter()
 
     def client(number: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -136,14 +140,18 @@ def run_load(
                 response = conn.getresponse()
                 response.read()
                 ok = response.status == page.expected
+                outcome = str(response.status)
                 if response.will_close:
                     conn.close()
-            except (OSError, http.client.HTTPException):
+            except (OSError, http.client.HTTPException) as error:
                 ok = False
+                outcome = type(error).__name__
                 conn.close()
             if began >= start:
                 mine.append(time.perf_counter() - began)
                 errors[number] += not ok
+                if not ok:
+                    failures[f"{page.method} {page.path} → {outcome}"] += 1
         conn.close()
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
@@ -153,9 +161,11 @@ def run_load(
         thread.join()
     every = sorted(t for mine in latencies for t in mine)
     if not every:
-        return OverHttp(0, 0.0, float("nan"), float("nan"), sum(errors))
+        return OverHttp(0, 0.0, float("nan"), float("nan"), sum(errors), failures)
 
     def quantile(q: float) -> float:
         return 1000 * every[min(len(every) - 1, int(q * len(every)))]
 
-    return OverHttp(len(every), len(every) / duration, quantile(0.5), quantile(0.95), sum(errors))
+    return OverHttp(
+        len(every), len(every) / duration, quantile(0.5), quantile(0.95), sum(errors), failures
+    )

@@ -76,12 +76,14 @@ def test_the_load_generator_counts_answers_and_latencies(live_server, settings):
 
     assert result.requests > 0
     assert result.errors == 0
+    assert not result.failures
     assert 0 < result.p50_ms <= result.p95_ms
     missing = load.run_load(
         port, load.visits(Page("missing", "", "/finnes-ikke/"), {}, ("", "")), duration=0.2,
         clients=1,
     )  # fmt: skip
     assert missing.errors == missing.requests > 0
+    assert missing.failures == {"GET /finnes-ikke/ → 404": missing.errors}
 
 
 def test_the_bare_page_is_not_part_of_the_site(client):

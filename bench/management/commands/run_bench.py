@@ -145,6 +145,9 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"  {page.name:<24} {result.per_second:7.1f} req/s  p95 {result.p95_ms:.0f} ms"
                 )
+                # An error makes the row's numbers doubtful: say which request, and how.
+                for failure, count in result.failures.most_common(5):
+                    self.stdout.write(f"    error ×{count}: {failure}")
         finally:
             load.stop(server)
 
