@@ -28,8 +28,9 @@ PAGE_SIZE = 50
 
 
 def meetings_table(user: User, role: Role, *, past: bool, side: str | None) -> tuple[Pieces, Page]:
-    """The table of the page `side` of the person's meetings, rendered, and the page (for
-    its navigation): kept for holders and guardians, rendered on every view for actors."""
+    """The table of the page `side` of the person's meetings, rendered (as common.splice
+    keeps HTML), and the page (for its navigation): kept for holders and guardians, rendered
+    on every view for actors."""
     now = _now()
     number = _page_number(side)
     if role in (Role.HOLDER, Role.GUARDIAN):
