@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Aggregate, Exists, OuterRef, QuerySet, Subquery, TextField
 
 from accounts.backends import HAS_MEMBERSHIP, UserBackend
 from accounts.models import User
@@ -15,6 +15,25 @@ ROLE_FLAG = "stafett_has_{}"
 # navigation (organisations.navigation) knows the leader's pages of an administrator with no
 # role without a query of its own (organisations.queries.administers_a_municipality).
 ADMINISTERS_FLAG = "stafett_administers"
+# The person's memberships as the header names them, [[role, unit, municipality], …] in JSON:
+# read with the roles, so that the header (organisations.context_processors) asks nothing
+# on each page (issue 9).
+PLACES = "stafett_places"
+
+
+class JSONRows(Aggregate):
+    """The aggregated rows' values as one JSON array of arrays, as text (PostgreSQL,
+    SQLite)."""
+
+    output_field = TextField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "JSON_AGG(JSON_BUILD_ARRAY(%(expressions)s))::text"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "JSON_GROUP_ARRAY(JSON_ARRAY(%(expressions)s))"
+        return self.as_sql(compiler, connection, template=template, **extra)
 
 
 class RoleBackend(UserBackend):
@@ -39,7 +58,14 @@ class RoleBackend(UserBackend):
         flags[ADMINISTERS_FLAG] = Exists(
             Municipality.administrators.through.objects.filter(user=OuterRef("pk"))
         )
-        return super().user_query(user_id).annotate(**flags)
+        places = (
+            Membership.objects.filter(user=OuterRef("pk"))
+            .order_by()
+            .values("user")
+            .annotate(rows=JSONRows("role", "unit__name", "unit__municipality__name"))
+            .values("rows")
+        )
+        return super().user_query(user_id).annotate(**flags, **{PLACES: Subquery(places)})
 
     def get_user(self, user_id: Any) -> User | None:
         user = super().get_user(user_id)

@@ -1,3 +1,4 @@
+import json
 from typing import Any
 
 from django.http import HttpRequest
@@ -5,6 +6,7 @@ from django.utils.functional import SimpleLazyObject
 
 from accounts.models import User
 from common.compiled import CompiledRows
+from organisations.backends import PLACES
 from organisations.enums import Role
 from organisations.models import Membership
 from organisations.navigation import links_for, navigation_role
@@ -15,8 +17,8 @@ def roles(request: HttpRequest) -> dict[str, Any]:
     """The role switcher, the role's navigation and the header's municipality and unit
     (R-ROLE-01, R-GEN-07).
 
-    The header's names are read only if a template shows them (an htmx fragment does not),
-    as plain names in one query: each membership is one (person, unit, role).
+    The header's names come with the person (organisations.backends), every role's, as
+    plain names: each membership is one (person, unit, role).
     """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -39,7 +41,13 @@ def roles(request: HttpRequest) -> dict[str, Any]:
 def _header_names(user: User, role: Role | None) -> tuple[list[str], str]:
     if role is None or role == Role.GUARDIAN:  # a guardian works in no unit
         return [], ""
-    rows = _HEADER_NAMES.rows(role.value, user.pk)
+    if not hasattr(user, PLACES):  # the person was not read by organisations.backends
+        rows = _HEADER_NAMES.rows(role.value, user.pk)
+    else:
+        # Read with the person (organisations.backends), every role's; sorted as the query
+        # below sorts on SQLite, by the characters' order.
+        read: list[list[str]] = json.loads(getattr(user, PLACES) or "[]")
+        rows = sorted((unit, town) for kind, unit, town in read if kind == role)
     return [unit for unit, _ in rows], rows[0][1] if rows else ""
 
 

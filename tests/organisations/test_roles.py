@@ -3,6 +3,9 @@
 import pytest
 from django.db import IntegrityError
 
+from accounts.models import User
+from organisations.backends import PLACES, RoleBackend
+from organisations.context_processors import _header_names
 from organisations.enums import Role
 from organisations.queries import roles_of
 from tests.factories import MembershipFactory, UserFactory
@@ -62,3 +65,38 @@ def test_header_shows_municipality_and_unit(client, holder):
     html = client.get("/").content.decode()
     assert "Testkommune" in html
     assert "Testskolen" in html
+
+
+def _header(html: str) -> tuple[str, str]:
+    municipality = html.split('class="site-header__municipality">')[1].split("<")[0]
+    units = html.split('class="site-header__units">')[1].split("</span>")[0]
+    return municipality, units
+
+
+def test_the_header_names_the_units_of_the_active_role_only_in_order_R_ROLE_01(
+    client, unit, other_unit
+):
+    """The header's names are read with the person, every role's (organisations.backends):
+    the header shows those of the active role, by name, and follows a switch at once."""
+    person = UserFactory()
+    MembershipFactory(user=person, unit=unit, role=Role.HOLDER)  # Testskolen
+    MembershipFactory(user=person, unit=other_unit, role=Role.HOLDER)
+    MembershipFactory(user=person, unit=other_unit, role=Role.ACTOR)
+    client.force_login(person)
+    client.post("/rolle/", {"role": "holder"})
+    holder_units = sorted([unit.name, other_unit.name])
+    assert _header(client.get("/").content.decode()) == ("Testkommune", ", ".join(holder_units))
+
+    client.post("/rolle/", {"role": "actor"})
+    assert _header(client.get("/").content.decode()) == ("Testkommune", other_unit.name)
+
+
+def test_the_header_names_without_the_persons_row_are_read_by_themselves(holder, unit):
+    """A person not read by organisations.backends (no names along) gets them by a query of
+    their own: the same names."""
+    read = RoleBackend().get_user(holder.pk)
+    plain = User.objects.get(pk=holder.pk)
+    assert hasattr(read, PLACES) and not hasattr(plain, PLACES)
+    assert _header_names(read, Role.HOLDER) == _header_names(plain, Role.HOLDER)
+    assert _header_names(read, Role.HOLDER) == (["Testskolen"], "Testkommune")
+    assert _header_names(read, Role.ACTOR) == ([], "")
