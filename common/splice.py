@@ -17,8 +17,9 @@ A placeholder holds a mark made from SECRET_KEY, as the CSRF mark does: nothing 
 types (escaped, so never `<!--`) or could guess.
 """
 
+import contextlib
 import contextvars
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -81,13 +82,12 @@ class Part:
 
     def chunks(self) -> list[bytes]:
         """The bytes of the part, with this request's values put in."""
-        if all(isinstance(piece, bytes) for piece in self.pieces):
-            return list(self.pieces)  # type: ignore[arg-type]
-        values = {
-            CSRF_TOKEN: lambda: kept_html.token(self.request).encode(),
-            PAGE_PATH: lambda: escape(self.request.get_full_path()).encode(),
-        }
-        return [piece if isinstance(piece, bytes) else values[piece]() for piece in self.pieces]
+        return [piece if isinstance(piece, bytes) else self._value(piece) for piece in self.pieces]
+
+    def _value(self, slot: int) -> bytes:
+        if slot == CSRF_TOKEN:
+            return kept_html.token(self.request).encode()
+        return escape(self.request.get_full_path()).encode()
 
 
 class _Rendering:
@@ -152,12 +152,12 @@ def rendered_for_rows(
     )
 
 
-def rendering_apart() -> contextvars.Token[_Rendering | None]:
+@contextlib.contextmanager
+def rendering_apart() -> Iterator[None]:
     """While HTML is rendered to be kept inside a page's rendering (the layout's `{% keep %}`
-    parts), parts in it show as text, not as placeholders of this response. Give the token
-    back to `rendering_done`."""
-    return _rendering.set(None)
-
-
-def rendering_done(token: contextvars.Token[_Rendering | None]) -> None:
-    _rendering.reset(token)
+    parts), parts in it show as text, not as placeholders of this response."""
+    token = _rendering.set(None)
+    try:
+        yield
+    finally:
+        _rendering.reset(token)

@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from common.kept_html import csrf_mark, digest, kept, path_mark, version_key
-from common.splice import Part, pieces_of, rendering_apart, rendering_done
+from common.splice import Part, pieces_of, rendering_apart
 
 register = template.Library()
 
@@ -39,12 +39,8 @@ class KeepNode(Node):
         return Part(request, pieces).html()
 
     def _render_with_marks(self, context: Context) -> SafeString:
-        apart = rendering_apart()
-        try:
-            with context.push(csrf_token=csrf_mark(), kept_path=path_mark()):
-                return self.nodelist.render(context)
-        finally:
-            rendering_done(apart)
+        with rendering_apart(), context.push(csrf_token=csrf_mark(), kept_path=path_mark()):
+            return self.nodelist.render(context)
 
 
 @register.tag
