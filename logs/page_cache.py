@@ -32,7 +32,7 @@ mark in its place, and each request puts its own token there.
 import hashlib
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.cache import cache
 from django.db.models import F, Model, QuerySet
@@ -45,6 +45,7 @@ from accounts.models import RequestUser
 from common.kept_html import csrf_mark, version_key
 from common.splice import Part, pieces_of, size
 from logs import rules
+from logs.forms import LevelForm
 from logs.models import (
     Concern,
     Consent,
@@ -66,9 +67,6 @@ from logs.queries import (
 )
 from logs.signals import log_page_sections
 from organisations.enums import Role
-
-if TYPE_CHECKING:
-    from logs.forms import LevelForm
 
 # The log page shows the latest changes; the history page has them all (R-LOG-08).
 LOG_PAGE_HISTORY = 20
@@ -95,20 +93,23 @@ def log_page(
     role: Role | None,
     today: date,
     *,
-    level_form: "LevelForm",
+    level_form: LevelForm | None = None,
 ) -> LogPage:
     """The content of `log`'s page as the person sees it, rendered, from the cache when
     nothing has changed since. `log` as logs.access.fetch_log gives it (child, unit and
-    holder fetched along)."""
+    holder fetched along). `level_form`: a refused level change, shown with its error."""
     mark = csrf_mark()
-    if level_form.is_bound:
+    if level_form is not None:
         # A refused level change shows the person's own choice and its error: for them alone.
         kept = _render(request.user, log, role, today, level_form=level_form, csrf_mark=mark)
     else:
         key = _key(log, request.user, role, today)
         kept = cache.get(key)
         if kept is None:
-            kept = _render(request.user, log, role, today, level_form=level_form, csrf_mark=mark)
+            # The form as the page offers it, built only when the page is (issue 9): its
+            # level and version are in the key.
+            unbound = LevelForm(initial={"level": log.level, "version": log.version})
+            kept = _render(request.user, log, role, today, level_form=unbound, csrf_mark=mark)
             if sum(size(kept[part]) for part in HTML_PARTS) < LARGEST_KEPT:
                 cache.set(key, kept, PAGE_TTL)
     return LogPage(
@@ -137,7 +138,7 @@ def _render(
     role: Role | None,
     today: date,
     *,
-    level_form: "LevelForm",
+    level_form: LevelForm,
     csrf_mark: str,
 ) -> dict[str, Any]:
     sensitive = rules.can_see_sensitive_details(role)

@@ -289,12 +289,13 @@ def log_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def log_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The log page: everything the person may see of the log, in one place."""
-    log = fetch_log(request, pk)
-    level_form = LevelForm(initial={"level": log.level, "version": log.version})
-    return _log_page(request, log, level_form)
+    return _log_page(request, fetch_log(request, pk))
 
 
-def _log_page(request: AuthenticatedHttpRequest, log: Log, level_form: LevelForm) -> HttpResponse:
+def _log_page(
+    request: AuthenticatedHttpRequest, log: Log, level_form: LevelForm | None = None
+) -> HttpResponse:
+    """The log page; `level_form` a level change refused, shown with its error."""
     role = active_role(request)
     record_read(request, log)
     page = page_cache.log_page(request, log, role, timezone.localdate(), level_form=level_form)

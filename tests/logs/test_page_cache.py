@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from logs import page_cache
 from logs.enums import LogStatus, Outcome
+from logs.forms import LevelForm
 from logs.models import Child, Consent, Guardian, Log
 from logs.services import (
     add_guardian,
@@ -346,6 +347,29 @@ def test_a_refused_level_change_is_shown_to_its_sender_only_R_LOG_03(
     assert "kan ikke settes til nivå 1" in refused.content.decode()
 
     assert "kan ikke settes til nivå 1" not in page(seen, log)
+
+
+def test_the_level_form_is_built_only_when_the_page_is_rendered_R_LOG_03(
+    client, holder, log, monkeypatch
+):
+    """Issue 9: a view served from the cache builds no level form (its fields are copied
+    per form); the page that is rendered has it, with the log's level and version."""
+    built = []
+    original = LevelForm.__init__
+
+    def counting(form, *args, **kwargs):
+        built.append(kwargs.get("initial"))
+        original(form, *args, **kwargs)
+
+    monkeypatch.setattr(LevelForm, "__init__", counting)
+    client.force_login(holder)
+
+    first = page(client, log)
+    assert built == [{"level": log.level, "version": log.version}]
+    assert 'name="level"' in first
+    again = page(client, log)
+    assert 'name="level"' in again
+    assert len(built) == 1
 
 
 def test_a_new_secret_key_never_serves_a_kept_page_with_the_old_csrf_mark_R_SEC_05(
