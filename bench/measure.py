@@ -37,10 +37,15 @@ def requester(page: Page, keys: dict[str, str]) -> Ask:
     """A function that asks for the page once (for a mixed load: the next page of the mix),
     as a browser with that persona's session would, and checks the answer."""
     clients: dict[str, Client] = {}
+    # The bare page, and each login: a new visitor, no session. One client with its cookies
+    # emptied, not a new one each time: a new client loads the middleware again (WhiteNoise
+    # reads the static files' folder), which the server does once per process.
+    visitor = Client()
 
     def client_for(persona: str) -> Client:
         if not persona:
-            return Client()  # the bare page, and each login: a new visitor, no session
+            visitor.cookies.clear()
+            return visitor
         if persona not in clients:
             clients[persona] = Client()
             clients[persona].cookies[settings.SESSION_COOKIE_NAME] = keys[persona]

@@ -1,11 +1,13 @@
 """The benchmark's measuring code runs on a tiny data set: a smoke test, not a timing."""
 
 import csv
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
+from django.test.client import ClientHandler
 
-from bench import load
+from bench import load, measure
 from bench.generate import Generator
 from bench.management.commands.run_bench import Command
 from bench.pages import BARE, LOGIN, MIXED, SIGNED_IN, Page, pages, personas, sessions
@@ -110,3 +112,58 @@ def test_a_pages_share_is_of_the_bare_page_measured_beside_it(tmp_path):
     assert float(written["Min side (holder)"]["bare_req_per_s"]) == 800.0
     assert float(written["old row"]["share_of_bare_pct"]) == 24.0  # no bare beside: the first
     assert float(written[BARE]["share_of_bare_pct"]) == 100.0
+
+
+def test_each_signed_out_request_is_a_new_visitor_on_one_client(bench_site):
+    """The bare page and the login are measured as a new visitor each time, as before, but
+    on one client: a new client loads the middleware again, which a server does once, and
+    that cost was counted in the bare page's CPU."""
+    login = next(page for page in pages(personas()) if page.name == LOGIN)
+    ask = measure.requester(login, {})
+    with mock.patch.object(
+        ClientHandler, "load_middleware", autospec=True, side_effect=ClientHandler.load_middleware
+    ) as loading:
+        first = ask()
+        second = ask()
+    assert loading.call_count == 1
+    # Signed in by the first login; the second came without its session, as a new visitor.
+    assert "sessionid" in first.cookies
+    assert second.wsgi_request.COOKIES == {}
+
+
+def test_rounds_give_the_median_share_of_the_bare_page_beside_each(tmp_path):
+    """With --rounds, each round of a page follows a round of the bare page, and the row
+    has the median of the rounds' shares: one slow minute no longer decides a row."""
+    bare = Page(BARE, "", "/bench/fortunes/")
+    page = Page("mix", "holder", "/")
+    # bare, page, bare, page, bare, page: the machine's speed changes in the middle round.
+    answers = iter(
+        load.OverHttp(n, rate, 10.0, p95, 0)
+        for n, rate, p95 in [
+            (1000, 1000.0, 5.0), (300, 300.0, 40.0),
+            (600, 600.0, 9.0), (240, 240.0, 60.0),
+            (1000, 1000.0, 5.0), (280, 280.0, 50.0),
+        ]
+    )  # fmt: skip
+    row: dict = {}
+    options = {"rounds": 3, "duration": 2.0, "clients": 8}
+    with (
+        mock.patch.object(load, "run_load", side_effect=lambda *a, **k: next(answers)),
+        mock.patch.object(load, "visits", return_value=[]),
+    ):
+        Command().over_http_rounds(page, bare, row, 0, {}, ("", ""), options)
+
+    assert row["share_by_round"] == "30.0 40.0 28.0"
+    assert row["share_of_bare_pct"] == 30.0
+    assert row["req_per_s"] == 280.0
+    assert row["bare_req_per_s"] == 1000.0
+    assert row["p95_ms"] == 50.0
+    assert row["http_requests"] == 820
+    target = tmp_path / "bench.csv"
+    Command().report([{"page": BARE, "persona": "-", "cpu_ms": 1.0, "wall_ms": 1.0,
+                       "queries": 1, "req_per_s": 1000.0},
+                      {"page": "mix", "persona": "holder", "cpu_ms": 3.0, "wall_ms": 4.0,
+                       "queries": 4, **row}], str(target))  # fmt: skip
+    written = {r["page"]: r for r in csv.DictReader(target.open())}
+    assert float(written["mix"]["share_of_bare_pct"]) == 30.0  # not 280 / 1000
+    assert written["mix"]["share_by_round"] == "30.0 40.0 28.0"

@@ -2,14 +2,17 @@
 
 In-process (Django's test client): CPU ms per request over --requests requests after
 --warmup, wall ms, and the number of queries. Over HTTP (gunicorn, --workers sync workers,
---clients clients, --duration seconds a page): requests per second, p50 and p95, and the
-bare page's requests per second measured just before the page, which its share is of.
+--clients clients, --duration seconds a page, --rounds times): requests per second, p50
+and p95, and the bare page's requests per second measured just before the page, which its
+share is of (with several rounds, the median of each round's share).
 Prints a table with the ratios to the bare page and writes it as CSV.
 """
 
 import csv
 import math
+import statistics
 from argparse import ArgumentParser
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,6 +31,7 @@ from notes.models import Note
 COLUMNS = [
     "page", "persona", "cpu_ms", "cpu_x_bare", "queries", "wall_ms", "req_per_s",
     "share_of_bare_pct", "bare_req_per_s", "p50_ms", "p95_ms", "http_requests", "errors",
+    "share_by_round",
 ]  # fmt: skip
 
 
@@ -60,6 +64,12 @@ class Command(BaseCommand):
         parser.add_argument("--warmup", type=int, default=5)
         parser.add_argument("--login-requests", type=int, default=10)
         parser.add_argument("--duration", type=float, default=5.0, help="HTTP seconds a page")
+        parser.add_argument(
+            "--rounds",
+            type=int,
+            default=1,
+            help="HTTP: each page this many times, each just after the bare page; the median",
+        )
         parser.add_argument("--clients", type=int, default=8)
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--no-http", action="store_true")
@@ -72,6 +82,8 @@ class Command(BaseCommand):
             people = personas()
         except LookupError as error:
             raise CommandError(str(error)) from error
+        if options["rounds"] < 1:
+            raise CommandError("--rounds must be at least 1.")
         chosen = [p for p in pages(people) if not options["only"] or p.name in options["only"]]
         if options["only"] and not any(p.name == BARE for p in chosen):
             chosen.insert(0, next(p for p in pages(people) if p.name == BARE))
@@ -118,45 +130,78 @@ class Command(BaseCommand):
         try:
             csrf = load.csrf_pair(port)
             for page in chosen:
-                if page is not bare:
-                    # The bare page again, just before: a shared machine's speed changes
-                    # from minute to minute (by a third, seen here), so a page is compared
-                    # with the bare page of the same minute.
-                    beside = load.run_load(
-                        port,
-                        load.visits(bare, keys, csrf),
-                        duration=options["duration"] / 2,
-                        clients=options["clients"],
-                    )
-                    rows[page.name]["bare_req_per_s"] = beside.per_second
-                result = load.run_load(
-                    port,
-                    load.visits(page, keys, csrf),
-                    duration=options["duration"],
-                    clients=options["clients"],
-                )
-                rows[page.name].update(
-                    req_per_s=result.per_second,
-                    p50_ms=result.p50_ms,
-                    p95_ms=result.p95_ms,
-                    http_requests=result.requests,
-                    errors=result.errors,
-                )
-                self.stdout.write(
-                    f"  {page.name:<24} {result.per_second:7.1f} req/s  p95 {result.p95_ms:.0f} ms"
-                )
-                # An error makes the row's numbers doubtful: say which request, and how.
-                for failure, count in result.failures.most_common(5):
-                    self.stdout.write(f"    error ×{count}: {failure}")
+                self.over_http_rounds(page, bare, rows[page.name], port, keys, csrf, options)
         finally:
             load.stop(server)
+
+    def over_http_rounds(
+        self,
+        page: Page,
+        bare: Page,
+        row: dict[str, Any],
+        port: int,
+        keys: dict[str, str],
+        csrf: tuple[str, str],
+        options: dict[str, Any],
+    ) -> None:
+        """The page over HTTP `--rounds` times, each round just after the bare page (half as
+        long): a shared machine's speed changes from minute to minute (by a third, seen
+        here), so each round's throughput is a share of the bare page's of the same minute,
+        and the row has the median of the rounds."""
+        shares, rates, beside_rates, p50s, p95s = [], [], [], [], []
+        failures: Counter[str] = Counter()
+        requests = errors = 0
+        for _ in range(options["rounds"]):
+            beside = None
+            if page is not bare:
+                beside = load.run_load(
+                    port,
+                    load.visits(bare, keys, csrf),
+                    duration=options["duration"] / 2,
+                    clients=options["clients"],
+                )
+                beside_rates.append(beside.per_second)
+            result = load.run_load(
+                port,
+                load.visits(page, keys, csrf),
+                duration=options["duration"],
+                clients=options["clients"],
+            )
+            rates.append(result.per_second)
+            p50s.append(result.p50_ms)
+            p95s.append(result.p95_ms)
+            requests += result.requests
+            errors += result.errors
+            failures.update(result.failures)
+            if beside is not None and beside.per_second:
+                shares.append(100 * result.per_second / beside.per_second)
+        row.update(
+            req_per_s=statistics.median(rates),
+            p50_ms=statistics.median(p50s),
+            p95_ms=statistics.median(p95s),
+            http_requests=requests,
+            errors=errors,
+        )
+        if beside_rates:
+            row["bare_req_per_s"] = statistics.median(beside_rates)
+        if shares:
+            row["share_of_bare_pct"] = statistics.median(shares)
+            row["share_by_round"] = " ".join(f"{share:.1f}" for share in shares)
+        self.stdout.write(
+            f"  {page.name:<24} {row['req_per_s']:7.1f} req/s  p95 {row['p95_ms']:.0f} ms"
+        )
+        if len(shares) > 1:
+            self.stdout.write(f"    % of the bare page by round: {row['share_by_round']}")
+        # An error makes the row's numbers doubtful: say which request, and how.
+        for failure, count in failures.most_common(5):
+            self.stdout.write(f"    error ×{count}: {failure}")
 
     def report(self, rows: list[dict[str, Any]], path: str) -> None:
         bare = next(r for r in rows if r["page"] == BARE)
         for row in rows:
             row["cpu_x_bare"] = row["cpu_ms"] / bare["cpu_ms"]
             beside = row.get("bare_req_per_s") or bare.get("req_per_s")
-            if "req_per_s" in row and beside:
+            if "req_per_s" in row and beside and "share_of_bare_pct" not in row:
                 row["share_of_bare_pct"] = 100 * row["req_per_s"] / beside
         header = (
             f"{'page':<24} {'as':<9} {'CPU ms':>7} {'× bare':>7} {'queries':>7} {'wall ms':>8} "
