@@ -15,6 +15,7 @@ other set-up keeps Django's.
 """
 
 import datetime
+import functools
 from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -29,9 +30,11 @@ except ImportError:  # pragma: no cover - psycopg is a requirement
 _UTC = datetime.UTC
 
 
+@functools.cache
 def compiled_timestamptz_loader() -> type | None:
     """psycopg's loader of timestamptz as text, when it is the compiled one (the
-    psycopg-binary or psycopg-c package); None with only the pure-Python one."""
+    psycopg-binary or psycopg-c package); None with only the pure-Python one. Looked up
+    once: a loader is made for each cursor that reads a timestamp."""
     if psycopg is None:  # pragma: no cover
         return None
     loader = psycopg.adapters.get_loader(postgres.types["timestamptz"].oid, pq.Format.TEXT)

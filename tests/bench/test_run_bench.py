@@ -1,6 +1,7 @@
 """The benchmark's measuring code runs on a tiny data set: a smoke test, not a timing."""
 
 import csv
+from collections import Counter
 from unittest import mock
 
 import pytest
@@ -167,3 +168,27 @@ def test_rounds_give_the_median_share_of_the_bare_page_beside_each(tmp_path):
     written = {r["page"]: r for r in csv.DictReader(target.open())}
     assert float(written["mix"]["share_of_bare_pct"]) == 30.0  # not 280 / 1000
     assert written["mix"]["share_by_round"] == "30.0 40.0 28.0"
+
+
+def test_a_round_whose_bare_page_answered_nothing_has_no_share(capsys):
+    """A round with no bare page to compare with is left out of the median and shown as
+    "–"; the bare page's failures are printed with the page's."""
+    bare = Page(BARE, "", "/bench/fortunes/")
+    page = Page("mix", "holder", "/")
+    broken = load.OverHttp(0, 0.0, float("nan"), float("nan"), 9, Counter({"GET / → 500": 9}))
+    answers = iter([
+        load.OverHttp(1000, 1000.0, 5.0, 9.0, 0), load.OverHttp(300, 300.0, 30.0, 40.0, 0),
+        broken, load.OverHttp(240, 240.0, 30.0, 60.0, 0),
+    ])  # fmt: skip
+    row: dict = {}
+    with (
+        mock.patch.object(load, "run_load", side_effect=lambda *a, **k: next(answers)),
+        mock.patch.object(load, "visits", return_value=[]),
+    ):
+        command = Command()
+        command.over_http_rounds(page, bare, row, 0, {}, ("", ""), {"rounds": 2, "duration": 2.0, "clients": 8})  # fmt: skip
+
+    assert row["share_by_round"] == "30.0 –"
+    assert row["share_of_bare_pct"] == 30.0
+    assert row["bare_req_per_s"] == 1000.0
+    assert "error ×9: (bare page) GET / → 500" in capsys.readouterr().out

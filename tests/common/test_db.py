@@ -46,12 +46,6 @@ def _new_connection() -> Iterator[BaseDatabaseWrapper]:
         new.close()
 
 
-def _read(sql_values: list[str]) -> list:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(f"({v})::timestamptz" for v in sql_values))
-        return list(cursor.fetchone())
-
-
 @pytest.mark.django_db
 def test_a_connection_reads_timestamps_with_the_compiled_loader() -> None:
     """Issue 9: a new connection (session in UTC, USE_TZ) reads timestamps with psycopg's
@@ -62,28 +56,39 @@ def test_a_connection_reads_timestamps_with_the_compiled_loader() -> None:
         assert cursor.fetchone()[0].tzinfo is UTC
 
 
+class DjangosLoader(BaseTzLoader):
+    timezone = UTC
+
+
+def _read_with(loader: type | None, sql_values: list[str]) -> list:
+    """The values read on one cursor, with `loader` put on it (None: the connection's)."""
+    with connection.cursor() as cursor:
+        if loader is not None:
+            cursor.cursor.adapters.register_loader("timestamptz", loader)
+        else:
+            assert _timestamp_loader(cursor) is db.UtcTimestamptzLoader
+        cursor.execute("SELECT " + ", ".join(f"({v})::timestamptz" for v in sql_values))
+        return list(cursor.fetchone())
+
+
 @pytest.mark.django_db
 def test_timestamps_are_the_values_djangos_loader_gives() -> None:
     """Issue 9: the same datetimes as Django's own loader, with the same tzinfo object,
     and the same error for a value Python cannot hold."""
-    ours = _read(VALUES)
-    with connection.cursor() as cursor:
-
-        class DjangosLoader(BaseTzLoader):
-            timezone = UTC
-
-        cursor.cursor.adapters.register_loader("timestamptz", DjangosLoader)
-        cursor.execute("SELECT " + ", ".join(f"({v})::timestamptz" for v in VALUES))
-        djangos = list(cursor.fetchone())
+    ours = _read_with(None, VALUES)
+    djangos = _read_with(DjangosLoader, VALUES)
     assert ours == djangos
     for mine, theirs in zip(ours, djangos, strict=True):
         assert getattr(mine, "tzinfo", None) is getattr(theirs, "tzinfo", None)
     assert ours[0] == datetime.datetime(2026, 12, 4, 5, 23, 11, 123456, tzinfo=UTC)
     assert ours[2] == datetime.datetime(2026, 3, 29, 11, 0, tzinfo=UTC)
     for value in ("'infinity'", "'0044-03-15 00:00:00+00 BC'"):
-        with pytest.raises(Exception) as ours_error:
-            _read([value])
-        assert type(ours_error.value).__name__ == "DataError"
+        errors = []
+        for loader in (None, DjangosLoader):
+            with pytest.raises(Exception) as raised:
+                _read_with(loader, [value])
+            errors.append(type(raised.value).__name__)
+        assert errors == ["DataError", "DataError"]
 
 
 @pytest.mark.django_db
@@ -125,3 +130,17 @@ def test_without_the_compiled_loader_nothing_is_installed() -> None:
     with mock.patch.object(db, "compiled_timestamptz_loader", return_value=None):
         db.read_timestamps_compiled(sender=None, connection=fake)
     fake.connection.adapters.register_loader.assert_not_called()
+    # Nor when the session's time zone is not UTC, though Django's is.
+    fake.connection.info.timezone = datetime.timezone(datetime.timedelta(hours=1))
+    db.read_timestamps_compiled(sender=None, connection=fake)
+    fake.connection.adapters.register_loader.assert_not_called()
+
+
+def test_the_pure_python_loader_is_not_taken_for_the_compiled_one() -> None:
+    """Issue 9: psycopg's own module's loader (pure Python) is not the compiled one."""
+    import psycopg
+    from psycopg.types.datetime import TimestamptzLoader
+
+    with mock.patch.object(psycopg.adapters, "get_loader", return_value=TimestamptzLoader):
+        assert db.compiled_timestamptz_loader.__wrapped__() is None
+    assert db.compiled_timestamptz_loader() is not TimestamptzLoader

@@ -3,8 +3,9 @@
 In-process (Django's test client): CPU ms per request over --requests requests after
 --warmup, wall ms, and the number of queries. Over HTTP (gunicorn, --workers sync workers,
 --clients clients, --duration seconds a page, --rounds times): requests per second, p50
-and p95, and the bare page's requests per second measured just before the page, which its
-share is of (with several rounds, the median of each round's share).
+and p95, the bare page's requests per second measured just before the page, and the page's
+share of it. With several rounds each of these is the median over the rounds, the share the
+median of each round's own share (so not the ratio of the two medians beside it).
 Prints a table with the ratios to the bare page and writes it as CSV.
 """
 
@@ -148,7 +149,8 @@ class Command(BaseCommand):
         long): a shared machine's speed changes from minute to minute (by a third, seen
         here), so each round's throughput is a share of the bare page's of the same minute,
         and the row has the median of the rounds."""
-        shares, rates, beside_rates, p50s, p95s = [], [], [], [], []
+        shares: list[float | None] = []
+        rates, beside_rates, p50s, p95s = [], [], [], []
         failures: Counter[str] = Counter()
         requests = errors = 0
         for _ in range(options["rounds"]):
@@ -160,7 +162,8 @@ class Command(BaseCommand):
                     duration=options["duration"] / 2,
                     clients=options["clients"],
                 )
-                beside_rates.append(beside.per_second)
+                # The bare page's failures make the round's share doubtful: shown too.
+                failures.update({f"(bare page) {f}": n for f, n in beside.failures.items()})
             result = load.run_load(
                 port,
                 load.visits(page, keys, csrf),
@@ -173,8 +176,12 @@ class Command(BaseCommand):
             requests += result.requests
             errors += result.errors
             failures.update(result.failures)
-            if beside is not None and beside.per_second:
-                shares.append(100 * result.per_second / beside.per_second)
+            if beside is not None:
+                # A round whose bare page answered nothing has no share: left out, shown "–".
+                answered = beside.per_second > 0
+                shares.append(100 * result.per_second / beside.per_second if answered else None)
+                if answered:
+                    beside_rates.append(beside.per_second)
         row.update(
             req_per_s=statistics.median(rates),
             p50_ms=statistics.median(p50s),
@@ -185,8 +192,10 @@ class Command(BaseCommand):
         if beside_rates:
             row["bare_req_per_s"] = statistics.median(beside_rates)
         if shares:
-            row["share_of_bare_pct"] = statistics.median(shares)
-            row["share_by_round"] = " ".join(f"{share:.1f}" for share in shares)
+            known = [share for share in shares if share is not None]
+            if known:
+                row["share_of_bare_pct"] = statistics.median(known)
+            row["share_by_round"] = " ".join("–" if x is None else f"{x:.1f}" for x in shares)
         self.stdout.write(
             f"  {page.name:<24} {row['req_per_s']:7.1f} req/s  p95 {row['p95_ms']:.0f} ms"
         )
