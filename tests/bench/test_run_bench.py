@@ -185,8 +185,8 @@ def test_a_round_whose_bare_page_answered_nothing_has_no_share(capsys):
         mock.patch.object(load, "run_load", side_effect=lambda *a, **k: next(answers)),
         mock.patch.object(load, "visits", return_value=[]),
     ):
-        command = Command()
-        command.over_http_rounds(page, bare, row, 0, {}, ("", ""), {"rounds": 2, "duration": 2.0, "clients": 8})  # fmt: skip
+        options = {"rounds": 2, "duration": 2.0, "clients": 8}
+        Command().over_http_rounds(page, bare, row, 0, {}, ("", ""), options)
 
     assert row["share_by_round"] == "30.0 –"
     assert row["share_of_bare_pct"] == 30.0
