@@ -1,5 +1,7 @@
 """The signed-in person, read once per request with what every request asks about them."""
 
+from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
@@ -17,6 +19,27 @@ TOTP_DEVICE_ID = "stafett_totp_device_id"
 HAS_MEMBERSHIP = "stafett_has_membership"
 # Each backend's query, compiled once (UserBackend._compiled).
 _compiled: dict[type, CompiledObjects] = {}
+# The person read with this request's session in one statement (accounts.sessions), by id:
+# set by each read of a session, taken by the first get_user of that id.
+_read_with_session: ContextVar[tuple[int, User | None] | None] = ContextVar(
+    "stafett_person_read_with_session", default=None
+)
+
+
+def hand_over(user_id: int | None, person: User | None = None) -> None:
+    """The person `user_id` as read with the session just now (None: nobody), for this
+    request's get_user; any earlier one is dropped."""
+    _read_with_session.set(None if user_id is None else (user_id, person))
+
+
+def _taken(user_id: int) -> tuple[bool, User | None]:
+    """Whether the person `user_id` was read with this request's session, and as whom (None:
+    no such person). Taken once: a later get_user reads the person itself."""
+    found = _read_with_session.get()
+    _read_with_session.set(None)
+    if found is None or found[0] != user_id:
+        return False, None
+    return True, found[1]
 
 
 class UserBackend(ModelBackend):
@@ -39,11 +62,33 @@ class UserBackend(ModelBackend):
             pk = int(user_id)
         except (TypeError, ValueError):
             return None
-        found = self._compiled().get("", pk)
-        user: User | None = found[0] if found else None
+        read, user = _taken(pk)
+        if not read:
+            found = self._compiled().get("", pk)
+            user = found[0] if found else None
         if user is None or not self.user_can_authenticate(user):
             return None
         return user
+
+    def person_statement(
+        self, user_id: int
+    ) -> tuple[str, list[Any], Callable[[Sequence[Any]], User | None]] | None:
+        """The SQL and parameters of get_user's query, and the function that makes the
+        person of one row of its answer (None for a row of NULLs: no such person), for the
+        session's read to send within its own statement (accounts.sessions)."""
+        compiled = self._compiled()
+        found = compiled.statement("", user_id)
+        if found is None:
+            return None
+        sql, params, convert = found
+
+        def person(row: Sequence[Any]) -> User | None:
+            if all(value is None for value in row):
+                return None
+            people: list[User] = compiled.objects([convert(row)])
+            return people[0]
+
+        return sql, params, person
 
     def _compiled(self) -> CompiledObjects:
         """The query, with its SQL compiled once per process (common.compiled): compiling

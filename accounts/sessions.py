@@ -1,4 +1,5 @@
-"""Django's database sessions, read with SQL compiled once per process.
+"""Django's database sessions, read with SQL compiled once per process, and with the
+signed-in person in the same statement.
 
 Every signed-in request reads its session. Django's store builds that query with the ORM
 each time: about a tenth of the CPU of the benchmark's mixed load (issue 9), for a query
@@ -7,6 +8,15 @@ database, with stand-ins for those two values, and each read puts the real ones 
 place; the columns come back through the ORM's own converters. Everything else (writing,
 expiry, deleting, the cached variant's cache) is Django's.
 
+Then the request reads the person the session names (accounts.backends): a second round
+trip on every signed-in request. A session's person never changes (a login in a session
+that has one gives it a new key, a logout deletes it), so once a process has read a session
+it knows whose it is, and from then on reads the session and that person's row in one
+statement (the backend's own query, as a subquery). The person is handed to the request's
+get_user only when the session, as decoded and verified, names that very person and
+backend; anything else and get_user reads the person itself, as before. Nothing is kept
+between requests but whose a session key is: the person is read with each request.
+
 SESSION_ENGINE: "accounts.sessions" (the database), or "accounts.cached_sessions" (Redis
 first, written through to the database).
 """
@@ -14,17 +24,26 @@ first, written through to the database).
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY, load_backend
 from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
 from django.contrib.sessions.models import Session
 from django.db import connections, router
 from django.utils import timezone
 
+from accounts.backends import UserBackend, hand_over
+from accounts.models import User
 from common.compiled import convert_row
 
 _KEY = "stafett-stand-in-for-a-session-key"
 _NOW = datetime(2001, 2, 3, 4, 5, 6, 789_000, tzinfo=UTC)
 # Per database alias: the SQL, its parameters, where the key and the time go, converters.
 _compiled: dict[str, tuple[str, list[Any], int, int, dict[int, Any]]] = {}
+# Whose each session key read in this process is: (the person's id, the backend's path).
+_whose: dict[str, tuple[int, str]] = {}
+# A process remembers at most this many (a few MB); past it, it starts again.
+_WHOSE_LIMIT = 50_000
+_backends: dict[str, Any] = {}
 
 
 def _compile(using: str) -> tuple[str, list[Any], int, int, dict[int, Any]]:
@@ -42,9 +61,28 @@ def _compile(using: str) -> tuple[str, list[Any], int, int, dict[int, Any]]:
 
 
 class SessionStore(DatabaseStore):
+    # The person read with the session in this store's last read: (id, backend, person).
+    _person_read: tuple[int, str, User | None] | None = None
+
     @classmethod
     def get_model_class(cls) -> type[Session]:
         return Session
+
+    def load(self) -> dict[str, Any]:
+        hand_over(None)  # nothing read with a session of an earlier request
+        self._person_read = None
+        data = super().load()
+        user_id, backend = data.get(SESSION_KEY), data.get(BACKEND_SESSION_KEY)
+        if not (isinstance(user_id, str) and user_id.isdigit() and isinstance(backend, str)):
+            return data
+        read = self._person_read
+        if read is not None and read[:2] == (int(user_id), backend):
+            hand_over(read[0], read[2])
+        if self.session_key is not None:
+            if len(_whose) >= _WHOSE_LIMIT:
+                _whose.clear()
+            _whose[self.session_key] = (int(user_id), backend)
+        return data
 
     def _get_session_from_db(self) -> Session | None:
         if self.session_key is None:
@@ -57,13 +95,44 @@ class SessionStore(DatabaseStore):
         filled = list(params)
         filled[key_at] = self.session_key
         filled[time_at] = connection.ops.adapt_datetimefield_value(timezone.now())
+        whose = _whose.get(self.session_key)
+        person = _person_statement(*whose) if whose is not None else None
+        if person is not None and router.db_for_read(User) == using:
+            person_sql, person_params, make_person = person
+            # The session's row with the person's beside it (NULLs if there is no such
+            # person): one round trip. Both statements are the ORM's own.
+            sql = (
+                f"SELECT * FROM ({sql}) stafett_session "  # noqa: S608 - the ORM's own SQL
+                f"LEFT JOIN ({person_sql}) stafett_person ON TRUE"
+            )
+            filled += person_params
+        else:
+            person = None
         with connection.cursor() as cursor:
             cursor.execute(sql, filled)
             row = cursor.fetchone()
         if row is None:
             self._session_key = None  # as Django's store: a new key when saved
             return None
-        session_data, expire_date = convert_row(row, converters, connection)
+        if person is not None and whose is not None:
+            self._person_read = (whose[0], whose[1], make_person(row[2:]))
+        session_data, expire_date = convert_row(row[:2], converters, connection)
         return Session(
             session_key=self.session_key, session_data=session_data, expire_date=expire_date
         )
+
+
+def _person_statement(user_id: int, backend_path: str) -> Any:
+    """The person's query of the session's backend, when it is one of ours (a UserBackend)
+    and still configured (as Django's get_user asks); None for any other backend."""
+    if backend_path not in settings.AUTHENTICATION_BACKENDS:
+        return None
+    if backend_path not in _backends:
+        try:
+            _backends[backend_path] = load_backend(backend_path)
+        except ImportError:
+            _backends[backend_path] = None
+    backend = _backends[backend_path]
+    if not isinstance(backend, UserBackend):
+        return None
+    return backend.person_statement(user_id)

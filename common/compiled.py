@@ -62,8 +62,22 @@ class CompiledRows:
         self._day: date | None = None
 
     def rows(self, shape: Hashable, *values: int) -> list[tuple[Any, ...]]:
+        found = self.statement(shape, *values)
+        if found is None:
+            return []
+        sql, params, convert = found
+        with connections[router.db_for_read(self.model)].cursor() as cursor:
+            cursor.execute(sql, params)
+            return [convert(row) for row in cursor.fetchall()]
+
+    def statement(
+        self, shape: Hashable, *values: int
+    ) -> tuple[str, list[Any], Callable[[Sequence[Any]], tuple[Any, ...]]] | None:
+        """The SQL and parameters `rows` sends, and the function that makes one row of its
+        answer what `rows` gives: for a caller that reads the rows within a statement of
+        its own (accounts.sessions). None when no row can match."""
         if not all(_SMALLEST <= value <= _LARGEST for value in values):
-            return []  # no row has such an id (an address typed by hand)
+            return None  # no row has such an id (an address typed by hand)
         using = router.db_for_read(self.model)
         today = timezone.localdate()
         if today != self._day:  # yesterday's SQL is never asked for again
@@ -76,20 +90,21 @@ class CompiledRows:
             kept = self._compile(using, shape, len(values))
             self._kept[key] = kept
         if kept is None:
-            return []
+            return None
         sql, params, places, converters, width = kept
         filled = list(params)
         for position, index in places:
             filled[position] = values[index]
         connection = connections[using]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, filled)
-            rows = cursor.fetchall()
-        if width is not None:  # columns Django adds for its own use (an ordering)
-            rows = [row[:width] for row in rows]
-        if not converters:
-            return [tuple(row) for row in rows]
-        return [convert_row(row, converters, connection) for row in rows]
+
+        def convert(row: Sequence[Any]) -> tuple[Any, ...]:
+            if width is not None:  # columns Django adds for its own use (an ordering)
+                row = row[:width]
+            if not converters:
+                return tuple(row)
+            return convert_row(row, converters, connection)
+
+        return sql, filled, convert
 
     def _compile(self, using: str, shape: Hashable, size: int) -> "_Compiled | None":
         first = [next(_stand_ins) for _ in range(size)]
@@ -175,9 +190,20 @@ class CompiledObjects:
         self._rows = CompiledRows(model, rows_query, name=build.__qualname__)
 
     def get(self, shape: Hashable, *values: int) -> list[Any]:
+        return self.objects(self._rows.rows(shape, *values))
+
+    def statement(
+        self, shape: Hashable, *values: int
+    ) -> tuple[str, list[Any], Callable[[Sequence[Any]], tuple[Any, ...]]] | None:
+        """As CompiledRows.statement; `objects` makes the converted rows model instances."""
+        return self._rows.statement(shape, *values)
+
+    def objects(self, rows: list[tuple[Any, ...]]) -> list[Any]:
+        """Model instances, with their related objects and annotations, from rows as `get`
+        reads them."""
         using = router.db_for_read(self.model)
         found = []
-        for row in self._rows.rows(shape, *values):
+        for row in rows:
             objects: dict[str, Model | None] = {}
             start = 0
             for path, part_model, fields, pk_at in self.parts:

@@ -12,6 +12,11 @@ from django.core.cache import caches
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
+from accounts import sessions
+from accounts.backends import hand_over
+from accounts.models import User
+from organisations.backends import RoleBackend
+
 pytestmark = pytest.mark.django_db
 
 ENGINES = ["accounts.sessions", "accounts.cached_sessions"]
@@ -123,3 +128,97 @@ def test_a_signed_in_request_reads_its_session_through_the_compiled_store_R_GEN_
     read.assert_called_once()
     # No session found: signed out, as an expired session would be.
     assert response.status_code == 302 and "/konto/logg-inn/" in response["Location"]
+
+
+# The session and its person in one statement (accounts.sessions, issue 9).
+
+
+def _signed_in(client, user) -> str:
+    client.force_login(user)
+    client.get("/")  # the first request after login stamps the session
+    return client.cookies["sessionid"].value
+
+
+def _status(client):
+    response = client.get("/konto/okt/")
+    assert response.status_code == 200
+    return response
+
+
+def test_a_known_session_and_its_person_are_read_in_one_statement_R_GEN_03(
+    client, holder, django_assert_num_queries
+):
+    """Issue 9: once a process has read a session, the session and its person are one
+    statement: the session's row with the person's beside it."""
+    _signed_in(client, holder)
+    with django_assert_num_queries(1) as captured:
+        response = _status(client)
+    assert response.wsgi_request.user == holder
+    [statement] = captured.captured_queries
+    assert "django_session" in statement["sql"]
+    assert "accounts_user" in statement["sql"]
+
+
+def test_an_unknown_session_is_read_alone_first_R_GEN_03(client, holder, django_assert_num_queries):
+    """A session this process has not read yet: its row, then the person, as before."""
+    key = _signed_in(client, holder)
+    sessions._whose.pop(key)
+    with django_assert_num_queries(2):
+        assert _status(client).wsgi_request.user == holder
+    with django_assert_num_queries(1):
+        assert _status(client).wsgi_request.user == holder
+
+
+@pytest.mark.parametrize("change", ["deactivated", "password", "session deleted", "logged out"])
+def test_a_change_to_the_person_or_session_takes_effect_on_the_next_request_R_GEN_03(
+    client, holder, change
+):
+    """The person is read with each request, not kept: switched off, a new password (the
+    session's hash), deleted, or the session ended, the next request is signed out."""
+    _signed_in(client, holder)
+    assert _status(client).wsgi_request.user == holder
+    if change == "deactivated":
+        User.objects.filter(pk=holder.pk).update(is_active=False)
+    elif change == "password":
+        holder.set_password("et-helt-nytt-passord-2026")
+        holder.save()
+    elif change == "session deleted":
+        Session.objects.all().delete()
+    else:
+        client.post("/konto/logg-ut/")
+    assert not _status(client).wsgi_request.user.is_authenticated
+
+
+def test_a_person_read_with_a_session_is_never_given_to_another_R_GEN_03(
+    client, holder, other_holder
+):
+    """Whose a session is comes from the session as verified: a wrong belief in this
+    process (another person's id) reads that person along, but the request is the
+    session's own person, read by the backend itself."""
+    key = _signed_in(client, holder)
+    sessions._whose[key] = (other_holder.pk, sessions._whose[key][1])
+    assert _status(client).wsgi_request.user == holder
+
+
+def test_a_person_read_with_a_session_is_taken_once(holder):
+    """What one session read hands over is for that request's get_user of that person
+    only: asked again, or for someone else, the backend reads the person itself."""
+    backend = RoleBackend()
+    hand_over(holder.pk, holder)
+    with mock.patch.object(backend, "_compiled", wraps=backend._compiled) as reading:
+        assert backend.get_user(holder.pk) is holder
+        reading.assert_not_called()
+        assert backend.get_user(holder.pk) == holder
+        assert reading.call_count == 1
+        hand_over(holder.pk, holder)
+        assert backend.get_user(holder.pk + 1) is None
+        assert backend.get_user(holder.pk) is not holder
+
+
+def test_a_session_of_another_backend_reads_the_person_as_before(client, holder, settings):
+    """Only the configured backends of this app read the person with the session."""
+    key = _signed_in(client, holder)
+    assert (
+        sessions._person_statement(holder.pk, "django.contrib.auth.backends.ModelBackend") is None
+    )
+    assert sessions._person_statement(holder.pk, sessions._whose[key][1]) is not None

@@ -42,13 +42,14 @@ def _add_logs(holder, unit, start: int, stop: int) -> None:
 def test_the_holders_pages_count_the_same_with_1_3_and_many_logs_R_HOLD_01_R_HOLD_02(
     client, holder, unit, url
 ):
-    """Min side: session, person with roles and the header's names, the versions of the held
-    logs and those offered in a transfer, notes: 4; and the logs with their overview, the
-    meetings and the waiting transfers when the logs changed since the page was last
-    rendered (home.overview): 7. Mine stafettbarn: session, person, the logs' versions
-    (which also count the pages): 3; and the page's logs when they changed
-    (logs.list_cache): 4. Before issue 9's overhead cut 9 and 7 (roles, a guardian EXISTS,
-    the header's units with a DISTINCT join)."""
+    """Min side: the session with the person, their roles and the header's names (one
+    statement, accounts.sessions), the versions of the held logs and those offered in a
+    transfer, notes: 3; and the logs with their overview, the meetings and the waiting
+    transfers when the logs changed since the page was last rendered (home.overview): 6.
+    Mine stafettbarn: session with person, the logs' versions (which also count the
+    pages): 2; and the page's logs when they changed (logs.list_cache): 3. Before issue 9's
+    overhead cut 9 and 7 (roles, a guardian EXISTS, the header's units with a DISTINCT
+    join), and 7 and 4 before the session and the person were read together."""
     _add_logs(holder, unit, 0, 1)
     client.force_login(holder)
     client.get(url)  # the first request after login stamps the session
@@ -57,7 +58,7 @@ def test_the_holders_pages_count_the_same_with_1_3_and_many_logs_R_HOLD_01_R_HOL
     counts.append((_queries(client, url), _queries(client, url)))
     _add_logs(holder, unit, 3, MANY)
     counts.append((_queries(client, url), _queries(client, url)))
-    expected = {"/": (7, 4), "/logger/": (4, 3)}[url]
+    expected = {"/": (6, 3), "/logger/": (3, 2)}[url]
     assert counts[1:] == [expected] * 2
     # The first count is warm: the request that stamped the session rendered the lists.
     assert counts[0] == (expected[1], expected[1])

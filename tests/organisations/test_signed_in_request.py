@@ -38,29 +38,30 @@ def _verified(client, user) -> TOTPDevice:
     return device
 
 
-def test_a_signed_in_json_request_costs_two_queries_R_GEN_03(
+def test_a_signed_in_json_request_costs_one_query_R_GEN_03(
     client, holder, django_assert_num_queries
 ):
-    """Before: four (session, person, roles with a DISTINCT join, guardian EXISTS), five
-    with a second factor. After: the session, and the person with roles and device."""
+    """Before issue 9: four (session, person, roles with a DISTINCT join, guardian EXISTS),
+    five with a second factor; then two (the session; the person with roles and device).
+    Now one: the session and the person in one statement (accounts.sessions)."""
     client.force_login(holder)
     client.get("/")  # the first request after login stamps the session (one write)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         response = client.get(reverse("accounts:session_status"))
     assert response.status_code == 200
 
 
-def test_a_page_with_no_data_of_its_own_costs_two_queries_with_2fa_R_ROLE_01(
+def test_a_page_with_no_data_of_its_own_costs_one_query_with_2fa_R_ROLE_01(
     client, leader, settings, django_assert_num_queries
 ):
     """A page with the header and no data of its own (the password form; the leader's Min
     side was this page while it was empty). Before issue 9: six (session, person, TOTP
-    device, roles, guardian EXISTS, the header's units with a DISTINCT join). Now two:
-    the session; the person with roles, device and the header's names."""
+    device, roles, guardian EXISTS, the header's units with a DISTINCT join). Now one: the
+    session with the person, their roles, device and the header's names."""
     settings.STAFETT_REQUIRE_2FA = True
     _verified(client, leader)
     client.get("/")  # the first request after login stamps the session (one write)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         response = client.get(reverse("accounts:password_change"))
     assert response.status_code == 200
     assert "Testskolen" in response.content.decode()
@@ -73,11 +74,11 @@ def test_a_guardians_request_asks_for_no_membership_with_2fa_R_SEC_02(
     """Whether a person must have a second factor follows from their roles, read with the
     person: a guardian (no membership) is not asked for one, and costs no query for it. Nor
     for the header's units: a guardian works in none. A page with no data of its own costs
-    the session and the person."""
+    the session with the person, one statement."""
     settings.STAFETT_REQUIRE_2FA = True
     client.force_login(guardian_user)
     client.get("/")  # the first request after login stamps the session (one write)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         response = client.get(reverse("accounts:password_change"))
     assert response.status_code == 200  # not sent to set up a second factor
 
