@@ -21,6 +21,7 @@ SESSION_ENGINE: "accounts.sessions" (the database), or "accounts.cached_sessions
 first, written through to the database).
 """
 
+import sys
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,8 +42,9 @@ _NOW = datetime(2001, 2, 3, 4, 5, 6, 789_000, tzinfo=UTC)
 _compiled: dict[str, tuple[str, list[Any], int, int, dict[int, Any]]] = {}
 # Whose each session key read in this process is: (the person's id, the backend's path).
 _whose: dict[str, tuple[int, str]] = {}
-# A process remembers at most this many (a few MB); past it, it starts again.
-_WHOSE_LIMIT = 50_000
+# A process remembers at most this many (about 250 bytes each, 5 MB); past it, it starts
+# again, which also forgets the keys of sessions that have ended.
+_WHOSE_LIMIT = 20_000
 _backends: dict[str, Any] = {}
 
 
@@ -81,7 +83,8 @@ class SessionStore(DatabaseStore):
         if self.session_key is not None:
             if len(_whose) >= _WHOSE_LIMIT:
                 _whose.clear()
-            _whose[self.session_key] = (int(user_id), backend)
+            # One string per backend, not one per session read.
+            _whose[self.session_key] = (int(user_id), sys.intern(backend))
         return data
 
     def _get_session_from_db(self) -> Session | None:
@@ -127,12 +130,12 @@ def _person_statement(user_id: int, backend_path: str) -> Any:
     and still configured (as Django's get_user asks); None for any other backend."""
     if backend_path not in settings.AUTHENTICATION_BACKENDS:
         return None
-    if backend_path not in _backends:
+    backend = _backends.get(backend_path)
+    if backend is None:
         try:
-            _backends[backend_path] = load_backend(backend_path)
+            backend = _backends[backend_path] = load_backend(backend_path)
         except ImportError:
-            _backends[backend_path] = None
-    backend = _backends[backend_path]
+            return None  # asked again next time: Django's get_user says what is wrong
     if not isinstance(backend, UserBackend):
         return None
     return backend.person_statement(user_id)

@@ -9,6 +9,8 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.core.cache import caches
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
@@ -222,3 +224,22 @@ def test_a_session_of_another_backend_reads_the_person_as_before(client, holder,
         sessions._person_statement(holder.pk, "django.contrib.auth.backends.ModelBackend") is None
     )
     assert sessions._person_statement(holder.pk, sessions._whose[key][1]) is not None
+
+
+def test_nothing_read_with_a_session_outlives_its_request(client, holder):
+    """The person handed over by a request's session read is dropped when the request ends,
+    even if nothing took it: a later get_user on the thread reads the person itself."""
+    _signed_in(client, holder)
+    hand_over(holder.pk, holder)
+    _status(client)  # a request that ends
+    hand_over(holder.pk, holder)
+    # As Django's test client ends a request: without closing the test's connection.
+    request_finished.disconnect(close_old_connections)
+    try:
+        request_finished.send(sender=None)
+    finally:
+        request_finished.connect(close_old_connections)
+    backend = RoleBackend()
+    with mock.patch.object(backend, "_compiled", wraps=backend._compiled) as reading:
+        assert backend.get_user(holder.pk) == holder
+        assert reading.call_count == 1
