@@ -29,7 +29,7 @@ _read_with_session: ContextVar[tuple[int, User | None] | None] = ContextVar(
 def drop_hand_over(**kwargs: Any) -> None:
     """At the end of each request (request_finished): nothing read with its session is left
     for whatever runs next on this thread."""
-    _read_with_session.set(None)
+    hand_over(None)
 
 
 def hand_over(user_id: int | None, person: User | None = None) -> None:

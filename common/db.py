@@ -18,14 +18,10 @@ import datetime
 import functools
 from typing import Any
 
+import psycopg
 from django.db.backends.base.base import BaseDatabaseWrapper
-
-try:
-    import psycopg
-    from psycopg import postgres, pq
-    from psycopg.adapt import Loader
-except ImportError:  # pragma: no cover - psycopg is a requirement
-    psycopg = None  # type: ignore[assignment]
+from psycopg import postgres, pq
+from psycopg.adapt import Loader
 
 _UTC = datetime.UTC
 
@@ -35,36 +31,32 @@ def compiled_timestamptz_loader() -> type | None:
     """psycopg's loader of timestamptz as text, when it is the compiled one (the
     psycopg-binary or psycopg-c package); None with only the pure-Python one. Looked up
     once: a loader is made for each cursor that reads a timestamp."""
-    if psycopg is None:  # pragma: no cover
-        return None
     loader = psycopg.adapters.get_loader(postgres.types["timestamptz"].oid, pq.Format.TEXT)
     return None if loader is None or loader.__module__.startswith("psycopg.") else loader
 
 
-if psycopg is not None:
+class UtcTimestamptzLoader(Loader):
+    """psycopg's compiled loader, called directly: `load` is the compiled loader's own
+    method, so psycopg calls no Python code per value. `timezone` is the attribute
+    Django compares with its own before each cursor, to keep this loader in place."""
 
-    class UtcTimestamptzLoader(Loader):
-        """psycopg's compiled loader, called directly: `load` is the compiled loader's own
-        method, so psycopg calls no Python code per value. `timezone` is the attribute
-        Django compares with its own before each cursor, to keep this loader in place."""
+    timezone = _UTC
 
-        timezone = _UTC
+    def __init__(self, oid: int, context: Any = None) -> None:
+        super().__init__(oid, context)
+        compiled = compiled_timestamptz_loader()
+        if compiled is None:  # pragma: no cover - only installed when it exists
+            raise RuntimeError("psycopg's compiled timestamp loader is not installed")
+        self.load = compiled(oid, context).load  # type: ignore[method-assign]
 
-        def __init__(self, oid: int, context: Any = None) -> None:
-            super().__init__(oid, context)
-            compiled = compiled_timestamptz_loader()
-            if compiled is None:  # pragma: no cover - only installed when it exists
-                raise RuntimeError("psycopg's compiled timestamp loader is not installed")
-            self.load = compiled(oid, context).load  # type: ignore[method-assign]
-
-        def load(self, data: Any) -> datetime.datetime:  # pragma: no cover - shadowed above
-            raise NotImplementedError
+    def load(self, data: Any) -> datetime.datetime:  # pragma: no cover - shadowed above
+        raise NotImplementedError
 
 
 def read_timestamps_compiled(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
     """On `connection_created`: a PostgreSQL connection whose session time zone and Django's
     are both UTC reads timestamps with psycopg's compiled loader."""
-    if connection.vendor != "postgresql" or psycopg is None:
+    if connection.vendor != "postgresql":
         return
     raw = connection.connection
     if not isinstance(raw, psycopg.Connection) or compiled_timestamptz_loader() is None:
