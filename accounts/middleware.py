@@ -10,7 +10,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, get_script_prefix, get_urlconf, resolve, reverse
 from django.utils.functional import LazyObject, SimpleLazyObject, empty
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -28,8 +28,17 @@ SIGNED_IN_AT = "signed_in_at"
 _ACTIVITY_RESOLUTION = 10
 
 
+# The session status's path by script prefix and URL configuration: reversing it was a
+# fortieth of a signed-in request (issue 9).
+_status_paths: dict[tuple[str, object], str] = {}
+
+
 def _status_path() -> str:
-    return reverse("accounts:session_status")
+    key = (get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    path = _status_paths.get(key)
+    if path is None:
+        path = _status_paths[key] = reverse("accounts:session_status")
+    return path
 
 
 class SessionTimeoutMiddleware:

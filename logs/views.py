@@ -29,7 +29,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from common import splice
 from common.errors import ConflictError, require_editable
-from common.formats import day_month_year_time, month_names
+from common.formats import day_month_year_time, month_names, per_language
 from common.kept_html import kept
 from common.submissions import AlreadySubmitted
 from common.views import already_submitted, apply_errors
@@ -320,6 +320,11 @@ def _log_page(
     return splice.render(request, "logs/log_detail.html", context)
 
 
+@per_language
+def _role_names() -> dict[str, str]:
+    return {role.value: escape(str(role.label)) for role in Role}
+
+
 def _access_rows(log: Log) -> SafeString:
     """The rows of who has opened the log, as HTML made here in one pass. They change with
     every read, so they cannot be kept; a row template, then the `date` filter, then the
@@ -328,7 +333,7 @@ def _access_rows(log: Log) -> SafeString:
     escaped as Django escapes it."""
     zone = timezone.get_current_timezone()
     months = month_names()
-    role_names = {role.value: escape(str(role.label)) for role in Role}
+    role_names = _role_names()
     return mark_safe(  # noqa: S308 - every value escaped, the rest is ours
         "\n".join(
             f"<tr><td>{escape(row['user__first_name'])} {escape(row['user__last_name'])}</td>"
