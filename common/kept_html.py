@@ -128,7 +128,8 @@ def plain(value: Any) -> Any:
     if isinstance(value, Promise):
         return str(value)
     if isinstance(value, (list, tuple)):
-        return tuple(plain(item) for item in value)
+        # A list's key is mostly rows of plain values (a query's): each taken as it is.
+        return tuple(item if type(item) in _PLAIN_TYPES else plain(item) for item in value)
     if is_dataclass(value) and not isinstance(value, type):
         cls = type(value)
         return (cls.__name__, *(plain(getattr(value, name)) for name in _field_names(cls)))

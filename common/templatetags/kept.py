@@ -24,6 +24,10 @@ register = template.Library()
 
 
 class KeepNode(Node):
+    # Django looks for blocks in the whole layout on every render ({% extends %}): a kept
+    # part holds none (a child template's block inside it would be kept for every page).
+    child_nodelists = ()
+
     def __init__(self, name: str, values: list[FilterExpression], nodelist: NodeList) -> None:
         self.name = name
         self.values = values

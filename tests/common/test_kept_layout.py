@@ -12,10 +12,10 @@ from django.middleware.csrf import (  # type: ignore[attr-defined]  # private, n
     _unmask_cipher_token,
     rotate_token,
 )
-from django.template import Template, engines
+from django.template import Context, Template, engines
 from django.template.base import FilterExpression, TokenType, Variable
 from django.template.defaulttags import FirstOfNode, ForNode
-from django.template.loader_tags import IncludeNode
+from django.template.loader_tags import BlockNode, IncludeNode
 from django.templatetags.i18n import BlockTranslateNode
 from django.test import Client
 from django.utils.functional import SimpleLazyObject
@@ -293,3 +293,19 @@ def test_one_token_per_response_follows_a_rotated_csrf_secret_R_SEC_05(rf):
     rotated = token(request)
     assert request.META["CSRF_COOKIE"] != secret
     assert _unmask_cipher_token(rotated) == request.META["CSRF_COOKIE"]
+
+
+def test_the_layouts_blocks_are_looked_for_outside_its_kept_parts(rf):
+    """Django looks for the layout's blocks on every render of a page; it does not walk
+    through the kept parts (issue 9), which hold no blocks. A page still renders as
+    before."""
+    engine = engines["django"].engine
+    base = engine.from_string(
+        "{% load kept %}{% keep 'test-block' %}[{% block inner %}kept{% endblock %}]{% endkeep %}"
+        "({% block outer %}layout{% endblock %})"
+    )
+    assert [node.name for node in base.nodelist.get_nodes_by_type(KeepNode)] == ["test-block"]
+    assert [node.name for node in base.nodelist.get_nodes_by_type(BlockNode)] == ["outer"]
+    page = engine.from_string("{% extends base %}{% block outer %}page{% endblock %}")
+    html = page.render(Context({"base": base, "request": rf.get("/")}))
+    assert html == "[kept](page)"

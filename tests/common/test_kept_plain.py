@@ -67,3 +67,15 @@ def test_a_row_changes_its_key_when_any_field_does_R_LEAD_02():
 def test_anything_else_is_refused():
     with pytest.raises(TypeError, match="give its fields"):
         plain({"a": 1})
+
+
+def test_a_tuple_of_rows_takes_plain_items_as_they_are_and_the_rest_through_plain():
+    """The rows of a query are mostly plain values, taken as they are (issue 9); an enum, a
+    lazy translation or a nested row among them is still made plain."""
+    from django.utils.translation import gettext_lazy
+
+    rows = [(1, "a", AT, None, True), (2, Role.HOLDER, gettext_lazy("Rolle"), (3, Level.TWO))]
+    assert plain(rows) == ((1, "a", AT, None, True), (2, "holder", "Rolle", (3, 2)))
+    assert type(plain(rows)[1][3][1]) is int
+    with pytest.raises(TypeError, match="give its fields"):
+        plain([(1, {"a": 1})])
