@@ -1,6 +1,7 @@
 """The one way to write the audit trail."""
 
 import functools
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -102,13 +103,17 @@ def insert_statement(events: Sequence[AuditEvent], *, using: str) -> tuple[str, 
     """The one INSERT of `events` as SQL text and parameters, made by Django's own compiler,
     for a caller that writes something else in the same statement (one round trip: the
     log's access summary, logs.services.reads). Sets the events' time, as saving does; where
-    the statement is kept, the events of one statement share one time (`_prepared`).
+    the statement is kept, the events of one statement share one time (`_columns`).
 
     Its SQL is the same every time for one event (the read of a log page), and on
-    PostgreSQL for any number of them (one array a column: `UNNEST`, the reads of a list
-    on Min side). Such text is compiled once per database, and each event's values are
-    prepared as the compiler prepares them (`pre_save`, then `get_db_prep_save`).
-    Compiling it was a few percent of every log page and of Min side (issue 9)."""
+    PostgreSQL for any number of them (`UNNEST` of arrays: the reads of a list on Min
+    side). Such text is compiled once per database, and each event's values are prepared
+    as the compiler prepares them (`pre_save`, then `get_db_prep_save`). Compiling it was a
+    few percent of every log page and of Min side (issue 9).
+
+    Of several events, a column whose value is the same for all (the reader, the time, the
+    page: all but the log of a list's reads) is one value, not an array: psycopg writes an
+    array's text item by item in Python, a sixth of an actor's Min side."""
     fields = _insert_fields()
     if not events:
         raise ValueError("No events to insert.")
@@ -121,39 +126,78 @@ def insert_statement(events: Sequence[AuditEvent], *, using: str) -> tuple[str, 
     sql = _kept_sql[using, several]
     if sql is None:  # this database's INSERT of several rows depends on their number
         return _compiled(events, fields, using)
-    rows = _prepared(events, fields, connection)
+    columns = _columns(events, fields, connection)
     if not several:
-        return sql, rows[0]
-    return sql, [list(column) for column in zip(*rows, strict=True)]
+        return sql, [column.value for column in columns]
+    varying = tuple(column.values is not None for column in columns)
+    if not any(varying):  # the same event several times: one array gives the rows
+        varying = (True, *varying[1:])
+    shaped = _several_shaped(sql, varying)
+    if shaped is None:  # Django's text has a shape we do not know: one array a column
+        return sql, [column.array(len(events)) for column in columns]
+    return shaped, [
+        *(column.value for column, varies in zip(columns, varying, strict=True) if not varies),
+        *(
+            column.array(len(events))
+            for column, varies in zip(columns, varying, strict=True)
+            if varies
+        ),
+    ]
 
 
-def _prepared(
+class _Column:
+    """One column's values: `value` (the first event's, prepared), and `values` (all of
+    them, in event order) only when they are not all the same."""
+
+    __slots__ = ("value", "values")
+
+    def __init__(self, value: Any, values: list[Any] | None) -> None:
+        self.value = value
+        self.values = values
+
+    def array(self, count: int) -> list[Any]:
+        return self.values if self.values is not None else [self.value] * count
+
+
+def _columns(
     events: Sequence[AuditEvent], fields: Sequence[models.Field], connection: BaseDatabaseWrapper
-) -> list[list[Any]]:
-    """Each event's values as the compiler prepares them (`pre_save`, then
+) -> list[_Column]:
+    """Each column's values as the compiler prepares them (`pre_save`, then
     `get_db_prep_save`). The events of one statement are one moment's: they all get the
     first one's time. A value the same as the first event's (the same type and equal, or
     the very same object) is taken as prepared for it, so that the reads of a list, which
     differ only in their log, prepare the other columns once (issue 9)."""
     first, *rest = events
-    head = [field.get_db_prep_save(field.pre_save(first, True), connection) for field in fields]
-    rows = [head]
     stamped = _stamped()
-    for event in rest:
-        row = []
-        for field, prepared in zip(fields, head, strict=True):
-            name = field.attname
-            if name in stamped:
-                setattr(event, name, getattr(first, name))
-            value, theirs = getattr(event, name), getattr(first, name)
-            if value is theirs or (
-                type(value) in _SCALARS and type(value) is type(theirs) and value == theirs
-            ):
-                row.append(prepared)
-            else:
-                row.append(field.get_db_prep_save(field.pre_save(event, True), connection))
-        rows.append(row)
-    return rows
+    columns = []
+    for field in fields:
+        prepared = field.get_db_prep_save(field.pre_save(first, True), connection)
+        name = field.attname
+        theirs = getattr(first, name)
+        if name in stamped:
+            for event in rest:
+                setattr(event, name, theirs)
+            columns.append(_Column(prepared, None))
+            continue
+        same = [_same(getattr(event, name), theirs) for event in rest]
+        if all(same):
+            columns.append(_Column(prepared, None))
+            continue
+        values = [prepared]
+        for event, alike in zip(rest, same, strict=True):
+            values.append(
+                prepared
+                if alike
+                else field.get_db_prep_save(field.pre_save(event, True), connection)
+            )
+        columns.append(_Column(prepared, values))
+    return columns
+
+
+def _same(value: Any, theirs: Any) -> bool:
+    return value is theirs or (
+        type(value) in _SCALARS and type(value) is type(theirs) and value == theirs
+    )
 
 
 # Values whose equality means the same database value (a dict may hold True where another
@@ -219,6 +263,44 @@ def _compiled_one_row(fields: Sequence[models.Field], using: str) -> str:
     if sql != other_sql or len(params) != len(fields) or len(other_params) != len(fields):
         raise ValueError("The INSERT of one audit event is not the same for every event.")
     return sql
+
+
+# Django's INSERT of several rows on PostgreSQL: one array a column, each cast to its type.
+_UNNEST = re.compile(r"^(?P<insert>INSERT INTO .+) SELECT \* FROM UNNEST\((?P<arrays>.+)\)$", re.S)
+_ARRAY = re.compile(r"\(%s\)::(?P<type>[^\[\]]+?)\[\]")
+_shaped: dict[tuple[str, tuple[bool, ...]], str | None] = {}
+
+
+def _several_shaped(sql: str, varying: tuple[bool, ...]) -> str | None:
+    """Django's INSERT of several rows (`sql`) with an array for each varying column only,
+    and one value, cast as Django casts the array, for each other: `INSERT … SELECT
+    (%s)::varchar, rows.c5, … FROM UNNEST((%s)::varchar[], …) AS rows(c5, …)`. None if
+    Django's text is not the shape this knows (then every column is an array, as before)."""
+    key = (sql, varying)
+    if key not in _shaped:
+        _shaped[key] = _shape(sql, varying)
+    return _shaped[key]
+
+
+def _shape(sql: str, varying: tuple[bool, ...]) -> str | None:
+    found = _UNNEST.match(sql)
+    if found is None:
+        return None
+    types = [array["type"] for array in _ARRAY.finditer(found["arrays"])]
+    if len(types) != len(varying) or ", ".join(f"(%s)::{t}[]" for t in types) != found["arrays"]:
+        return None
+    names = [f"c{index}" for index, varies in enumerate(varying) if varies]
+    values = ", ".join(
+        f"stafett_rows.c{index}" if varies else f"(%s)::{kind}"
+        for index, (kind, varies) in enumerate(zip(types, varying, strict=True))
+    )
+    arrays = ", ".join(
+        f"(%s)::{kind}[]" for kind, varies in zip(types, varying, strict=True) if varies
+    )
+    # Only Django's own text, our names and the casts Django wrote go in; values are
+    # parameters.
+    rows = ", ".join(names)
+    return f"{found['insert']} SELECT {values} FROM UNNEST({arrays}) AS stafett_rows({rows})"  # noqa: S608
 
 
 def _compiled_several(fields: Sequence[models.Field], using: str) -> str | None:

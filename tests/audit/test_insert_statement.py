@@ -109,8 +109,86 @@ def test_several_events_are_compiled_once_on_postgresql_R_SEC_01(holder):
             cursor.execute(sql, params)
 
     assert "UNNEST" in sql
-    assert len(params) == len(FIELDS) + 1 and all(len(column) == 3 for column in params)
+    # The time, the reader and the action are the same for all three: one value each; the
+    # other columns an array each, in the columns' order.
+    assert len(params) == len(FIELDS) + 1
+    assert [type(value) for value in params[:3]] == [type(events[0].at), int, str]
+    assert all(isinstance(column, list) and len(column) == 3 for column in params[3:])
     assert [row[4] for row in _rows()] == ["7", "8", ""]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="UNNEST is PostgreSQL's")
+def test_the_reads_of_a_list_send_one_array_for_the_logs_and_one_value_for_the_rest_R_SEC_01(
+    holder, unit
+):
+    """psycopg writes an array item by item in Python (issue 9): of a list's reads, only
+    their logs differ, so only those are arrays."""
+    logs = [make_log(holder, unit) for _ in range(4)]
+    token = context.set_role("holder")
+    try:
+        events, same_again = (
+            events_about(
+                actor=holder,
+                action="log.viewed",
+                object_type="logs.log",
+                ids=[(log.pk, log.pk) for log in logs],
+                data={"page": "home"},
+            )
+            for _ in range(2)
+        )
+    finally:
+        context.reset(token)
+    before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+    sql, params = insert_statement(events, using=connection.alias)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+    arrays = [value for value in params if isinstance(value, list)]
+    assert arrays == [[str(log.pk) for log in logs], [log.pk for log in logs]]
+    assert len(params) == len(FIELDS) + 1
+    ours = _rows(after=before)
+    middle = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    AuditEvent.objects.bulk_create(same_again)
+    theirs = _rows(after=middle)
+    assert [row[1:] for row in ours] == [row[1:] for row in theirs]
+    assert [row[0] for row in ours] == [holder.pk] * 4
+    assert ours[0][1] == "holder" and [row[5] for row in ours] == [log.pk for log in logs]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="UNNEST is PostgreSQL's")
+def test_the_same_event_several_times_is_written_as_many_times_R_SEC_01(holder):
+    events = [_event(actor_id=holder.pk, object_id="9") for _ in range(3)]
+
+    sql, params = insert_statement(events, using=connection.alias)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+    assert _rows() == [(holder.pk, "", "log.viewed", "", "9", None, None, {})] * 3
+
+
+def test_only_the_text_django_writes_is_reshaped():
+    """Should Django write its INSERT of several rows otherwise, every column stays an
+    array, as Django sends it; a type with a comma in it keeps it."""
+    assert services._shape("INSERT INTO t (a) VALUES (%s), (%s)", (True,)) is None
+    assert (
+        services._shape('INSERT INTO "t" ("a") SELECT * FROM UNNEST(ARRAY[%s, %s])', (True,))
+        is None
+    )
+    assert services._shape(
+        'INSERT INTO "t" ("a", "b") SELECT * FROM UNNEST((%s)::int[], (%s)::numeric(5, 2)[])',
+        (True, False),
+    ) == (
+        'INSERT INTO "t" ("a", "b") SELECT stafett_rows.c0, (%s)::numeric(5, 2) '
+        "FROM UNNEST((%s)::int[]) AS stafett_rows(c0)"
+    )
+    assert services._shape(
+        'INSERT INTO "t" ("a", "b") SELECT * FROM UNNEST((%s)::bigint[], (%s)::varchar[])',
+        (False, True),
+    ) == (
+        'INSERT INTO "t" ("a", "b") SELECT (%s)::bigint, stafett_rows.c1 '
+        "FROM UNNEST((%s)::varchar[]) AS stafett_rows(c1)"
+    )
 
 
 @pytest.mark.skipif(connection.vendor == "postgresql", reason="one text a number of rows")
