@@ -1,5 +1,6 @@
 """Session rules that apply to every signed-in request."""
 
+import functools
 import time
 from collections.abc import Callable
 from typing import Any
@@ -28,17 +29,15 @@ SIGNED_IN_AT = "signed_in_at"
 _ACTIVITY_RESOLUTION = 10
 
 
-# The session status's path by script prefix and URL configuration: reversing it was a
-# fortieth of a signed-in request (issue 9).
-_status_paths: dict[tuple[str, object], str] = {}
-
-
 def _status_path() -> str:
-    key = (get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
-    path = _status_paths.get(key)
-    if path is None:
-        path = _status_paths[key] = reverse("accounts:session_status")
-    return path
+    return _status_path_for(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+# Reversing the session status's address was a fortieth of a signed-in request (issue 9).
+# The script prefix comes from the request (a proxy's SCRIPT_NAME): a few are kept.
+@functools.lru_cache(maxsize=16)
+def _status_path_for(prefix: str, urlconf: str) -> str:
+    return reverse("accounts:session_status", urlconf=urlconf)
 
 
 class SessionTimeoutMiddleware:

@@ -52,7 +52,7 @@ def per_language(make: Callable[[], T]) -> Callable[[], T]:
 
 def _forget_made(*, setting: str, **kwargs: Any) -> None:
     # A test that changes the languages or their catalogues gets names made anew.
-    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "USE_I18N"}:
         _made.clear()
 
 

@@ -68,11 +68,8 @@ class CSPMiddleware(LibraryCSPMiddleware):
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         super().__init__(get_response)
         self.plain_headers: dict[str, str] | None = None
-        # Excluded prefixes would make the headers depend on the path: the library decides.
-        self.may_copy = not any(
-            (getattr(settings, name, None) or {}).get("EXCLUDE_URL_PREFIXES")
-            for name in ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY")
-        )
+        self.policies: tuple[object, object] | None = None
+        self.may_copy = False
 
     def process_response(
         self, request: HttpRequest, response: HttpResponseBase
@@ -93,7 +90,24 @@ class CSPMiddleware(LibraryCSPMiddleware):
         request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)  # type: ignore[attr-defined]
         return response
 
+    def _follow_settings(self) -> None:
+        """What was copied is forgotten when the policies are other objects (a test's
+        override_settings, under a server that outlives one test)."""
+        policies = (
+            getattr(settings, "CONTENT_SECURITY_POLICY", None),
+            getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None),
+        )
+        if self.policies is not None and all(
+            now is then for now, then in zip(policies, self.policies, strict=True)
+        ):
+            return
+        self.policies = policies
+        self.plain_headers = None
+        # Excluded prefixes would make the headers depend on the path: the library decides.
+        self.may_copy = not any((policy or {}).get("EXCLUDE_URL_PREFIXES") for policy in policies)
+
     def _is_plain(self, request: HttpRequest, response: HttpResponseBase) -> bool:
+        self._follow_settings()
         if not self.may_copy or getattr(request, "_csp_nonce", None) is not None:
             return False
         if settings.DEBUG and response.status_code in (404, 500):
@@ -101,4 +115,5 @@ class CSPMiddleware(LibraryCSPMiddleware):
         headers = response.headers
         if HEADER in headers or HEADER_REPORT_ONLY in headers:
             return False
-        return all(getattr(response, name, None) is None for name in _POLICY_CHANGES)
+        # Set at all, even to None (the library reads an exemption of None as one).
+        return not any(hasattr(response, name) for name in _POLICY_CHANGES)

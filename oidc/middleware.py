@@ -20,8 +20,12 @@ class EndSessionFormActionMiddleware:
         url = request.session.get(END_SESSION_URL_SESSION_KEY, "")
         if url:
             parts = urlsplit(url)
-            # Read by django-csp's middleware, which sits outside this one.
-            response._csp_update = {  # type: ignore[attr-defined]
-                "form-action": [f"{parts.scheme}://{parts.netloc}"]
-            }
+            # Read by django-csp's middleware, which sits outside this one; added to what
+            # the view itself asked for (the statistics page's inline styles).
+            update = dict(getattr(response, "_csp_update", None) or {})
+            update["form-action"] = [
+                *update.get("form-action", ()),
+                f"{parts.scheme}://{parts.netloc}",
+            ]
+            response._csp_update = update  # type: ignore[attr-defined]
         return response

@@ -14,6 +14,7 @@ for the person, not for the page or the browser.
 from django import template
 from django.template.base import FilterExpression, Node, NodeList, Parser, Token
 from django.template.context import Context
+from django.template.loader_tags import BlockNode
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
@@ -55,4 +56,8 @@ def keep(parser: Parser, token: Token) -> KeepNode:
     values = [parser.compile_filter(bit) for bit in bits[2:]]
     nodelist = parser.parse(("endkeep",))
     parser.delete_first_token()
+    if nodelist.get_nodes_by_type(BlockNode):
+        # A page's block would be kept for every page, and Django, which does not look
+        # for blocks in a kept part, would give its {{ block.super }} nothing.
+        raise template.TemplateSyntaxError("{% keep %} cannot hold a {% block %}.")
     return KeepNode(bits[1][1:-1], values, nodelist)

@@ -213,3 +213,50 @@ def test_a_signed_in_page_gets_the_caching_headers_django_gives_it(holder, own):
             assert response["Expires"] == own["Expires"]
         else:  # now, as Django writes it
             assert abs(parse_http_date(response["Expires"]) - time.time()) < 5
+
+
+def test_an_exemption_of_none_is_left_to_the_library():
+    """django-csp reads `_csp_exempt = None` as exempt: such a response is not copied to."""
+    from csp.middleware import CSPMiddleware as LibraryCSPMiddleware
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from common.middleware import CSPMiddleware
+
+    def exempt_none():
+        response = HttpResponse("x")
+        response._csp_exempt = None
+        return response
+
+    got = []
+    for middleware in (CSPMiddleware(lambda r: None), LibraryCSPMiddleware(lambda r: None)):
+        for make in (lambda: HttpResponse("x"), exempt_none):
+            request = RequestFactory().get("/")
+            middleware.process_request(request)
+            got.append(middleware.process_response(request, make()).get("Content-Security-Policy"))
+    assert got[:2] == got[2:]
+
+
+def test_a_new_policy_in_the_settings_is_followed(settings):
+    """A server that outlives a test's settings (the browser tests' live server) follows a
+    new policy."""
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from common.middleware import CSPMiddleware
+
+    middleware = CSPMiddleware(lambda r: None)
+
+    def policy():
+        request = RequestFactory().get("/")
+        middleware.process_request(request)
+        return middleware.process_response(request, HttpResponse("x"))["Content-Security-Policy"]
+
+    assert "img-src 'self' data:" in policy()
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    assert policy() == "default-src 'none'"
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {"default-src": ["'self'"]},
+        "EXCLUDE_URL_PREFIXES": ["/x"],
+    }
+    assert policy() == "default-src 'self'"

@@ -301,11 +301,20 @@ def test_the_layouts_blocks_are_looked_for_outside_its_kept_parts(rf):
     before."""
     engine = engines["django"].engine
     base = engine.from_string(
-        "{% load kept %}{% keep 'test-block' %}[{% block inner %}kept{% endblock %}]{% endkeep %}"
+        "{% load kept %}{% keep 'test-block' %}[{% if x %}{% endif %}kept]{% endkeep %}"
         "({% block outer %}layout{% endblock %})"
     )
     assert [node.name for node in base.nodelist.get_nodes_by_type(KeepNode)] == ["test-block"]
+    assert not KeepNode.child_nodelists  # the IfNode inside is not walked
     assert [node.name for node in base.nodelist.get_nodes_by_type(BlockNode)] == ["outer"]
     page = engine.from_string("{% extends base %}{% block outer %}page{% endblock %}")
     html = page.render(Context({"base": base, "request": rf.get("/")}))
     assert html == "[kept](page)"
+
+
+def test_a_block_inside_a_kept_part_is_refused():
+    from django.template import TemplateSyntaxError
+
+    engine = engines["django"].engine
+    with pytest.raises(TemplateSyntaxError, match="cannot hold a"):
+        engine.from_string("{% load kept %}{% keep 'x' %}{% block a %}{% endblock %}{% endkeep %}")

@@ -311,3 +311,28 @@ def test_actor_registered_with_a_national_id_is_recognised_at_first_login_R_SEC_
     assert int(client.session["_auth_user_id"]) == actor.pk
     home = client.get("/").content.decode()
     assert "Min side – Aktør" in home
+
+
+def test_the_providers_form_action_is_added_to_what_the_view_asked_for_R_SEC_08(rf):
+    """A page that relaxes its own policy (the statistics' inline styles) keeps that, with
+    the provider's end-session origin added, on the pages of an ID-porten session."""
+    from django.http import HttpResponse
+
+    from accounts.enums import END_SESSION_URL_SESSION_KEY
+    from oidc.middleware import EndSessionFormActionMiddleware
+
+    def view(request):
+        response = HttpResponse("x")
+        response._csp_update = {"style-src": ["'unsafe-inline'"], "form-action": ["'self'"]}
+        return response
+
+    request = rf.get("/statistikk/")
+    request.session = {END_SESSION_URL_SESSION_KEY: "https://idp.example/session/end?x=1"}
+    response = EndSessionFormActionMiddleware(view)(request)
+
+    assert response._csp_update == {
+        "style-src": ["'unsafe-inline'"],
+        "form-action": ["'self'", "https://idp.example"],
+    }
+    plain = EndSessionFormActionMiddleware(lambda request: HttpResponse("x"))(request)
+    assert plain._csp_update == {"form-action": ["https://idp.example"]}
