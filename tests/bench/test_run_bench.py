@@ -1,6 +1,7 @@
 """The benchmark's measuring code runs on a tiny data set: a smoke test, not a timing."""
 
 import csv
+import gc
 from collections import Counter
 from unittest import mock
 
@@ -22,10 +23,23 @@ def bench_site(settings):
     Generator(seed=5).run("demo")
 
 
-def test_every_page_answers_every_persona_as_measured(bench_site, tmp_path):
+def test_every_page_answers_every_persona_as_measured(bench_site, tmp_path, monkeypatch):
     target = tmp_path / "bench.csv"
+    frozen = []
+    measure_page = measure.measure
+    monkeypatch.setattr(
+        measure,
+        "measure",
+        lambda *args, **kwargs: (
+            frozen.append(gc.get_freeze_count()) or measure_page(*args, **kwargs)
+        ),
+    )
 
     call_command(Command(), requests=1, warmup=1, login_requests=1, no_http=True, csv=str(target))
+
+    # Measured as a worker runs (stafett.memory), and the collector left as it was.
+    assert frozen and all(count > 0 for count in frozen)
+    assert gc.get_freeze_count() == 0
 
     rows = {row["page"]: row for row in csv.DictReader(target.open())}
     assert set(rows) == {page.name for page in pages(personas())}
