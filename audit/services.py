@@ -132,7 +132,7 @@ def insert_statement(events: Sequence[AuditEvent], *, using: str) -> tuple[str, 
     varying = tuple(column.values is not None for column in columns)
     if not any(varying):  # the same event several times: one array gives the rows
         varying = (True, *varying[1:])
-    shaped = _several_shaped(sql, varying)
+    shaped = _shape(sql, varying)
     if shaped is None:  # Django's text has a shape we do not know: one array a column
         return sql, [column.array(len(events)) for column in columns]
     return shaped, [
@@ -268,21 +268,15 @@ def _compiled_one_row(fields: Sequence[models.Field], using: str) -> str:
 # Django's INSERT of several rows on PostgreSQL: one array a column, each cast to its type.
 _UNNEST = re.compile(r"^(?P<insert>INSERT INTO .+) SELECT \* FROM UNNEST\((?P<arrays>.+)\)$", re.S)
 _ARRAY = re.compile(r"\(%s\)::(?P<type>[^\[\]]+?)\[\]")
-_shaped: dict[tuple[str, tuple[bool, ...]], str | None] = {}
 
 
-def _several_shaped(sql: str, varying: tuple[bool, ...]) -> str | None:
+@functools.cache
+def _shape(sql: str, varying: tuple[bool, ...]) -> str | None:
     """Django's INSERT of several rows (`sql`) with an array for each varying column only,
     and one value, cast as Django casts the array, for each other: `INSERT … SELECT
     (%s)::varchar, rows.c5, … FROM UNNEST((%s)::varchar[], …) AS rows(c5, …)`. None if
-    Django's text is not the shape this knows (then every column is an array, as before)."""
-    key = (sql, varying)
-    if key not in _shaped:
-        _shaped[key] = _shape(sql, varying)
-    return _shaped[key]
-
-
-def _shape(sql: str, varying: tuple[bool, ...]) -> str | None:
+    Django's text is not the shape this knows (then every column is an array, as before).
+    Made once per text and set of varying columns."""
     found = _UNNEST.match(sql)
     if found is None:
         return None

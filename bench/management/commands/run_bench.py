@@ -101,34 +101,26 @@ class Command(BaseCommand):
         # Measured as a gunicorn worker runs (stafett.wsgi): without it, a collection of
         # everything loaded fell now in one page's requests, now in another's.
         with memory.settled():
-            self.in_process(chosen, rows, keys, options)
+            for page in chosen:
+                ask = measure.requester(page, keys)
+                count = options["login_requests"] if page.name == LOGIN else options["requests"]
+                if page.name == BARE:
+                    # A millisecond a request: ten times as many, so a moment's noise weighs
+                    # less.
+                    count *= 10
+                try:
+                    result = measure.measure(page, ask, requests=count, warmup=options["warmup"])
+                except measure.PageError as error:
+                    raise CommandError(f"Unexpected answer: {error}") from error
+                rows[page.name].update(
+                    cpu_ms=result.cpu_ms, wall_ms=result.wall_ms, queries=result.queries
+                )
+                self.stdout.write(f"  {page.name:<24} {result.cpu_ms:7.2f} ms CPU")
+                if page.name == options["profile"]:
+                    self.stdout.write(measure.profile(ask, requests=count))
         if not options["no_http"]:
             self.over_http(chosen, rows, keys, options)
         self.report(list(rows.values()), options["csv"])
-
-    def in_process(
-        self,
-        chosen: list[Page],
-        rows: dict[str, dict[str, Any]],
-        keys: dict[str, str],
-        options: dict[str, Any],
-    ) -> None:
-        for page in chosen:
-            ask = measure.requester(page, keys)
-            count = options["login_requests"] if page.name == LOGIN else options["requests"]
-            if page.name == BARE:
-                # A millisecond a request: ten times as many, so a moment's noise weighs less.
-                count *= 10
-            try:
-                result = measure.measure(page, ask, requests=count, warmup=options["warmup"])
-            except measure.PageError as error:
-                raise CommandError(f"Unexpected answer: {error}") from error
-            rows[page.name].update(
-                cpu_ms=result.cpu_ms, wall_ms=result.wall_ms, queries=result.queries
-            )
-            self.stdout.write(f"  {page.name:<24} {result.cpu_ms:7.2f} ms CPU")
-            if page.name == options["profile"]:
-                self.stdout.write(measure.profile(ask, requests=count))
 
     def over_http(
         self,
