@@ -3,17 +3,18 @@
 A city's trail holds millions of rows (every read of a log is one). Django's defaults read
 all of them on every view of the list: the date hierarchy and each filter ask for the
 distinct values of a column, the search for a substring in every row, and each row's person
-is fetched on its own. Here every filter and every search is answered from an index, and
-the people come with the rows.
+is fetched on its own. Here every filter and every search is answered from an index, the
+people come with the rows, and the rows are counted only as far as the pages go.
 """
 
 from typing import Any, ClassVar
 
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.functional import Promise
+from django.utils.functional import Promise, cached_property
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEvent
@@ -60,6 +61,35 @@ def _operator(request: HttpRequest) -> bool:
     return request.user.is_active and request.user.is_superuser
 
 
+class CountedToTheLastPage(Paginator):
+    """Counts the rows only as far as the pages go: `LAST_PAGE` pages of the list. Counting
+    every row read the whole trail on each view (80 ms at a city's 4 million rows, issue 9),
+    whatever the filter, since most rows are reads. Beyond that, the page says there are
+    more than it counted, and the filters narrow the list down to older events."""
+
+    LAST_PAGE = 100
+
+    object_list: QuerySet[AuditEvent]
+
+    @cached_property
+    def _found(self) -> int:
+        # Without the order, PostgreSQL stops at the first rows that match.
+        return self.object_list.order_by()[: self._cap + 1].count()
+
+    @property
+    def _cap(self) -> int:
+        return self.LAST_PAGE * self.per_page
+
+    @property
+    def count(self) -> int:
+        return min(self._found, self._cap)
+
+    @property
+    def capped(self) -> bool:
+        """Whether there are more rows than the pages hold."""
+        return self._found > self._cap
+
+
 class _SortedByTime(ChangeList):
     def get_ordering_field(self, field_name: Any) -> Any:
         return field_name if field_name == "at" else None
@@ -70,6 +100,7 @@ class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     list_display = ["at", "actor", "role_name", "action", "object_type", "object_id", "ip_address"]
     # The actor may be empty (a task, a deleted person): Django follows only required keys.
     list_select_related = ["actor"]
+    paginator = CountedToTheLastPage
     # Sorted by any other column, the whole trail would be sorted for each page: only the
     # time's heading sorts, and an address asking for another column is not obeyed.
     sortable_by = ["at"]

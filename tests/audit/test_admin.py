@@ -179,3 +179,64 @@ def test_the_trail_sorts_by_time_only_whatever_the_address_asks_R_SEC_01(staff_c
         assert '"audit_auditevent"."at"' in ordering or '"audit_auditevent"."id"' in ordering
         for column in ("ip_address", "action", "role", "object_id", "actor_id"):
             assert column not in ordering, (order, column)
+
+
+@pytest.fixture
+def short_pages(monkeypatch):
+    """Two rows a page and two pages: the trail's pages end at four rows."""
+    from audit.admin import AuditEventAdmin, CountedToTheLastPage
+
+    monkeypatch.setattr(AuditEventAdmin, "list_per_page", 2)
+    monkeypatch.setattr(CountedToTheLastPage, "LAST_PAGE", 2)
+
+
+def _count_queries(queries) -> list[str]:
+    return [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+
+
+def test_the_trail_is_counted_only_as_far_as_its_pages_go_R_SEC_01(staff_client, short_pages):
+    """Counting every row read a city's whole trail on each view (issue 9): the count stops
+    after the last page's rows, and the page says there are more."""
+    _events(4 - AuditEvent.objects.count())  # the operator's login is one
+    page = staff_client.get(URL).content.decode()
+    assert "\n4 revisjonshendelser" in page
+    assert "Flere enn" not in page
+
+    _events(1)
+    with CaptureQueriesContext(connection) as queries:
+        response = staff_client.get(URL)
+    page = response.content.decode()
+    assert "Flere enn 4 revisjonshendelser. Bruk filtrene for å finne eldre." in page
+    assert _listed(response) == 2
+    (count,) = _count_queries(queries)
+    assert "LIMIT 5" in count and "ORDER BY" not in count.upper()
+
+    assert _listed(staff_client.get(URL, {"p": "2"})) == 2  # the last page is full
+    past = staff_client.get(URL, {"p": "3"})  # past the last page: Django's own answer
+    assert past.status_code == 302 and past["Location"].endswith("?e=1")
+
+
+def test_a_search_or_filter_is_counted_as_far_as_the_pages_go_R_SEC_01(staff_client, short_pages):
+    _events(5)
+    AuditEvent.objects.create(action="concern.created")
+
+    searched = staff_client.get(URL, {"q": "log."}).content.decode()
+    assert "Flere enn 4 treff" in searched
+    assert "Flere enn 4 revisjonshendelser" in searched
+    one = staff_client.get(URL, {"q": "concern"}).content.decode()
+    assert "1 treff" in one and "Flere enn" not in one
+    assert "1 revisjonshendelse" in one
+    filtered = staff_client.get(URL, {"action": "concern.created"}).content.decode()
+    assert "1 revisjonshendelse" in filtered and "Flere enn" not in filtered
+
+
+def test_the_trails_count_is_translated_R_SEC_01_R_GEN_02(staff_client, short_pages, operator):
+    _events(5)
+    for language, text in (
+        ("nn", "Fleire enn 4 treff"),
+        ("en", "More than 4 audit events. Use the filters to find older ones."),
+    ):
+        operator.language = language
+        operator.save(update_fields=["language"])
+        page = staff_client.get(URL, {"q": "log."}, HTTP_ACCEPT_LANGUAGE=language)
+        assert text in page.content.decode(), language
