@@ -8,7 +8,7 @@ import pstats
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, reset_queries
@@ -31,6 +31,8 @@ class InProcess:
     cpu_ms: float
     wall_ms: float
     queries: float
+    # The SQL of the queries of one request (of a mix: one request of each of its pages).
+    statements: list[str] = field(default_factory=list)
 
 
 def requester(page: Page, keys: dict[str, str]) -> Ask:
@@ -82,13 +84,14 @@ def measure(page: Page, ask: Ask, *, requests: int, warmup: int) -> InProcess:
         for _ in range(rounds):
             ask()
     count = len(queries) / rounds if rounds > 1 else len(queries)
+    statements = [query["sql"] for query in queries]
     reset_queries()
     requests = max(requests, rounds)
     cpu, wall = time.process_time(), time.perf_counter()
     for _ in range(requests):
         ask()
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-    return InProcess(1000 * cpu / requests, 1000 * wall / requests, count)
+    return InProcess(1000 * cpu / requests, 1000 * wall / requests, count, statements)
 
 
 def profile(ask: Ask, *, requests: int, top: int = 0) -> str:

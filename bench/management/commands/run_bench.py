@@ -6,6 +6,8 @@ In-process (Django's test client): CPU ms per request over --requests requests a
 and p95, the bare page's requests per second measured just before the page, and the page's
 share of it. With several rounds each of these is the median over the rounds, the share the
 median of each round's own share (so not the ratio of the two medians beside it).
+On PostgreSQL, each page's queries are planned with EXPLAIN (bench.plans): a read of a
+whole big table is counted in the CSV and shown below the table.
 Prints a table with the ratios to the bare page and writes it as CSV.
 """
 
@@ -24,7 +26,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from audit.models import AuditEvent
-from bench import load, measure
+from bench import load, measure, plans
 from bench.pages import BARE, LOGIN, MIXED, Page, pages, personas, sessions
 from logs.models import LogOpening
 from notes.models import Note
@@ -33,7 +35,7 @@ from stafett import memory
 COLUMNS = [
     "page", "persona", "cpu_ms", "cpu_x_bare", "queries", "wall_ms", "req_per_s",
     "share_of_bare_pct", "bare_req_per_s", "p50_ms", "p95_ms", "http_requests", "errors",
-    "share_by_round",
+    "share_by_round", "big_scans",
 ]  # fmt: skip
 
 
@@ -98,6 +100,7 @@ class Command(BaseCommand):
         rows: dict[str, dict[str, Any]] = {
             p.name: {"page": p.name, "persona": p.persona or "-"} for p in chosen
         }
+        scans: dict[str, list[plans.Scan]] = {}
         # Measured as a gunicorn worker runs (stafett.wsgi): without it, a collection of
         # everything loaded fell now in one page's requests, now in another's.
         with memory.settled():
@@ -115,12 +118,17 @@ class Command(BaseCommand):
                 rows[page.name].update(
                     cpu_ms=result.cpu_ms, wall_ms=result.wall_ms, queries=result.queries
                 )
+                found = plans.big_scans(result.statements)
+                if found is not None:
+                    scans[page.name] = found
+                    rows[page.name]["big_scans"] = len(found)
                 self.stdout.write(f"  {page.name:<24} {result.cpu_ms:7.2f} ms CPU")
                 if page.name == options["profile"]:
                     self.stdout.write(measure.profile(ask, requests=count))
         if not options["no_http"]:
             self.over_http(chosen, rows, keys, options)
         self.report(list(rows.values()), options["csv"])
+        self.report_scans(scans)
 
     def over_http(
         self,
@@ -240,3 +248,17 @@ class Command(BaseCommand):
                 rounded = {k: round(v, 3) if isinstance(v, float) else v for k, v in r.items()}
                 writer.writerow(rounded)
         self.stdout.write(f"\nCSV: {target}")
+
+    def report_scans(self, scans: dict[str, list[plans.Scan]]) -> None:
+        if not scans:
+            return  # not PostgreSQL: no plans read
+        self.stdout.write(
+            f"\nReads of a whole table of more than {plans.BIG_TABLE:,} rows "
+            "(EXPLAIN of each page's queries):"
+        )
+        if not any(scans.values()):
+            self.stdout.write("  none")
+        for page, found in scans.items():
+            for scan in found:
+                sql = " ".join(scan.sql.split())
+                self.stdout.write(f"  {page}: {scan.table} (~{scan.rows:,} rows) in {sql[:300]}")
