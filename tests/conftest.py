@@ -189,3 +189,11 @@ def personas(holder, other_holder, holder_other_unit, leader, actor, guardian_us
         "guardian": (guardian_user, Role.GUARDIAN),
         "outsider": (outsider, Role.HOLDER),
     }
+
+
+@pytest.fixture
+def rq(settings):
+    """The task queue in Redis, as STAFETT_TASK_QUEUE=redis sets it (tests.rq_queue)."""
+    from tests.rq_queue import rq_queue
+
+    yield from rq_queue(settings)

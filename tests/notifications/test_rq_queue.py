@@ -13,44 +13,11 @@ import pytest
 from django.core import mail
 from django.db import transaction
 from django.utils import timezone
-from django_tasks_rq import Job
-from redis import Redis
-from redis.exceptions import RedisError
-from rq import Queue, SimpleWorker
 
 from notifications.enums import EmailStatus, Kind
 from notifications.models import OutgoingEmail
 from notifications.services import queue_email, requeue_stale
-from tests.redis_db import redis_url_for_tests
-
-# A database of its own, emptied before each test: never the one a server uses.
-REDIS_URL = redis_url_for_tests()
-
-
-@pytest.fixture
-def rq(settings):
-    """The settings STAFETT_TASK_QUEUE=redis gives (stafett/settings.py), and the queue."""
-    connection = Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        connection.ping()
-    except RedisError as error:
-        pytest.skip(
-            f"Redis does not answer at {REDIS_URL} ({error}): start it (redis-server, or "
-            ".ci/run) to test the task queue in Redis."
-        )
-    connection.flushdb()
-    settings.RQ_QUEUES = {"default": {"URL": REDIS_URL}}
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-    queue = Queue("default", connection=connection, job_class=Job)
-    yield queue
-    connection.flushdb()
-    connection.close()
-
-
-def _work(queue: Queue) -> None:
-    """One RQ worker in this process, until the queue is empty (`manage.py rqworker
-    --job-class django_tasks_rq.Job` in production)."""
-    SimpleWorker([queue], connection=queue.connection, job_class=Job).work(burst=True)
+from tests.rq_queue import work
 
 
 def _queue_one(user) -> OutgoingEmail:
@@ -72,7 +39,7 @@ def test_a_queued_email_reaches_redis_when_its_transaction_commits_R_SEC_04(
         email = _queue_one(holder)
         assert rq.count == 0  # not before the commit: a worker would not find the row
     assert rq.count == 1
-    _work(rq)
+    work(rq)
     email.refresh_from_db()
     assert email.status == EmailStatus.SENT
     assert len(mail.outbox) == 1
@@ -103,7 +70,7 @@ def test_a_failed_send_is_queued_again_for_later_in_redis_R_SEC_04(
     with django_capture_on_commit_callbacks(execute=True):
         email = _queue_one(holder)
     with django_capture_on_commit_callbacks(execute=True):
-        _work(rq)
+        work(rq)
     email.refresh_from_db()
     assert email.status == EmailStatus.PENDING
     assert email.attempts == 1
@@ -123,7 +90,7 @@ def test_the_sweep_queues_a_lost_delivery_again_in_redis_R_SEC_04(
     with django_capture_on_commit_callbacks(execute=True):
         assert requeue_stale() == 1
     assert rq.count == 1
-    _work(rq)
+    work(rq)
     email.refresh_from_db()
     assert email.status == EmailStatus.SENT
     assert len(mail.outbox) == 1
