@@ -174,14 +174,21 @@ def _queries_for(client, url) -> int:
 
 
 @pytest.mark.parametrize("url", [LIST, "/"])
-def test_notes_pages_use_the_same_number_of_queries_for_1_and_3_notes(client, holder, url):
+def test_notes_pages_use_the_same_number_of_queries_for_1_3_and_many_notes_R_NOTE_01(
+    client, holder, url
+):
+    """Many: more than the list's page (PAGE_SIZE) and Min side (HOME_NOTES) show."""
     client.force_login(holder)
     create_note(by=holder, text="Ett")
     client.get(url)  # warm up the session and caches
     with_one = _queries_for(client, url)
     create_note(by=holder, text="To")
     create_note(by=holder, text="Tre")
+    with_three = _queries_for(client, url)
+    for n in range(PAGE_SIZE):
+        create_note(by=holder, text=f"Notat {n}")
 
+    assert with_three == with_one
     assert _queries_for(client, url) == with_one
 
 
