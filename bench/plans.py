@@ -21,6 +21,10 @@ from django.db import DatabaseError, connection, transaction
 BIG_TABLE = 10_000
 
 _PLANNED = ("SELECT", "WITH", "INSERT", "UPDATE", "DELETE")
+NOT_PLANNED = "(not planned)"
+# Under a LIMIT, a filtered scan stops early if the planner expects this many times the
+# LIMIT's rows to pass its filter.
+STOPS_EARLY = 10
 _INDEX_SCANS = ("Index Scan", "Index Only Scan")
 # Nodes that hand on each row as it comes, so that a LIMIT above them stops what is below.
 _STREAMING = (
@@ -49,17 +53,23 @@ def table_rows() -> dict[str, int]:
         return dict(cursor.fetchall())
 
 
-def big_scans(statements: Iterable[str]) -> list[Scan] | None:
+def big_scans(statements: Iterable[str | None]) -> list[Scan] | None:
     """The reads of a whole big table in the plans of these statements, each statement
-    once; None where there are no such plans to read (not PostgreSQL)."""
+    once; None where there are no such plans to read (not PostgreSQL). A statement that
+    cannot be planned here is listed with the table "(not planned)": the measure goes on."""
     if connection.vendor != "postgresql":
         return None
     sizes = table_rows()
     found = []
     for sql in dict.fromkeys(statements):
-        if not sql.lstrip().upper().startswith(_PLANNED):
-            continue  # a savepoint, a transaction's start or end
-        for table in _scanned_tables(_plan(sql)):
+        if sql is None or not sql.lstrip().upper().startswith(_PLANNED):
+            continue  # a savepoint, a transaction's start or end, or no text to plan
+        try:
+            plan = _plan(sql)
+        except DatabaseError:
+            found.append(Scan(NOT_PLANNED, 0, sql))
+            continue
+        for table in _scanned_tables(plan):
             if sizes.get(table, 0) > BIG_TABLE:
                 found.append(Scan(table, sizes[table], sql))
     return found
@@ -69,32 +79,39 @@ def _plan(sql: str) -> dict[str, Any]:
     # In a savepoint: a statement that cannot be planned here (one that depended on a
     # temporary table, say) leaves the connection usable.
     with transaction.atomic(), connection.cursor() as cursor:
-        try:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
-        except DatabaseError as error:
-            raise DatabaseError(f"{error}\nin EXPLAIN of: {sql}") from error
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
         (result,) = cursor.fetchone()
     plans = json.loads(result) if isinstance(result, str) else result
     return plans[0]["Plan"]
 
 
-def _scanned_tables(node: dict[str, Any], *, bounded: bool = False) -> Iterator[str]:
-    """The tables this plan reads whole: by a sequential scan, or in an index's order with
-    no condition on the index, unless a LIMIT above it stops the scan early (`bounded`:
-    only nodes that pass rows on as they come stand between them)."""
+def _scanned_tables(node: dict[str, Any], *, limit: float | None = None) -> Iterator[str]:
+    """The tables this plan may read whole: by a sequential scan, or in an index's order
+    with no condition on the index, unless a LIMIT above it stops the scan early.
+
+    `limit`: the rows a LIMIT above asks for, with only nodes between that hand on each row
+    as it comes. A filter there might let the scan run to the end: it is taken to stop
+    early only where the planner expects many times the LIMIT's rows to pass the filter
+    (PostgreSQL chose the plan on that estimate; a filter few rows pass makes it choose
+    another index). An InitPlan or SubPlan runs to its own end whatever is above it; a
+    nested loop reads its outer side as it goes, its inner side again for each outer row."""
+    filtered = "Filter" in node or "Join Filter" in node
+    if limit is not None and filtered and node.get("Plan Rows", 0) < STOPS_EARLY * limit:
+        limit = None
     reads_whole = node["Node Type"] == "Seq Scan" or (
         node["Node Type"] in _INDEX_SCANS and "Index Cond" not in node
     )
-    if reads_whole and not bounded:
+    if reads_whole and limit is None:
         yield node["Relation Name"]
-    children = node.get("Plans", ())
-    for position, child in enumerate(children):
-        if node["Node Type"] == "Limit":
-            stops = True
-        elif node["Node Type"] in _STREAMING:
-            stops = bounded
-        else:
-            # A nested loop reads its outer side as it goes; the inner side again for
-            # each of the outer rows.
-            stops = bounded and node["Node Type"] == "Nested Loop" and position == 0
-        yield from _scanned_tables(child, bounded=stops)
+    for child in node.get("Plans", ()):
+        relationship = child.get("Parent Relationship")
+        passed_on: float | None = None
+        if relationship in ("InitPlan", "SubPlan"):
+            passed_on = None
+        elif node["Node Type"] == "Limit":
+            passed_on = node.get("Plan Rows", 1)
+        elif node["Node Type"] in _STREAMING or (
+            node["Node Type"] == "Nested Loop" and relationship == "Outer"
+        ):
+            passed_on = limit
+        yield from _scanned_tables(child, limit=passed_on)

@@ -13,4 +13,11 @@ def redis_url_for_tests() -> str:
     # PYTEST_XDIST_WORKER is "gw0", "gw1", …; absent in a single-process run.
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or "0"
     base, _, number = _BASE_URL.rpartition("/")
-    return f"{base}/{int(number) - int(worker)}"
+    database = int(number) - int(worker)
+    # Counted down from the base: never 0, the database a server on this machine uses.
+    if database < 1:
+        raise RuntimeError(
+            f"No Redis database is left for test process gw{worker}: run fewer processes, "
+            "or set STAFETT_TEST_REDIS_URL to a database with a higher number."
+        )
+    return f"{base}/{database}"

@@ -6,7 +6,7 @@ both. Needs PostgreSQL and Redis; skipped with the reason otherwise."""
 
 import http.client
 from collections.abc import Iterator
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.conf import settings
@@ -59,10 +59,13 @@ def servers(monkeypatch, rq) -> Iterator[tuple[int, int]]:
     if connection.vendor != "postgresql":
         pytest.skip("several app servers share PostgreSQL (SQLite is one machine's file)")
     database = connection.settings_dict
-    monkeypatch.setenv(
-        "DATABASE_URL",
-        f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
-    )
+    if not database["HOST"]:
+        pytest.skip("the servers reach PostgreSQL by host and port: no socket path here")
+    user = quote(database["USER"] or "", safe="")
+    password = quote(database["PASSWORD"] or "", safe="")
+    login = f"{user}:{password}" if password else user
+    where = f"{database['HOST']}:{database['PORT'] or 5432}"
+    monkeypatch.setenv("DATABASE_URL", f"postgres://{login}@{where}/{quote(database['NAME'])}")
     monkeypatch.setenv("REDIS_URL", REDIS_URL)
     monkeypatch.setenv("STAFETT_TASK_QUEUE", "redis")
     monkeypatch.setenv("SECRET_KEY", "several-servers-" + "s" * 50)

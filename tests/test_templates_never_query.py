@@ -116,12 +116,11 @@ def test_the_guardians_pages_query_in_the_view_not_in_the_template(
     assert made == []
 
 
-@pytest.mark.parametrize("url", ["/statistikk/", "/statistikk/statistikk.csv"])
 def test_the_statistics_query_in_the_view_not_in_the_template(
-    client, leader, busy_log, monkeypatch, url
+    client, leader, busy_log, monkeypatch
 ):
     client.force_login(leader)
     with queries_while_rendering(monkeypatch) as made:
-        response = client.get(url)
+        response = client.get("/statistikk/")
     assert response.status_code == 200
     assert made == []

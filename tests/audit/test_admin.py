@@ -201,15 +201,19 @@ def test_the_trail_is_counted_only_as_far_as_its_pages_go_R_SEC_01(staff_client,
     page = staff_client.get(URL).content.decode()
     assert "\n4 revisjonshendelser" in page
     assert "Flere enn" not in page
+    assert 'class="showall"' in page  # Django's "Show all", for a list counted whole
 
     _events(1)
     with CaptureQueriesContext(connection) as queries:
         response = staff_client.get(URL)
     page = response.content.decode()
-    assert "Flere enn 4 revisjonshendelser. Bruk filtrene for å finne eldre." in page
+    said = "Flere enn 4 revisjonshendelser. Søk eller bruk filtrene for å snevre inn listen."
+    assert said in page
+    assert 'class="showall"' not in page
     assert _listed(response) == 2
     (count,) = _count_queries(queries)
     assert "LIMIT 5" in count and "ORDER BY" not in count.upper()
+    assert _listed(staff_client.get(URL, {"all": ""})) == 2  # a page, not every row
 
     assert _listed(staff_client.get(URL, {"p": "2"})) == 2  # the last page is full
     past = staff_client.get(URL, {"p": "3"})  # past the last page: Django's own answer
@@ -234,7 +238,7 @@ def test_the_trails_count_is_translated_R_SEC_01_R_GEN_02(staff_client, short_pa
     _events(5)
     for language, text in (
         ("nn", "Fleire enn 4 treff"),
-        ("en", "More than 4 audit events. Use the filters to find older ones."),
+        ("en", "More than 4 audit events. Search or use the filters to narrow the list down."),
     ):
         operator.language = language
         operator.save(update_fields=["language"])

@@ -35,10 +35,59 @@ def test_a_limit_stops_what_hands_rows_on_as_they_come_but_not_a_sort():
     assert list(_scanned_tables(sorted_first)) == ["audit"]
 
 
+def _as(relationship: str, node: dict) -> dict:
+    return {**node, "Parent Relationship": relationship}
+
+
 def test_under_a_limit_a_nested_loop_stops_its_outer_side_only():
-    loop = _node("Nested Loop", _scan("audit", "Index Scan"), _scan("users"))
+    loop = _node(
+        "Nested Loop", _as("Outer", _scan("audit", "Index Scan")), _as("Inner", _scan("users"))
+    )
     assert list(_scanned_tables(_node("Limit", loop))) == ["users"]
     assert list(_scanned_tables(loop)) == ["audit", "users"]
+
+
+def test_a_limit_does_not_stop_a_scan_whose_rows_a_filter_drops():
+    """`.first()` on a column with no index: few rows pass, and the scan goes to the end.
+    Unless the planner expects many rows to pass: the newest reads of the trail, say."""
+    first = _node("Limit", _scan("audit", Filter="(role = 'x')", **{"Plan Rows": 3}))
+    assert list(_scanned_tables(first)) == ["audit"]
+    reads = {"Filter": "(action ~~ 'log.%')", "Plan Rows": 2_000_000}
+    newest_reads = {
+        **_node("Limit", _node("Incremental Sort", _scan("audit", "Index Scan", **reads))),
+        "Plan Rows": 100,
+    }
+    assert list(_scanned_tables(newest_reads)) == []
+    few = {**reads, "Plan Rows": 999}  # fewer than ten times the LIMIT's rows
+    newest_few = {**_node("Limit", _scan("audit", "Index Scan", **few)), "Plan Rows": 100}
+    assert list(_scanned_tables(newest_few)) == ["audit"]
+    newest = _node(
+        "Limit", _node("Incremental Sort", _scan("audit", "Index Scan", Filter="(a ~~ 'x%')"))
+    )
+    assert list(_scanned_tables(newest)) == ["audit"]
+    joined = {
+        **_node(
+            "Nested Loop", _as("Outer", _scan("audit")), _as("Inner", _scan("u", "Index Scan"))
+        ),
+        "Join Filter": "(x)",
+    }
+    assert list(_scanned_tables(_node("Limit", joined))) == ["audit", "u"]
+
+
+def test_an_initplan_or_subplan_runs_to_its_end_whatever_the_limit():
+    init = _node(
+        "Limit",
+        _as("InitPlan", _node("Aggregate", _as("Outer", _scan("audit")))),
+        _as("Outer", _scan("users")),
+    )
+    assert list(_scanned_tables(init)) == ["audit"]
+    loop = _node(
+        "Nested Loop",
+        _as("InitPlan", _scan("units")),
+        _as("Outer", _scan("audit")),
+        _as("Inner", _scan("users", "Index Scan", **{"Index Cond": "(id = x)"})),
+    )
+    assert list(_scanned_tables(_node("Limit", loop))) == ["units"]
 
 
 @pytest.mark.django_db
@@ -67,6 +116,13 @@ def test_the_plans_of_a_pages_queries_name_the_big_tables_read_whole(monkeypatch
         (table, statements[4]),
     ]
     assert all(scan.rows >= 3 for scan in found)
+    # A statement that cannot be planned here is named, and the others still planned.
+    broken = plans.big_scans(["SELECT * FROM no_such_table", None, statements[1]])
+    assert broken is not None
+    assert [(scan.table, scan.sql) for scan in broken] == [
+        (plans.NOT_PLANNED, "SELECT * FROM no_such_table"),
+        (table, statements[1]),
+    ]
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")  # a test table is too small to need them
         try:

@@ -260,5 +260,8 @@ class Command(BaseCommand):
             self.stdout.write("  none")
         for page, found in scans.items():
             for scan in found:
-                sql = " ".join(scan.sql.split())
-                self.stdout.write(f"  {page}: {scan.table} (~{scan.rows:,} rows) in {sql[:300]}")
+                sql = " ".join(scan.sql.split())[:300]
+                if scan.table == plans.NOT_PLANNED:
+                    self.stdout.write(f"  {page}: could not be planned here: {sql}")
+                else:
+                    self.stdout.write(f"  {page}: {scan.table} (~{scan.rows:,} rows) in {sql}")
