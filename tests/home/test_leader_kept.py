@@ -102,3 +102,42 @@ def test_a_kept_table_costs_the_same_queries_and_renders_nothing_R_LEAD_02(seen,
     with CaptureQueriesContext(connection) as kept:
         assert "Hanne Holder" in page_text(seen, "/")
     assert len(kept) == len(first)
+
+
+def _count(client) -> int:
+    return client.get("/").context["page_obj"].paginator.count
+
+
+def test_a_leaders_count_of_staff_is_read_on_every_view_R_LEAD_02(seen, unit):
+    """Below home.views.KEEP_COUNT_FROM rows, as for any leader of a few units."""
+    before = _count(seen)
+    MembershipFactory(user=UserFactory(), unit=unit, role=Role.ACTOR)
+    assert _count(seen) == before + 1
+
+
+def test_a_citys_count_of_staff_is_kept_a_minute_and_its_rows_are_not_R_LEAD_02(
+    seen, unit, monkeypatch
+):
+    """A municipality administrator's list of a whole city (issue 9): the count, for the
+    pages, is kept COUNT_KEPT seconds; the rows show a new person at once."""
+    import time
+
+    from home import views
+
+    monkeypatch.setattr(views, "KEEP_COUNT_FROM", 1)
+    before = _count(seen)  # counted, and kept
+    with CaptureQueriesContext(connection) as kept:
+        assert _count(seen) == before
+    with CaptureQueriesContext(connection) as counted:
+        views.cache.clear()
+        assert _count(seen) == before
+    assert len(kept) == len(counted) - 1
+
+    newcomer = UserFactory(first_name="Nina", last_name="Nykommer")
+    MembershipFactory(user=newcomer, unit=unit, role=Role.ACTOR)
+    response = seen.get("/")
+    assert "Nina Nykommer" in response.content.decode()  # the rows: at once
+    assert response.context["page_obj"].paginator.count == before  # the count: kept
+    later = time.time() + views.COUNT_KEPT + 1
+    monkeypatch.setattr("django.core.cache.backends.locmem.time.time", lambda: later)
+    assert _count(seen) == before + 1
