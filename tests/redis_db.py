@@ -6,6 +6,10 @@ and after a test, so two processes must never share one.
 
 import os
 
+import pytest
+from redis import Redis
+from redis.exceptions import RedisError
+
 _BASE_URL = os.environ.get("STAFETT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
@@ -21,3 +25,20 @@ def redis_url_for_tests() -> str:
             "or set STAFETT_TEST_REDIS_URL to a database with a higher number."
         )
     return f"{base}/{database}"
+
+
+def redis_for_tests() -> Redis:
+    """A connection to the test process's Redis database, emptied; the test is skipped, with
+    the reason, when Redis does not answer (it runs on 127.0.0.1:6379 on the CI machines,
+    started by .ci/run)."""
+    url = redis_url_for_tests()
+    connection = Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        connection.ping()
+    except RedisError as error:
+        pytest.skip(
+            f"Redis does not answer at {url} ({error}): start it (redis-server, or .ci/run) "
+            "to test what needs it."
+        )
+    connection.flushdb()
+    return connection

@@ -13,8 +13,6 @@ from django.urls import reverse
 from django.utils.functional import LazyObject
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from redis import Redis
-from redis.exceptions import RedisError
 
 from accounts.enums import ACTIVE_ROLE_SESSION_KEY
 from accounts.middleware import SecondFactorDeviceMiddleware
@@ -22,7 +20,7 @@ from organisations.backends import RoleBackend
 from organisations.enums import Role
 from organisations.models import Membership
 from tests.factories import MembershipFactory, UserFactory, make_log
-from tests.redis_db import redis_url_for_tests
+from tests.redis_db import redis_for_tests, redis_url_for_tests
 
 LOGIN = reverse("accounts:login")
 TOTP_SETUP = reverse("accounts:totp_setup")
@@ -225,17 +223,12 @@ def test_a_session_with_a_bad_or_unknown_person_is_signed_out(db, user_id):
 @pytest.fixture
 def sessions_in_redis(settings):
     """The settings REDIS_URL gives (stafett/settings.py), on a Redis database of its own."""
-    url = redis_url_for_tests()
-    connection = Redis.from_url(url, socket_connect_timeout=1)
-    try:
-        connection.ping()
-    except RedisError as error:
-        pytest.skip(
-            f"Redis does not answer at {url} ({error}): start it (redis-server, or .ci/run)."
-        )
-    connection.flushdb()
+    connection = redis_for_tests()
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url_for_tests(),
+        }
     }
     settings.SESSION_ENGINE = "accounts.cached_sessions"
     yield
