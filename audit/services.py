@@ -183,14 +183,11 @@ def _columns(
         if all(same):
             columns.append(_Column(prepared, None))
             continue
-        values = [prepared]
-        for event, alike in zip(rest, same, strict=True):
-            values.append(
-                prepared
-                if alike
-                else field.get_db_prep_save(field.pre_save(event, True), connection)
-            )
-        columns.append(_Column(prepared, values))
+        others = [
+            prepared if alike else field.get_db_prep_save(field.pre_save(event, True), connection)
+            for event, alike in zip(rest, same, strict=True)
+        ]
+        columns.append(_Column(prepared, [prepared, *others]))
     return columns
 
 

@@ -105,13 +105,12 @@ def _scanned_tables(node: dict[str, Any], *, limit: float | None = None) -> Iter
         yield node["Relation Name"]
     for child in node.get("Plans", ()):
         relationship = child.get("Parent Relationship")
-        passed_on: float | None = None
-        if relationship in ("InitPlan", "SubPlan"):
-            passed_on = None
-        elif node["Node Type"] == "Limit":
-            passed_on = node.get("Plan Rows", 1)
-        elif node["Node Type"] in _STREAMING or (
-            node["Node Type"] == "Nested Loop" and relationship == "Outer"
-        ):
-            passed_on = limit
+        passed_on: float | None = None  # an InitPlan or SubPlan, or below a blocking node
+        if relationship not in ("InitPlan", "SubPlan"):
+            if node["Node Type"] == "Limit":
+                passed_on = node.get("Plan Rows", 1)
+            elif node["Node Type"] in _STREAMING or (
+                node["Node Type"] == "Nested Loop" and relationship == "Outer"
+            ):
+                passed_on = limit
         yield from _scanned_tables(child, limit=passed_on)

@@ -69,13 +69,14 @@ def servers(monkeypatch, rq) -> Iterator[tuple[int, int]]:
     monkeypatch.setenv("REDIS_URL", REDIS_URL)
     monkeypatch.setenv("STAFETT_TASK_QUEUE", "redis")
     monkeypatch.setenv("SECRET_KEY", "several-servers-" + "s" * 50)
+    ports: list[int] = []
     started = []
     try:
         for _ in range(2):
-            port = load.free_port()
-            started.append(load.start_gunicorn(port, workers=1))
-            started[-1].port = port  # type: ignore[attr-defined]
-        yield started[0].port, started[1].port  # type: ignore[attr-defined]
+            # One at a time: a port is free until its server binds it.
+            ports.append(load.free_port())
+            started.append(load.start_gunicorn(ports[-1], workers=1))
+        yield ports[0], ports[1]
     finally:
         for server in started:
             load.stop(server)
